@@ -1,0 +1,65 @@
+"""treatyscope: would a treaty's collective-defence clause cover an armed attack here, on this date?
+
+The public API is re-exported here and loaded on first use, so that `treatyscope --version` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = [
+    "AmbiguousPlaceError",
+    "DataError",
+    "Location",
+    "Place",
+    "RuleFileError",
+    "TreatyscopeError",
+    "UnknownPlaceError",
+    "UsageError",
+    "locate",
+    "parse_coordinates",
+    "resolve_place",
+    "status_at",
+]
+
+_WHERE = {
+    "AmbiguousPlaceError": "treatyscope.errors",
+    "DataError": "treatyscope.errors",
+    "RuleFileError": "treatyscope.errors",
+    "TreatyscopeError": "treatyscope.errors",
+    "UnknownPlaceError": "treatyscope.errors",
+    "UsageError": "treatyscope.errors",
+    "Location": "treatyscope.locate",
+    "locate": "treatyscope.locate",
+    "status_at": "treatyscope.locate",
+    "Place": "treatyscope.gazetteer",
+    "resolve_place": "treatyscope.gazetteer",
+    "parse_coordinates": "treatyscope.coords",
+}
+
+if TYPE_CHECKING:
+    from treatyscope.coords import parse_coordinates
+    from treatyscope.errors import (
+        AmbiguousPlaceError,
+        DataError,
+        RuleFileError,
+        TreatyscopeError,
+        UnknownPlaceError,
+        UsageError,
+    )
+    from treatyscope.gazetteer import Place, resolve_place
+    from treatyscope.locate import Location, locate, status_at
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'treatyscope' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

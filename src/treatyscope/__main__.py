@@ -1,0 +1,3 @@
+from treatyscope.cli import run
+
+run()

@@ -1,0 +1,149 @@
+"""The command line: parse, call the core, render, exit. Heavy imports happen inside the commands.
+
+Exit codes: 0 an answer was produced (whatever the verdict); 1 internal error; 2 bad input (unknown or
+ambiguous place, bad coordinate, date, option); 3 invalid rule files; 4 rule examples failed.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+from typing import Any
+
+import typer
+
+from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 an answer was produced (whatever the verdict); 1 internal error; 2 bad input; "
+    "3 invalid rule files; 4 rule examples failed."
+)
+
+app = typer.Typer(
+    name="treatyscope",
+    help="Would a treaty's collective-defence clause cover an armed attack here, on this date? "
+    "Answers with the treaty text and the geometry behind it. " + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class PlacesFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"treatyscope {version('treatyscope')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    pass
+
+
+@app.command()
+def places(
+    query: str = typer.Argument(
+        ..., help="A name, ISO code or id: 'Taiwan', 'TW', 'US-GA', 'Georgia, US', 'sea:black-sea'."
+    ),
+    date: str = typer.Option(None, "--date", help="Date for the status shown (YYYY-MM-DD; default today)."),
+    output: PlacesFormat = typer.Option(PlacesFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Look up a place: its kind, names, codes, sovereign, administrator, continent and coordinates."""
+    from treatyscope.dates import parse_date
+    from treatyscope.describe import place_facts
+    from treatyscope.gazetteer import label, resolve_place, search
+
+    on = parse_date(date)
+    place = resolve_place(query)
+    _, others = search(query)
+    facts = place_facts(place, on)
+    other_list = [{"ref": o.ref, "label": label(o)} for o in others if o.ref != place.ref]
+    if output is PlacesFormat.json:
+        _print_json({"schema": "treatyscope.places/1", "query": query, "place": facts, "also_matches": other_list})
+        return
+    from treatyscope.report.console import console
+    from treatyscope.report.places import render_place_text
+
+    render_place_text(facts, other_list, console())
+
+
+@app.command()
+def where(
+    at: str = typer.Option(..., "--at", help='Coordinates: "25.03,121.56", "25.03N 121.56E", "25°02′N 121°34′E".'),
+    date: str = typer.Option(None, "--date", help="Date for the status shown (YYYY-MM-DD; default today)."),
+    territorial_sea: bool = typer.Option(
+        False, "--territorial-sea", help="Count waters within 12 nautical miles of a coast as that territory's."
+    ),
+    output: PlacesFormat = typer.Option(PlacesFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Reverse lookup: the territory or sea a point is in, and its facts."""
+    from treatyscope.coords import parse_coordinates
+    from treatyscope.dates import parse_date
+    from treatyscope.describe import location_facts
+    from treatyscope.locate import locate
+
+    lat, lon = parse_coordinates(at)
+    on = parse_date(date)
+    facts = location_facts(locate(lat, lon, territorial_sea=territorial_sea), on)
+    if output is PlacesFormat.json:
+        _print_json({"schema": "treatyscope.where/1", "query": at, **facts})
+        return
+    from treatyscope.report.console import console
+    from treatyscope.report.places import render_location_text
+
+    render_location_text(facts, console())
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"treatyscope: error: {message}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: every user error becomes one line on stderr and an exit code, never a traceback."""
+    try:
+        result = app(args=argv, prog_name="treatyscope", standalone_mode=False)
+    except TreatyscopeError as e:
+        _error(str(e))
+        return e.exit_code
+    except typer.Abort:
+        _error("aborted.")
+        return 130
+    except typer.Exit as e:
+        return int(getattr(e, "exit_code", 0) or 0)
+    except Exception as e:
+        # Usage errors come from the click that typer bundles (typer._click in typer >= 0.29, click before):
+        # recognise them by their interface rather than by a private import path.
+        message = getattr(e, "format_message", None)
+        if callable(message) and isinstance(getattr(e, "exit_code", None), int):
+            _error(str(message()).replace("\n", " ") + " (see --help)")
+            return EXIT_USAGE
+        if isinstance(e, BrokenPipeError):
+            return 0
+        if os.environ.get("TREATYSCOPE_DEBUG"):
+            raise
+        _error(
+            f"internal error: {type(e).__name__}: {e} (set TREATYSCOPE_DEBUG=1 for a traceback, and please report it)"
+        )
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The errors treatyscope reports to users, and the exit codes they map to.
+
+    TreatyscopeError            exit 1 unless a subclass says otherwise; one line, no traceback
+    ├── UsageError              exit 2: a bad argument (coordinate, date, option value)
+    │   ├── UnknownPlaceError   a name the gazetteer does not know (carries suggestions)
+    │   └── AmbiguousPlaceError a name that fits several places (carries the candidates)
+    ├── RuleFileError           exit 3: a rule file is malformed (carries file, line, column)
+    └── DataError               exit 1: vendored data missing or corrupt (a broken install)
+
+Exit codes: 0 an answer was produced, whatever the verdict; 1 internal error; 2 bad input; 3 invalid rule files;
+4 rule examples failed (`treatyscope test`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+EXIT_RULES = 3
+EXIT_EXAMPLES_FAILED = 4
+
+
+class TreatyscopeError(Exception):
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+class UsageError(TreatyscopeError):
+    exit_code = EXIT_USAGE
+
+
+class UnknownPlaceError(UsageError):
+    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+        hint = (
+            f"Did you mean: {', '.join(suggestions)}?"
+            if suggestions
+            else ("Try 'treatyscope places NAME' to search, or give coordinates with --at \"LAT,LON\".")
+        )
+        super().__init__(f"Unknown place '{query}'.", hint)
+        self.query = query
+        self.suggestions = list(suggestions)
+
+
+class AmbiguousPlaceError(UsageError):
+    def __init__(self, query: str, candidates: Sequence[tuple[str, str]], qualifier_example: str = "") -> None:
+        listing = "; ".join(f"{label} [{ref}]" for ref, label in candidates)
+        hint = f"Pick one by the id in brackets (e.g. '{candidates[0][0]}')"
+        hint += f" or add a qualifier (e.g. '{qualifier_example}')." if qualifier_example else "."
+        super().__init__(f"'{query}' is ambiguous: {listing}.", hint)
+        self.query = query
+        self.candidates = list(candidates)
+
+
+class RuleFileError(TreatyscopeError):
+    exit_code = EXIT_RULES
+
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str = "",
+    ) -> None:
+        where = str(path) if path else ""
+        if where and line is not None:
+            where += f":{line}" + (f":{column}" if column is not None else "")
+        super().__init__(f"{where}: {message}" if where else message, hint)
+        self.path = str(path) if path else None
+        self.line = line
+        self.column = column
+        self.detail = message
+
+
+class DataError(TreatyscopeError):
+    exit_code = EXIT_INTERNAL

@@ -1,0 +1,1 @@
+"""Renderers: plain results in, text/JSON/Markdown out. The core never imports these."""

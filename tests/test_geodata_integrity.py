@@ -1,0 +1,151 @@
+"""The vendored data is what the build recorded, and the curated tables are coherent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from treatyscope.geo.data import geodata
+from treatyscope.locate import locate
+from treatyscope.paths import geodata_dir
+
+GEO = geodata_dir()
+
+
+def load(name: str) -> Any:
+    return yaml.safe_load((GEO / "curated" / name).read_text(encoding="utf-8"))
+
+
+def test_vendored_files_match_recorded_checksums() -> None:
+    prov = json.loads((GEO / "PROVENANCE.json").read_text())
+    assert prov["outputs"], "no outputs recorded"
+    for name, digest in prov["outputs"].items():
+        assert hashlib.sha256((GEO / name).read_bytes()).hexdigest() == digest, f"{name} differs from PROVENANCE.json"
+    for spec in prov["inputs"].values():
+        assert re.fullmatch(r"[0-9a-f]{64}", spec["sha256"]) and spec["version"] and spec["licence"]
+    assert "Natural Earth" in prov["attribution"] and "GeoNames" in prov["attribution"]
+
+
+def test_total_size_stays_under_15_mb() -> None:
+    total = sum(p.stat().st_size for p in GEO.iterdir() if p.is_file())
+    assert total < 15_000_000
+
+
+def _codes() -> set[str]:
+    data = geodata()
+    return set(data.entities) | {t.alpha3 for t in data.territories.values() if t.alpha3}
+
+
+def test_status_periods_are_ordered_contiguous_and_sourced() -> None:
+    codes = _codes()
+    data = geodata()
+    for entry in load("status.yaml")["entries"]:
+        subject = entry.get("territory") or entry.get("feature") or entry.get("subdivisions")
+        if "territory" in entry:
+            assert entry["territory"] in data.territories, entry
+        if "feature" in entry:
+            assert entry["feature"] in data.features, entry
+        for code in entry.get("subdivisions", []):
+            assert code in data.iso_3166_2_index, code
+        periods = entry["periods"]
+        for p in periods:
+            assert p["source"]["title"], subject
+            for who in [p["sovereign"], p["administered_by"], *p["claimed_by"]]:
+                assert who is None or who in codes, f"{subject}: unknown state code {who}"
+            if p["to"] is not None:
+                assert p["from"] < p["to"], subject
+        for a, b in itertools.pairwise(periods):
+            assert a["to"] == b["from"], f"{subject}: gap or overlap between {a['to']} and {b['from']}"
+        assert isinstance(periods[0]["from"], dt.date)
+
+
+def test_features_are_where_they_say() -> None:
+    data = geodata()
+    for f in data.features.values():
+        if f.is_group:
+            assert data.group_members(f.id) or f.radius_km > 0
+            continue
+        loc = locate(f.lat, f.lon)
+        holder = loc.territory.id if loc.territory and loc.on_land else None
+        assert f.within == holder, f"{f.id}: within={f.within}, but its centre is on {holder}"
+        if f.group:
+            assert f.group in data.features
+
+
+def test_feature_status_codes_are_known() -> None:
+    codes = _codes()
+    for f in geodata().features.values():
+        for who in [f.status.sovereign, f.status.administered_by, *f.status.claimed_by]:
+            assert who is None or who in codes, f"{f.id}: {who}"
+
+
+def test_sea_families_name_existing_seas_and_families() -> None:
+    data = geodata()
+    for fam in data.sea_families.values():
+        assert fam.reason
+        for s in fam.seas:
+            assert s in data.seas
+        for sub in fam.families:
+            assert sub in data.sea_families
+    assert "aegean-sea" in data.family_seas("mediterranean-sea")
+    assert "black-sea" not in data.family_seas("mediterranean-sea")
+    assert "north-sea" in data.family_seas("north-atlantic-ocean")
+    assert {"south-china-sea", "philippine-sea", "east-china-sea", "taiwan-strait"} <= data.family_seas("pacific-ocean")
+
+
+def test_every_continent_override_gives_a_reason() -> None:
+    for row in load("continents.yaml")["overrides"]:
+        assert len(row["reason"]) > 20 and row["match"]
+
+
+def test_territories_partition_the_pieces() -> None:
+    data = geodata()
+    seen: dict[int, str] = {}
+    for t in data.territories.values():
+        if t.level == "composite":
+            assert all(data.territories[p].composite == t.id for p in t.parts)
+            continue
+        for i in t.pieces:
+            assert i not in seen, f"piece {i} in {seen.get(i)} and {t.id}"
+            seen[i] = t.id
+    assert len(seen) == len(data.piece_ids)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "splits.yaml",
+        "continents.yaml",
+        "seas.yaml",
+        "status.yaml",
+        "features.yaml",
+        "aliases.yaml",
+        "ambiguous.yaml",
+        "entities.yaml",
+    ],
+)
+def test_curated_files_are_safe_yaml(name: str) -> None:
+    assert load(name)
+
+
+def test_ambiguous_names_reference_real_places() -> None:
+    from treatyscope.gazetteer import _by_ref
+
+    data = geodata()
+    for row in load("ambiguous.yaml")["names"]:
+        for ref in row["candidates"]:
+            kind, ident = ref.split(":", 1)
+            assert _by_ref(data, kind, ident) is not None, ref
+
+
+def test_provenance_lists_the_build_script_and_it_exists() -> None:
+    prov = json.loads((GEO / "PROVENANCE.json").read_text())
+    assert (Path(__file__).parent.parent / prov["built_by"]).exists()
