@@ -16,3 +16,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     yield
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the rulebook and nearest-area caches out of the user's home: one fresh directory per run."""
+    import os
+    import tempfile
+
+    os.environ["TREATYSCOPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="treatyscope-test-cache-")

@@ -21,7 +21,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_places_taiwan(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "places", "Taiwan")
     assert code == 0
-    assert "Taiwan  [territory:taiwan]" in out
+    assert "Taiwan [territory:taiwan]" in out
     assert "administered by: Taiwan" in out and "claimed by: CHN, TWN" in out
 
 

@@ -149,3 +149,12 @@ def test_ambiguous_names_reference_real_places() -> None:
 def test_provenance_lists_the_build_script_and_it_exists() -> None:
     prov = json.loads((GEO / "PROVENANCE.json").read_text())
     assert (Path(__file__).parent.parent / prov["built_by"]).exists()
+
+
+def test_compiled_curated_tables_are_current() -> None:
+    from treatyscope.geo.curated import compile_curated
+
+    compiled = json.loads((GEO / "curated.json").read_text(encoding="utf-8"))
+    assert compiled == json.loads(json.dumps(compile_curated(GEO))), (
+        "geodata/curated.json is stale: run 'python tools/build_geodata.py --curated-only'"
+    )

@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+__version__ = "0.1.0"
+
 __all__ = [
     "AmbiguousPlaceError",
     "DataError",
@@ -17,6 +19,9 @@ __all__ = [
     "TreatyscopeError",
     "UnknownPlaceError",
     "UsageError",
+    "article_detail",
+    "article_listing",
+    "check",
     "locate",
     "parse_coordinates",
     "resolve_place",
@@ -36,9 +41,13 @@ _WHERE = {
     "Place": "treatyscope.gazetteer",
     "resolve_place": "treatyscope.gazetteer",
     "parse_coordinates": "treatyscope.coords",
+    "check": "treatyscope.api",
+    "article_listing": "treatyscope.api",
+    "article_detail": "treatyscope.api",
 }
 
 if TYPE_CHECKING:
+    from treatyscope.api import article_detail, article_listing, check
     from treatyscope.coords import parse_coordinates
     from treatyscope.errors import (
         AmbiguousPlaceError,

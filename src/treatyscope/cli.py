@@ -44,9 +44,9 @@ def _print_json(data: Any) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import version
+        from treatyscope import __version__
 
-        typer.echo(f"treatyscope {version('treatyscope')}")
+        typer.echo(f"treatyscope {__version__}")
         raise typer.Exit()
 
 
@@ -78,10 +78,10 @@ def places(
     if output is PlacesFormat.json:
         _print_json({"schema": "treatyscope.places/1", "query": query, "place": facts, "also_matches": other_list})
         return
-    from treatyscope.report.console import console
+    from treatyscope.report.console import printer
     from treatyscope.report.places import render_place_text
 
-    render_place_text(facts, other_list, console())
+    render_place_text(facts, other_list, printer())
 
 
 @app.command()
@@ -105,10 +105,129 @@ def where(
     if output is PlacesFormat.json:
         _print_json({"schema": "treatyscope.where/1", "query": at, **facts})
         return
-    from treatyscope.report.console import console
+    from treatyscope.report.console import printer
     from treatyscope.report.places import render_location_text
 
-    render_location_text(facts, console())
+    render_location_text(facts, printer())
+
+
+class CheckFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Target(enum.StrEnum):
+    territory = "territory"
+    forces = "forces"
+    vessel = "vessel"
+    aircraft = "aircraft"
+
+
+@app.command()
+def check(
+    location: str = typer.Option(None, "--location", "-l", help="A place name or id (see 'places')."),
+    at: str = typer.Option(None, "--at", help='Coordinates, e.g. "25.03,121.56".'),
+    geojson: str = typer.Option(None, "--geojson", help="A GeoJSON file: a point, a line or an area."),
+    target: list[Target] = typer.Option(None, "--target", "-t", help="What is attacked; default: every kind."),
+    party: str = typer.Option(
+        None,
+        "--party",
+        "-p",
+        help="The attacked party (ISO alpha-3 or a name); default: "
+        "for territory, the state holding the place; else any Party's.",
+    ),
+    date: str = typer.Option(None, "--date", "-d", help="YYYY-MM-DD; default today."),
+    treaty: list[str] = typer.Option(None, "--treaty", help="Treaty id (repeatable); default: every encoded treaty."),
+    assume_member: list[str] = typer.Option(None, "--assume-member", help="Treat this state as a Party (what if)."),
+    assume: list[str] = typer.Option(None, "--assume", help="Treat a scenario fact as given, e.g. occupation-forces."),
+    interpretation: list[str] = typer.Option(None, "--interpretation", "-i", help="Pin a reading: TERM=READING."),
+    territorial_sea: bool = typer.Option(
+        False, "--territorial-sea", help="Waters within 12 nautical miles of a coast count as that territory."
+    ),
+    rules: list[str] = typer.Option(None, "--rules", help="Rule files or directories (default: the shipped rules)."),
+    brief: bool = typer.Option(False, "--brief", help="Verdicts and reasons only, without traces."),
+    output: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Would the encoded collective-defence articles cover an armed attack here, on this date?"""
+    from treatyscope.api import build_scenarios, run_check
+
+    scenarios, location_facts = build_scenarios(
+        location=location,
+        at=at,
+        geojson=geojson,
+        targets=[t.value for t in target or []],
+        party=party,
+        date=date,
+        assume_member=assume_member or [],
+        assume=assume or [],
+        interpretation=interpretation or [],
+        territorial_sea=territorial_sea,
+    )
+    results = run_check(scenarios, treaties=treaty or None, rules=rules or None)
+    from treatyscope.report.check import check_document, render_markdown, render_text
+
+    doc = check_document(location_facts, scenarios[0].date.isoformat(), results)
+    if output is CheckFormat.json:
+        _print_json(doc)
+    elif output is CheckFormat.markdown:
+        sys.stdout.write(render_markdown(doc, results))
+    else:
+        from treatyscope.report.console import printer
+
+        render_text(doc, results, printer(), details=not brief)
+
+
+@app.command()
+def articles(
+    treaty: str = typer.Option(None, "--treaty", help="Only this treaty."),
+    rules: list[str] = typer.Option(None, "--rules", help="Rule files or directories (default: the shipped rules)."),
+    output: PlacesFormat = typer.Option(PlacesFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Every encoded article, its versions and their dates."""
+    from treatyscope.api import article_listing
+
+    listing = article_listing(treaty, rules or None)
+    if output is PlacesFormat.json:
+        _print_json({"schema": "treatyscope.articles/1", "treaties": listing})
+        return
+    from treatyscope.report.console import printer
+
+    out = printer()
+    for t in listing:
+        end = f", ended {t['ended']}" if t["ended"] else ""
+        out.para(
+            f"{t['name']} [{t['id']}] — signed {t['signed']}, in force {t['in_force']}{end}; "
+            f"{t['parties_now']} parties today"
+        )
+        for a in t["articles"]:
+            out.para(
+                f"{a['id']}: Article {a['number']} — {a['title']}" + ("" if a["verified"] else " (text unverified)"),
+                "  ",
+            )
+            for v in a["versions"]:
+                span = f"{v['from']} to {v['to']} (exclusive)" if v["to"] else f"from {v['from']}"
+                flag = "" if v["verified"] else " — wording unverified"
+                out.para(f"{v['id']}: {v['label']}, {span}{flag}; {a['examples']} examples", "    ")
+
+
+@app.command()
+def show(
+    article: str = typer.Argument(..., help="An article id such as nato-5 (see 'articles')."),
+    rules: list[str] = typer.Option(None, "--rules", help="Rule files or directories (default: the shipped rules)."),
+    output: PlacesFormat = typer.Option(PlacesFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """An article: its text, what each version covers, its interpretations, examples and sources."""
+    from treatyscope.api import article_detail
+
+    detail = article_detail(article, rules or None)
+    if output is PlacesFormat.json:
+        _print_json({"schema": "treatyscope.article/1", **detail})
+        return
+    from treatyscope.report.console import printer
+    from treatyscope.report.show import render_article
+
+    render_article(detail, printer())
 
 
 def _error(message: str) -> None:

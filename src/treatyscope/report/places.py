@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console
-from rich.markup import escape
+from treatyscope.report.console import Printer
 
 
 def _status_lines(status: dict[str, Any], indent: str = "  ") -> list[str]:
@@ -32,7 +31,7 @@ def _status_lines(status: dict[str, Any], indent: str = "  ") -> list[str]:
     return lines
 
 
-def render_location_text(facts: dict[str, Any], out: Console, title: str = "") -> None:
+def render_location_text(facts: dict[str, Any], out: Printer, title: str = "") -> None:
     lines = [title or f"{facts['lat']:.5f}, {facts['lon']:.5f}"]
     setting = facts["setting"]
     if facts["territory"]:
@@ -78,11 +77,11 @@ def render_location_text(facts: dict[str, Any], out: Console, title: str = "") -
         lines.append(f"  status on {facts['date']}:")
         lines += _status_lines(facts["status"], "    ")
     for line in lines:
-        out.print(escape(line), overflow="fold")
+        out.para(line.strip(), line[: len(line) - len(line.lstrip())])
 
 
-def render_place_text(facts: dict[str, Any], others: list[dict[str, str]], out: Console) -> None:
-    head = f"{facts['name']}  [{facts['ref']}]"
+def render_place_text(facts: dict[str, Any], others: list[dict[str, str]], out: Printer) -> None:
+    head = f"{facts['name']} [{facts['ref']}]"
     lines = [head, f"  kind: {facts['description']}"]
     if facts["aliases"]:
         shown = ", ".join(facts["aliases"][:8]) + (" …" if len(facts["aliases"]) > 8 else "")
@@ -124,12 +123,10 @@ def render_place_text(facts: dict[str, Any], others: list[dict[str, str]], out: 
             lines.append(f"  status of {part} on {facts['date']}:")
             lines += _status_lines(st, "    ")
     for line in lines:
-        out.print(escape(line), overflow="fold")
+        out.para(line.strip(), line[: len(line) - len(line.lstrip())])
     if kind in ("place", "feature") and "location" in facts:
         loc = facts["location"]
         where = loc["territory"]["name"] if loc["territory"] else (loc["sea"]["name"] if loc["sea"] else "at sea")
-        out.print(escape(f"  located in: {where}"), overflow="fold")
+        out.para(f"located in: {where}", "  ")
     if others:
-        out.print(
-            escape("  also matches: " + "; ".join(f"{o['label']} [{o['ref']}]" for o in others[:6])), overflow="fold"
-        )
+        out.para("also matches: " + "; ".join(f"{o['label']} [{o['ref']}]" for o in others[:6]), "  ")

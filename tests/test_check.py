@@ -1,0 +1,180 @@
+"""The check command and engine: verdicts, bad input, the JSON contract, properties of the geometry."""
+
+from __future__ import annotations
+
+import json
+import random
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import treatyscope
+from treatyscope.cli import main
+from treatyscope.rules.load import rule_files, validate_files
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def verdict(**kw: object) -> str:
+    results = treatyscope.check(treaty="nato", **kw)  # type: ignore[arg-type]
+    assert len(results) == 1
+    return results[0].verdict
+
+
+def test_taiwan_is_outside_article_6_and_the_output_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--location", "Taiwan", "--treaty", "nato", "--target", "territory")
+    assert code == 0
+    first = out.split("\n\n")[1]
+    assert first.startswith("Does not apply: NATO Article 5 does not apply")
+    assert "not a Party" in out
+    assert "is in Asia" in out and "Philippine Sea" in out and "north of the Tropic of Cancer" in out
+    assert "The nearest place where" in out and "km away" in out
+    assert "For the purpose of Article 5" in out  # the clause is quoted
+    assert "nl-treaty-db" in out  # and sourced
+
+
+def test_json_output_follows_its_published_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(resources.files("treatyscope").joinpath("schemas/check.schema.json").read_text())
+    for args in (
+        ["--location", "Taiwan"],
+        ["--at", "23.44,-40"],
+        ["--location", "United States", "-t", "territory"],
+        ["--at", "35.889,-5.316", "-t", "territory"],
+    ):
+        code, out, _ = run(capsys, "check", *args, "--treaty", "nato", "--format", "json")
+        doc = json.loads(out)
+        jsonschema.validate(doc, schema)
+        assert code == 0 and doc["schema"] == "treatyscope.check/1"
+        for r in doc["results"]:
+            assert r["treaty"] == "nato" and r["verdict"] in ("applies", "does-not-apply", "partial", "contested")
+
+
+def test_contested_results_name_each_reading_and_its_source() -> None:
+    [r] = treatyscope.check("Ceuta", target="territory", treaty="nato", date="2026-11-28")
+    assert r.verdict == "contested"
+    [term] = r.interpretations
+    assert term["id"] == "ceuta-and-melilla"
+    verdicts = {rd["id"]: rd["verdict"] for rd in term["readings"]}
+    assert verdicts == {"outside-article-6": "does-not-apply", "covered-as-spanish-territory": "applies"}
+    assert all(rd["sources"] for rd in term["readings"])
+
+
+def test_pinning_a_reading_decides_it() -> None:
+    assert (
+        verdict(location="Ceuta", target="territory", interpretations={"ceuta-and-melilla": "outside-article-6"})
+        == "does-not-apply"
+    )
+
+
+def test_the_united_states_is_partly_covered_part_by_part() -> None:
+    [r] = treatyscope.check("United States", target="territory", treaty="nato", date="2026-11-28")
+    assert r.verdict == "partial"
+    parts = {p["id"]: p for p in r.parts}
+    assert parts["hawaii"]["verdict"] == "does-not-apply"
+    assert parts["conterminous-united-states"]["verdict"] == "applies"
+    assert parts["alaska"]["verdict"] == "applies"
+
+
+def test_article_6_versions_change_on_18_february_1952() -> None:
+    # Before: the 1949 text covered vessels in the North Atlantic area but not in the Mediterranean.
+    assert verdict(at="38.5,18.0", target="vessel", date="1952-02-17") == "does-not-apply"
+    assert verdict(at="38.5,18.0", target="vessel", date="1952-02-18") == "applies"
+
+
+def test_algerian_departments_until_3_july_1962() -> None:
+    assert verdict(at="36.75,3.06", target="territory", party="FRA", date="1962-07-02") == "applies"
+    assert verdict(at="36.75,3.06", target="territory", party="FRA", date="1962-07-03") == "does-not-apply"
+
+
+def test_occupation_forces_under_the_1949_text_need_the_assumption() -> None:
+    assert verdict(at="48.21,16.37", target="forces", date="1950-01-01") == "does-not-apply"
+    assert verdict(at="48.21,16.37", target="forces", date="1950-01-01", assume=["occupation-forces"]) == "applies"
+
+
+def test_assumed_membership_does_not_override_article_6() -> None:
+    assert verdict(location="Tokyo", target="territory", assume_member=["JPN"]) == "does-not-apply"
+    assert verdict(at="59.33,18.07", target="territory", date="2020-01-01") == "does-not-apply"
+    assert verdict(at="59.33,18.07", target="territory", date="2020-01-01", assume_member=["SWE"]) == "applies"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(-55.0, -25.0), st.floats(0.5, 20.0))
+def test_a_mid_atlantic_vessel_flips_when_moved_north_across_the_tropic(lon: float, margin: float) -> None:
+    south = verdict(at=f"{23.40 - margin},{lon}", target="vessel", date="2026-11-28")
+    north = verdict(at=f"{23.46 + margin},{lon}", target="vessel", date="2026-11-28")
+    assert (south, north) == ("does-not-apply", "applies")
+
+
+def test_results_do_not_depend_on_rule_file_order() -> None:
+    files = rule_files()
+    book_a, errs_a = validate_files(files)
+    shuffled = list(files)
+    random.Random(7).shuffle(shuffled)
+    book_b, errs_b = validate_files(list(reversed(shuffled)))
+    assert not errs_a and not errs_b and book_a and book_b
+    for key in ("regions", "conditions", "interpretations", "parallels", "sources", "treaties"):
+        assert json.dumps(book_a[key], sort_keys=True) == json.dumps(book_b[key], sort_keys=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--location", "Atlantis"], "Unknown place 'Atlantis'"),
+        (["--location", "Georgia"], "is ambiguous"),
+        (["--at", "91,0"], "Latitude 91.0 is out of range"),
+        (["--location", "Taiwan", "--date", "1962-02-30"], "is not a date"),
+        (["--location", "Taiwan", "--treaty", "seato-x"], "Unknown treaty 'seato-x'"),
+        (["--location", "Taiwan", "--party", "Narnia"], "Unknown party 'Narnia'"),
+        (["--location", "Taiwan", "--interpretation", "north-atlantic-area=everything"], "has no reading 'everything'"),
+        (["--location", "Taiwan", "--interpretation", "no-such-term=x"], "Unknown interpretation 'no-such-term'"),
+        (["--location", "Taiwan", "--interpretation", "broken"], "is not TERM=READING"),
+        (["--location", "Taiwan", "--target", "submarine"], "submarine"),
+        (["--location", "Taiwan", "--at", "1,2"], "exactly one of"),
+        ([], "exactly one of"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    code, out, err = run(capsys, "check", *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err
+
+
+def test_a_broken_rule_file_is_exit_3_with_file_and_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: treatyscope.rules/1\nregions:\n  x: {contnent: Europe}\n")
+    code, _, err = run(capsys, "check", "--location", "Taiwan", "--rules", str(bad))
+    assert code == 3 and err.count("\n") == 1
+    assert f"{bad}:3:" in err
+
+
+def test_geojson_area_and_a_broken_geometry(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    area = tmp_path / "area.geojson"
+    area.write_text(
+        json.dumps({"type": "Polygon", "coordinates": [[[-45, 30], [-35, 30], [-35, 40], [-45, 40], [-45, 30]]]})
+    )
+    code, out, _ = run(
+        capsys, "check", "--geojson", str(area), "--treaty", "nato", "--target", "vessel", "--format", "json"
+    )
+    assert code == 0 and json.loads(out)["results"][0]["verdict"] == "applies"
+    bowtie = tmp_path / "bowtie.geojson"
+    bowtie.write_text(json.dumps({"type": "Polygon", "coordinates": [[[0, 0], [10, 10], [10, 0], [0, 10], [0, 0]]]}))
+    code, _, err = run(capsys, "check", "--geojson", str(bowtie))
+    assert code == 2 and "not a valid geometry" in err
+
+
+def test_articles_and_show(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "articles")
+    assert code == 0 and "nato-5" in out and "art6-1949" in out and "1952-02-18" in out
+    code, out, _ = run(capsys, "show", "nato-5")
+    assert code == 0 and "North Atlantic area" in out and "Examples" in out
+    code, _, err = run(capsys, "show", "nato-99")
+    assert code == 2 and "Unknown article" in err
