@@ -147,7 +147,7 @@ def build_scenarios(
         place = resolve_place(location)
         label = place.name
         point = (place.lat, place.lon)
-        facts = place_facts(place, on)
+        facts = place_facts(place, on, names=False)
         summary = f"{place.description} [{place.ref}]"
     elif at:
         point = parse_coordinates(at)

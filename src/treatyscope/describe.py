@@ -62,7 +62,8 @@ def location_facts(loc: Location, on: dt.date, data: GeoData | None = None) -> d
     }
 
 
-def place_facts(place: Place, on: dt.date, data: GeoData | None = None) -> dict[str, Any]:
+def place_facts(place: Place, on: dt.date, data: GeoData | None = None, names: bool = True) -> dict[str, Any]:
+    """Facts about a place; `names=False` leaves out the territory's names in other languages (a larger file)."""
     data = data or geodata()
     facts: dict[str, Any] = {
         "ref": place.ref,
@@ -86,7 +87,7 @@ def place_facts(place: Place, on: dt.date, data: GeoData | None = None) -> dict[
                 "continents": t.continents,
                 "island": t.island,
                 "area_km2": t.area_km2,
-                "names": data.territory_names(t.id),
+                "names": data.territory_names(t.id) if names else {},
             }
         )
         if t.level == "composite":

@@ -816,12 +816,18 @@ def _evaluate_area(
             return party
         return party or _default_party(a)
 
-    # First pass: which interpretations matter anywhere in the area.
+    # First pass: which interpretations matter anywhere in the area. Atoms with the same facts share one answer
+    # (a country's provinces mostly differ only in facts no clause asks about).
     decisive: set[str] = set()
     first_pass: list[list[Outcome]] = []
+    referenced = _referenced_subdivisions(cond, book)
+    seen: dict[tuple[Any, ...], list[Outcome]] = {}
     for a in atoms:
-        env = _env(book, treaty, scenario, members, atom_party(a))
-        outs = outcomes(cond, a, env, scenario.interpretations)
+        key = _signature(a, lats, polys, referenced, atom_party(a))
+        if key not in seen:
+            env = _env(book, treaty, scenario, members, atom_party(a))
+            seen[key] = outcomes(cond, a, env, scenario.interpretations)
+        outs = seen[key]
         first_pass.append(outs)
         for o in outs:
             decisive |= set(o.assignment) - set(scenario.interpretations)
@@ -928,6 +934,43 @@ def _evaluate_area(
     ]
     out_dicts.append({"readings": {}, "result": "trace of the largest part", "trace": outs[0].trace.as_dict()})
     return verdict, parts, out_dicts, report, head
+
+
+def _signature(a: Subject, lats: Sequence[float], polys: Sequence[Any], referenced: frozenset[str],
+               party: str | None) -> tuple[Any, ...]:
+    sides = tuple(a.lat >= lat for lat in lats)
+    inside = tuple(bool(p.covers(shapely.Point(a.lon, a.lat))) for p in polys)
+    return (a.territory, a.status, frozenset(a.subdivisions) & referenced, a.continents, a.islands, a.island_seas,
+            a.sea, a.feature, a.feature_group, sides, inside, party)
+
+
+def _referenced_subdivisions(cond: Any, book: RuleBook) -> frozenset[str]:
+    """Every ISO 3166-2 code a condition can test, through named regions, conditions and readings."""
+    found: set[str] = set()
+    seen: set[int] = set()
+
+    def walk(x: Any) -> None:
+        if id(x) in seen:
+            return
+        seen.add(id(x))
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if k == "subdivision":
+                    found.update(v)
+                elif k == "use":
+                    walk(book.conditions[v])
+                elif k == "interpretation" and isinstance(v, str) and v in book.interpretations:
+                    walk(book.interpretations[v]["readings"])
+                elif isinstance(v, str) and v in book.regions:
+                    walk(book.regions[v])
+                else:
+                    walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(book.regions[v] if isinstance(v, str) and v in book.regions else v)
+
+    walk(cond)
+    return frozenset(found)
 
 
 def _interpretation_report_area(per_combo: list[dict[str, Any]], book: RuleBook) -> list[dict[str, Any]]:
