@@ -38,7 +38,7 @@ FULL_SHARE = 0.9999  # area shares within 0.01% of 0 or 1 count as none or all (
 # ------------------------------------------------------------------------------------------------------ facts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Subject:
     """The facts a condition can ask about, for a point, a uniform piece of an area, or (while searching for the
     nearest covered area) a whole territory. Facts are given as the set of values they can take: one value when
@@ -85,7 +85,7 @@ def _set_test(possible: frozenset[Any], wanted: set[Any]) -> bool | None:
     return None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TraceNode:
     label: str
     result: bool | None
@@ -127,7 +127,7 @@ class NeedsSplit(Exception):
 # ------------------------------------------------------------------------------------------------ environment
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Env:
     book: RuleBook
     treaty: TreatyRules
@@ -946,7 +946,7 @@ def split_lines(cond: Any, book: RuleBook, date: dt.date) -> tuple[list[float], 
 # ------------------------------------------------------------------------------------------------ evaluation runs
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Outcome:
     assignment: dict[str, str]
     result: bool | None

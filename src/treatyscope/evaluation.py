@@ -46,7 +46,7 @@ TRIGGER_NOTE = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Scenario:
     """Where, what, whose and when. `place` (an area or named point) or `point` (lat, lon) or `geometry`."""
 
@@ -63,7 +63,7 @@ class Scenario:
     territorial_sea: bool = False
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Result:
     treaty: TreatyRules
     article: dict[str, Any]
@@ -849,8 +849,8 @@ def _evaluate_area(
                 env = _env(book, treaty, scenario, members, p)
                 match = outcomes(cond, a, env, pinned)
             result = match[0].result if member_ok else False
-            key = a.territory or a.sea or a.label
-            acc = by_part.setdefault(key, [0.0, 0.0, 0.0])
+            part_id = a.territory or a.sea or a.label
+            acc = by_part.setdefault(part_id, [0.0, 0.0, 0.0])
             acc[0] += a.area_km2
             if result is True:
                 covered += a.area_km2
@@ -936,12 +936,25 @@ def _evaluate_area(
     return verdict, parts, out_dicts, report, head
 
 
-def _signature(a: Subject, lats: Sequence[float], polys: Sequence[Any], referenced: frozenset[str],
-               party: str | None) -> tuple[Any, ...]:
+def _signature(
+    a: Subject, lats: Sequence[float], polys: Sequence[Any], referenced: frozenset[str], party: str | None
+) -> tuple[Any, ...]:
     sides = tuple(a.lat >= lat for lat in lats)
     inside = tuple(bool(p.covers(shapely.Point(a.lon, a.lat))) for p in polys)
-    return (a.territory, a.status, frozenset(a.subdivisions) & referenced, a.continents, a.islands, a.island_seas,
-            a.sea, a.feature, a.feature_group, sides, inside, party)
+    return (
+        a.territory,
+        a.status,
+        frozenset(a.subdivisions) & referenced,
+        a.continents,
+        a.islands,
+        a.island_seas,
+        a.sea,
+        a.feature,
+        a.feature_group,
+        sides,
+        inside,
+        party,
+    )
 
 
 def _referenced_subdivisions(cond: Any, book: RuleBook) -> frozenset[str]:

@@ -30,7 +30,7 @@ MAJOR_PLACE_POPULATION = 100_000  # or listed by Natural Earth, or a seat of gov
 CITY_OVER_SUBDIVISION_POPULATION = 1_000_000  # "Tokyo", "Paris": the city, not the administrative unit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Place:
     ref: str  # "kind:id", accepted back as a query
     kind: str

@@ -37,7 +37,7 @@ FEATURE_SAME_LAND_KM = 3.0
 ISLAND_KINDS = frozenset({"island", "islet", "rock", "atoll", "island-group"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Location:
     lat: float
     lon: float

@@ -76,7 +76,7 @@ class Status:
         return self.sovereign is None or any(c != self.sovereign for c in self.claimed_by)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Territory:
     id: str
     name: str
@@ -105,7 +105,7 @@ class Territory:
         return None if best == "none" else best
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Sea:
     id: str
     name: str
@@ -115,7 +115,7 @@ class Sea:
     area_km2: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SeaFamily:
     id: str
     name: str
@@ -125,7 +125,7 @@ class SeaFamily:
     notes: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Feature:
     """A small named feature from geodata/curated/features.yaml (Natural Earth 10m lacks or merges it)."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from treatyscope.evaluation import SCHEMA, Result
@@ -57,12 +59,19 @@ def render_text(doc: dict[str, Any], results: list[Result], out: Any, details: b
 
     loc = doc["location"]
     out.para(f"Location: {loc['label']} — {loc['summary']}")
+    shown: dict[str, str] = {}
     for r in results:
         out.line()
         word = VERDICT_WORDS[r.verdict]
-        out.para(f"{word}: {r.headline}")
-        if out.colour:  # the first line again, coloured, is noise; colour is applied by re-printing the word
-            pass
+        out.para(f"{word}: {r.headline}", style=STYLES.get(word.lower()))
+        # Forces, vessels and aircraft are often covered by one clause: say so once.
+        scope = [c for c in r.checks if c["check"] == "scope"]
+        reasons = [re.sub(r"\b(forces|vessels?|aircraft)\b", "TARGET", x) for x in r.reasons]
+        same = json.dumps([r.article["id"], r.verdict, reasons, scope, r.parts], sort_keys=True, default=str)
+        if same in shown:
+            out.para(f"Same reasons and trace as for {shown[same]} above.", "  ")
+            continue
+        shown[same] = r.target
         for reason in r.reasons:
             out.para(reason, "  ")
         if r.interpretations:
@@ -89,7 +98,6 @@ def render_text(doc: dict[str, Any], results: list[Result], out: Any, details: b
         out.line("  Sources:")
         for s in r.sources:
             out.para(_cite(s), "    ")
-    _ = STYLES
 
 
 def _cite(s: dict[str, Any]) -> str:

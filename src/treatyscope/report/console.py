@@ -12,7 +12,12 @@ import sys
 import textwrap
 from typing import Any
 
-STYLES = {"applies": "bold green", "does not apply": "bold red", "partial": "bold yellow", "contested": "bold magenta"}
+STYLES = {
+    "applies": "bold green",
+    "does not apply": "bold red",
+    "partly applies": "bold yellow",
+    "contested": "bold magenta",
+}
 
 
 class Printer:

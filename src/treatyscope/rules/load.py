@@ -24,7 +24,7 @@ from treatyscope.paths import geodata_dir, rules_dir
 FORMAT = "treatyscope.rulebook/3"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TreatyRules:
     id: str
     name: str
@@ -53,7 +53,7 @@ class TreatyRules:
         return [p for p in self.parties if p["code"] == code]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RuleBook:
     files: list[str]
     treaties: dict[str, TreatyRules]
