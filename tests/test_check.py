@@ -178,3 +178,41 @@ def test_articles_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "North Atlantic area" in out and "Examples" in out
     code, _, err = run(capsys, "show", "nato-99")
     assert code == 2 and "Unknown article" in err
+
+
+def test_the_nearest_covered_place_can_be_an_island_or_part_of_a_sea() -> None:
+    # ~90 km east of Fuerteventura: the Canaries are covered (islands clause), not only mainland Europe.
+    [r] = treatyscope.check(at="27.9,-13.0", target="territory", treaty="nato", date="2026-11-28")
+    assert r.nearest is not None and r.nearest["name"] == "Canary Islands" and r.nearest["km"] < 150
+    # On the Equator at 30° W: the North Atlantic north of the Tropic is straight north, about 2,600 km.
+    [v] = treatyscope.check(at="0,-30", target="vessel", treaty="nato", date="2026-11-28")
+    assert v.nearest is not None and v.nearest["name"] == "North Atlantic Ocean"
+    assert 2550 < v.nearest["km"] < 2650
+
+
+def test_a_feature_group_without_listed_members_is_found_at_its_centre() -> None:
+    [r] = treatyscope.check("Chafarinas Islands", target="territory", treaty="nato", date="2026-11-28")
+    assert r.verdict == "contested"
+
+
+def test_geojson_points_and_antimeridian(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    points = tmp_path / "points.geojson"
+    points.write_text(json.dumps({"type": "MultiPoint", "coordinates": [[10.5, 50.5], [121.5, 25.0]]}))
+    code, out, _ = run(
+        capsys, "check", "--geojson", str(points), "-t", "territory", "--treaty", "nato", "--format", "json"
+    )
+    assert code == 0 and json.loads(out)["results"][0]["verdict"] == "partial"
+    track = tmp_path / "track.geojson"
+    track.write_text(json.dumps({"type": "LineString", "coordinates": [[170, 52], [-170, 52]]}))
+    code, out, _ = run(
+        capsys, "check", "--geojson", str(track), "-t", "aircraft", "--treaty", "nato", "--format", "json"
+    )
+    parts = {p["id"] for p in json.loads(out)["results"][0]["parts"]}
+    assert code == 0 and "bering-sea" in parts and "russia-main" not in parts and "canada" not in parts
+
+
+def test_unknown_assumptions_and_ambiguous_parties_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "--location", "Tokyo", "--assume", "occupation-force")
+    assert code == 2 and "no rule asks about that fact" in err
+    code, _, err = run(capsys, "check", "--location", "Paris", "--party", "Georgia")
+    assert code == 2 and "is ambiguous" in err

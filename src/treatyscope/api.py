@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from treatyscope.engine import TARGETS, terms_used
 from treatyscope.errors import UsageError
 from treatyscope.evaluation import Result, Scenario
@@ -35,10 +37,13 @@ def resolve_party(text: str | None) -> str | None:
     code = text.strip()
     if re.fullmatch(r"[A-Za-z]{3}", code) and code.upper() in data.entities:
         return code.upper()
+    from treatyscope.errors import AmbiguousPlaceError
     from treatyscope.gazetteer import resolve_place
 
     try:
         place = resolve_place(code)
+    except AmbiguousPlaceError:
+        raise
     except UsageError:
         raise UsageError(
             f"Unknown party '{text}'.", "Give an ISO 3166-1 alpha-3 code (e.g. USA) or a country name."
@@ -100,7 +105,21 @@ def _geojson(path: str) -> tuple[Any, str]:
                 "Fix it (e.g. with shapely.make_valid or QGIS 'Fix geometries') and retry.",
             )
         geoms.append(g)
+    dims = {0 if g.geom_type in ("Point", "MultiPoint") else 1 if "Line" in g.geom_type else 2 for g in geoms}
+    if len(dims) > 1 or any(g.geom_type == "GeometryCollection" for g in geoms):
+        raise UsageError(
+            f"--geojson {path}: mixes points, lines and areas, whose shares cannot be added up.",
+            "Check points, tracks and areas in separate files.",
+        )
     geom = shapely.union_all(geoms) if len(geoms) > 1 else geoms[0]
+    minx, _, maxx, _ = geom.bounds
+    if maxx - minx > 180:
+        # RFC 7946 asks for geometries that cross ±180° to be cut there; one that spans more than half the world
+        # is taken to cross the antimeridian the short way, as a track or area over the Pacific would.
+        from treatyscope.geo.sphere import split_at_antimeridian
+
+        unwrapped = shapely.transform(geom, lambda xy: np.where(xy[:, :1] < 0, xy + np.array([360.0, 0.0]), xy))
+        geom = split_at_antimeridian(unwrapped)
     return geom, p.name
 
 
@@ -131,6 +150,7 @@ def build_scenarios(
     for t in targets:
         if t not in TARGETS:
             raise UsageError(f"Unknown target '{t}'.", f"Targets: {', '.join(TARGETS)}.")
+    targets = list(dict.fromkeys(targets))
     pins = dict(interpretation) if isinstance(interpretation, dict) else _pins(interpretation)
     members = frozenset(resolve_party(m) or "" for m in assume_member)
     attacked = resolve_party(party)
@@ -176,6 +196,13 @@ def run_check(
     scenarios: Sequence[Scenario], treaties: Sequence[str] | None = None, rules: Sequence[str] | None = None
 ) -> list[Result]:
     book = rulebook(rules)
+    facts = assumable_facts(book)
+    for fact in scenarios[0].assume if scenarios else ():
+        if fact not in facts:
+            raise UsageError(
+                f"--assume {fact}: no rule asks about that fact.",
+                f"Facts the rules can assume: {', '.join(sorted(facts)) or 'none'}.",
+            )
     results = []
     for sc in scenarios:
         results.extend(run_scenario(sc, book, treaties))
@@ -183,6 +210,24 @@ def run_check(
     order = {t: i for i, t in enumerate(treaties or book.treaties)}
     results.sort(key=lambda r: (order.get(r.treaty.id, 99), r.article["id"], TARGETS.index(r.target)))
     return results
+
+
+def assumable_facts(book: RuleBook) -> set[str]:
+    """The scenario facts (`--assume`) that some condition in the rules asks about."""
+    found: set[str] = set()
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            if isinstance(x.get("assumed"), str):
+                found.add(x["assumed"])
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk([book.conditions, book.interpretations, [t.articles for t in book.treaties.values()]])
+    return found
 
 
 def check(

@@ -1,7 +1,7 @@
 """The command line: parse, call the core, render, exit. Heavy imports happen inside the commands.
 
 Exit codes: 0 an answer was produced (whatever the verdict); 1 internal error; 2 bad input (unknown or
-ambiguous place, bad coordinate, date, option); 3 invalid rule files; 4 rule examples failed.
+ambiguous place, bad coordinate, date, option); 3 invalid rule files.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import typer
 from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 an answer was produced (whatever the verdict); 1 internal error; 2 bad input; "
-    "3 invalid rule files; 4 rule examples failed."
+    "Exit codes: 0 an answer was produced (whatever the verdict); 1 internal error; 2 bad input; 3 invalid rule files."
 )
 
 app = typer.Typer(
@@ -202,13 +201,14 @@ def articles(
         )
         for a in t["articles"]:
             out.para(
-                f"{a['id']}: Article {a['number']} — {a['title']}" + ("" if a["verified"] else " (text unverified)"),
+                f"{a['id']}: Article {a['number']} — {a['title']}; {a['examples']} examples"
+                + ("" if a["verified"] else " (text unverified)"),
                 "  ",
             )
             for v in a["versions"]:
                 span = f"{v['from']} to {v['to']} (exclusive)" if v["to"] else f"from {v['from']}"
                 flag = "" if v["verified"] else " — wording unverified"
-                out.para(f"{v['id']}: {v['label']}, {span}{flag}; {a['examples']} examples", "    ")
+                out.para(f"{v['id']}: {v['label']}, {span}{flag}", "    ")
 
 
 @app.command()

@@ -18,6 +18,7 @@ and does-not-apply.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -150,12 +151,10 @@ class Env:
         return found
 
     def readings(self, term: str) -> list[dict[str, Any]]:
-        out = []
-        for r in self.book.interpretations[term]["readings"]:
-            start = r.get("from")
-            if start is None or dt.date.fromisoformat(str(start)) <= self.date:
-                out.append(r)
-        return out
+        """The readings that exist on the date (a reading may start later, e.g. a government's statement)."""
+        every: list[dict[str, Any]] = self.book.interpretations[term]["readings"]
+        out = [r for r in every if r.get("from") is None or dt.date.fromisoformat(str(r["from"])) <= self.date]
+        return out or every
 
 
 def _kleene_all(values: Sequence[bool | None]) -> bool | None:
@@ -487,7 +486,7 @@ def _territory_of(spec: dict[str, Any], s: Subject, env: Env) -> tuple[bool | No
             finally:
                 del env.assignment[need.term]
         if len({a[0] for a in answers}) == 1:
-            return answers[0][0], answers[0][1]
+            return answers[0][0], re.sub(r" \(reading '[^']*'\)", " (every reading agrees)", answers[0][1], count=1)
         raise Branch(need.term) from None
     if s.status is None:
         return False, "no state's territory (at sea, outside any territorial sea)"
@@ -576,7 +575,7 @@ def _latitude(band: dict[str, Any], s: Subject, env: Env) -> tuple[bool | None, 
             finally:
                 del env.assignment[need.term]
         if len({a[0] for a in answers}) == 1:
-            return answers[0][0], answers[0][1]
+            return answers[0][0], re.sub(r" \[reading '[^']*'\]", " [every convention agrees]", answers[0][1])
         raise Branch(need.term) from None
 
 
@@ -598,7 +597,7 @@ def _band_test(band: dict[str, Any], s: Subject, env: Env) -> tuple[bool | None,
         if ok is None and env.strict_geometry:
             raise NeedsSplit()
         results.append(ok)
-        where = f"{s.lat:.4f}° {'N' if s.lat >= 0 else 'S'}" if s.point_like else f"{south:.2f}°..{north:.2f}°"
+        where = f"{abs(s.lat):.4f}° {'N' if s.lat >= 0 else 'S'}" if s.point_like else f"{south:.2f}°..{north:.2f}°"
         texts.append(
             f"{where} is {'' if ok else 'not ' if ok is False else 'partly '}{side.replace('_of', '')} of {text}"
         )
@@ -685,6 +684,8 @@ def _region_contains(region: Any, s: Subject, env: Env) -> tuple[bool | None, st
         if result is None:
             return None, f"{_where(s, env)} is partly in {label}"
         where = s.continent or "no continent"
+        if label == where:
+            return result, f"{_where(s, env)} is in {where}"
         return result, f"{_where(s, env)} is in {where}, {'' if result else 'not '}in {label}"
     if "sea" in region or "sea_family" in region:
         seas = set(region.get("sea", []))

@@ -8,7 +8,7 @@
     └── DataError               exit 1: vendored data missing or corrupt (a broken install)
 
 Exit codes: 0 an answer was produced, whatever the verdict; 1 internal error; 2 bad input; 3 invalid rule files;
-4 rule examples failed (`treatyscope test`).
+4 is reserved for failing rule examples.
 """
 
 from __future__ import annotations

@@ -250,7 +250,11 @@ def _with_geom(a: Subject, g: Any) -> Subject:
 def check(scenario: Scenario, book: RuleBook, treaties: Sequence[str] | None = None) -> list[Result]:
     """Evaluate every article of the selected treaties (default all) for the scenario's target."""
     data = geodata()
-    selected = list(treaties or book.treaties)
+    selected = list(dict.fromkeys(treaties or book.treaties))
+    if not selected:
+        from treatyscope.errors import RuleFileError
+
+        raise RuleFileError("no treaty is encoded in the rule files given", hint="Add a file with a 'treaty' section.")
     for tid in selected:
         if tid not in book.treaties:
             raise UsageError(f"Unknown treaty '{tid}'.", f"Encoded treaties: {', '.join(book.treaties)}.")
@@ -299,6 +303,15 @@ def _make_subjects(scenario: Scenario, data: GeoData) -> tuple[list[Subject], bo
         if geom.geom_type == "Point":
             loc = locate(geom.y, geom.x, territorial_sea=scenario.territorial_sea)
             return [point_subject(loc, scenario.date, scenario.label, data)], False
+        if geom.geom_type == "MultiPoint":  # several points: each counts once in the shares
+            subs = []
+            for pt in shapely.get_parts(geom):
+                loc = locate(pt.y, pt.x, territorial_sea=scenario.territorial_sea)
+                label = (
+                    loc.territory.name if loc.territory else (loc.sea.name if loc.sea else f"{pt.y:.3f}, {pt.x:.3f}")
+                )
+                subs.append(replace_area(point_subject(loc, scenario.date, label, data), 1.0))
+            return subs, True
         minx, miny, maxx, maxy = geom.bounds
         candidates = [
             i
@@ -329,7 +342,7 @@ def _make_subjects(scenario: Scenario, data: GeoData) -> tuple[list[Subject], bo
                 )
             ], True
         if place.kind == "feature":
-            members = data.group_members(place.id) or [data.features[place.id]]
+            members = data.group_members(place.id) or [data.features[place.id]]  # a group without members: its centre
             subs = []
             for f in members:
                 loc = locate(f.lat, f.lon, territorial_sea=scenario.territorial_sea)
@@ -511,7 +524,7 @@ def _evaluate_article(
                 "outcomes": scope_outcomes,
             }
         )
-        if scope_verdict in (NOT, PARTIAL, CONTESTED):
+        if scope_verdict == NOT:
             origin = (
                 (subjects[0].lat, subjects[0].lon)
                 if not area
@@ -623,9 +636,18 @@ def _headline(
     if verdict == PARTIAL:
         covered = sum(p["area_km2"] * p["covered_share"] for p in parts)
         total = sum(p["area_km2"] for p in parts) or 1.0
-        linear = scenario.geometry is not None and "Line" in scenario.geometry.geom_type
-        share = f"{covered / total:.0%} of its {'length' if linear else 'area'}"
-        return f"{art}{scope} applies to part of {scenario.label} ({share}) for {target} on {on}."
+        kind_of = scenario.geometry.geom_type if scenario.geometry is not None else ""
+        linear = "Line" in kind_of
+        fraction = covered / total
+        pct = "more than 99%" if fraction > 0.99 else "less than 1%" if fraction < 0.01 else f"{fraction:.0%}"
+        share = f"{pct} of its {'length' if linear else 'points' if kind_of == 'MultiPoint' else 'area'}"
+        kind = {
+            "territory": "as territory",
+            "forces": "for forces there",
+            "vessel": "for vessels there",
+            "aircraft": "for aircraft over it",
+        }[target]
+        return f"{art}{scope} applies to part of {scenario.label} ({share}) {kind} on {on}."
     return f"{art}{scope}: whether it applies to {what} on {on} is contested."
 
 
@@ -849,7 +871,7 @@ def _evaluate_area(
                 env = _env(book, treaty, scenario, members, p)
                 match = outcomes(cond, a, env, pinned)
             result = match[0].result if member_ok else False
-            part_id = a.territory or a.sea or a.label
+            part_id = a.feature or a.territory or a.sea or a.label
             acc = by_part.setdefault(part_id, [0.0, 0.0, 0.0])
             acc[0] += a.area_km2
             if result is True:
@@ -886,7 +908,11 @@ def _evaluate_area(
         name = (
             data.territories[key].name
             if key in data.territories
-            else (data.seas[key].name if key in data.seas else key)
+            else data.seas[key].name
+            if key in data.seas
+            else data.features[key].name
+            if key in data.features
+            else key
         )
         parts.append(
             {
@@ -916,9 +942,18 @@ def _evaluate_area(
             PARTIAL: f"{part['covered_share']:.0%} covered",
             CONTESTED: "contested",
         }[part["verdict"]]
-        pieces.append(f"{part['name']} ({part['area_km2']:,.0f} km²): {word}")
+        unit = "km" if scenario.geometry is not None and "Line" in scenario.geometry.geom_type else "km²"
+        pieces.append(f"{part['name']} ({part['area_km2']:,.0f} {unit}): {word}")
     head = "Part by part: " + "; ".join(pieces[:12]) + ("; …" if len(pieces) > 12 else "") + "."
     largest = _scope_sentence(outs, _verdict_of({o.result for o in outs}), book, atoms[biggest])
+    holder = atom_party(atoms[biggest])
+    if (
+        scenario.target == "territory"
+        and holder is not None
+        and holder not in members
+        and largest.startswith("Covered")
+    ):
+        largest = f"Even if {holder} were a Party: {largest[0].lower()}{largest[1:]}"
     if len(parts) == 1:
         head = largest
     else:
@@ -1036,7 +1071,7 @@ def nearest_covered(
             sorted(members),
             sorted(scenario.assume),
             sorted(scenario.interpretations.items()),
-            book.files,
+            book.digest or book.files,
         ],
         sort_keys=True,
         default=str,
@@ -1123,10 +1158,10 @@ def _nearest(
     best_all: tuple[float, dict[str, Any]] | None = None
     best_some: tuple[float, dict[str, Any]] | None = None
 
-    memo: dict[tuple[Any, ...], tuple[bool, bool]] = {}
+    memo: dict[tuple[Any, ...], tuple[bool, bool, bool]] = {}
 
-    def covered(s: Subject) -> tuple[bool, bool]:
-        """(covered under some reading, covered under every reading)."""
+    def covered(s: Subject) -> tuple[bool, bool, bool]:
+        """(covered under some reading, covered under every reading, unknown for this extent as a whole)."""
         # Conditions read facts, not shapes: subjects with the same facts (and on the same side of every line
         # the rule draws) share one answer.
         _, south, _, north = s.bbox
@@ -1148,20 +1183,22 @@ def _nearest(
             return memo[key]
         env.assignment = dict(scenario.interpretations)
         if not possible(cond, s, env)[0]:
-            memo[key] = (False, False)
+            memo[key] = (False, False, False)
             return memo[key]
         values = [o.result for o in outcomes(cond, s, env, scenario.interpretations)]
-        memo[key] = (True in values, all(v is True for v in values))
+        memo[key] = (True in values, all(v is True for v in values), None in values)
         return memo[key]
 
     def consider(geom: Any, name: str, template: Subject) -> None:
         nonlocal best_all, best_some
-        some, every = covered(template)
-        if not some:
+        some, every, unknown = covered(template)
+        if not some and not unknown:
             return
+        # An extent that is covered only in part (across a parallel, or islands among mainland) is cut into
+        # uniform parts, which are then evaluated as points.
         atoms = [template] if every else cut([template], lats, polys)
         for atom in atoms:
-            a_some, a_every = (some, every) if atom is template else covered(atom)
+            a_some, a_every, _ = (some, every, unknown) if atom is template else covered(atom)
             if not a_some:
                 continue
             d = distance_km(lat, lon, atom.geom)
@@ -1252,6 +1289,7 @@ def _leaf_may_be_covered(
             status=status,
             setting="land",
         )
-        if covered(s)[0]:
+        some, _, unknown = covered(s)
+        if some or unknown:
             return True
     return False

@@ -75,6 +75,8 @@ def search(query: str, data: GeoData | None = None) -> tuple[Place | None, list[
     text = " ".join(query.split())
     if not text:
         raise UsageError("Empty place name.", "Give a name (e.g. Taiwan), an id, or coordinates with --at.")
+    if re.fullmatch(r"(territory|subdivision|sea|feature|place):\s*", text):
+        raise UsageError(f"'{text}' names a kind but no id.", "E.g. 'sea:black-sea' or 'territory:georgia'.")
     m = re.fullmatch(r"(territory|subdivision|sea|feature|place):(\S+)", text)
     if m:
         place = _by_ref(data, m.group(1), m.group(2))

@@ -201,8 +201,8 @@ def _feature_at(data: GeoData, lat: float, lon: float, covering: list[int], sett
     land_territories = {data.piece_territory[i] for i in covering} if on_land else set()
     best: tuple[float, Feature] | None = None
     for f in data.features.values():
-        if f.is_group or abs(f.lat - lat) > 2.0:
-            continue
+        if (f.is_group and data.group_members(f.id)) or abs(f.lat - lat) > 2.0:
+            continue  # a group with listed members is found through them
         d = haversine_km(lat, lon, f.lat, f.lon)
         if d > f.radius_km:
             continue

@@ -85,8 +85,11 @@ def render_text(doc: dict[str, Any], results: list[Result], out: Any, details: b
                     )
         if r.parts and len(r.parts) > 1:
             out.line("  Parts:")
+            unit = "km" if doc["location"].get("geometry_type", "").endswith("LineString") else "km²"
             for p in r.parts:
-                out.para(f"{p['name']}: {p['verdict']} ({p['covered_share']:.0%} of {p['area_km2']:,.0f} km²)", "    ")
+                out.para(
+                    f"{p['name']}: {p['verdict']} ({p['covered_share']:.0%} of {p['area_km2']:,.0f} {unit})", "    "
+                )
         if not details:
             continue
         out.tree("  Trace:", [_check_branch(c) for c in r.checks], "  ")

@@ -63,6 +63,7 @@ class RuleBook:
     parallels: dict[str, Any]
     sources: dict[str, dict[str, Any]]
     origin: dict[str, str] = field(default_factory=dict)  # id of a named thing -> file it is defined in
+    digest: str = ""  # sha256 over the rule files' contents (and treatyscope's version): keys dependent caches
 
     def article(self, ref: str) -> tuple[TreatyRules, dict[str, Any]]:
         """An article by id ('nato-5') or 'treaty:number' ('nato:5', 'nato 5', 'nato art. 5')."""
@@ -119,10 +120,13 @@ def load_rulebook(paths: Sequence[Path] | None = None) -> RuleBook:
     key = _cache_key(contents)
     cached = _cache_read(key)
     if cached is not None:
-        return _from_compiled(cached)
-    compiled = compile_rulebook(files)
-    _cache_write(key, compiled)
-    return _from_compiled(compiled)
+        book = _from_compiled(cached)
+    else:
+        compiled = compile_rulebook(files)
+        _cache_write(key, compiled)
+        book = _from_compiled(compiled)
+    book.digest = key
+    return book
 
 
 # ------------------------------------------------------------------------------------------------- validation
@@ -133,7 +137,7 @@ def compile_rulebook(files: Sequence[Path]) -> dict[str, Any]:
     compiled, errors = validate_files(files)
     if errors or compiled is None:
         first = errors[0]
-        more = f" (and {len(errors) - 1} more; run 'treatyscope validate')" if len(errors) > 1 else ""
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise RuleFileError(first.detail + more, first.path, first.line, first.column, hint=first.hint)
     return compiled
 
