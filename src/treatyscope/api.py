@@ -139,7 +139,7 @@ def build_scenarios(
     """One scenario per target kind, and the facts about the location for the report."""
     from treatyscope.coords import parse_coordinates
     from treatyscope.dates import parse_date
-    from treatyscope.describe import location_facts, place_facts
+    from treatyscope.describe import location_facts
     from treatyscope.gazetteer import resolve_place
     from treatyscope.locate import locate
 
@@ -167,7 +167,16 @@ def build_scenarios(
         place = resolve_place(location)
         label = place.name
         point = (place.lat, place.lon)
-        facts = place_facts(place, on, names=False)
+        # Only what identifies the place: its facts are in each result's trace (and in 'treatyscope places').
+        facts = {
+            "ref": place.ref,
+            "kind": place.kind,
+            "id": place.id,
+            "name": place.name,
+            "description": place.description,
+            "lat": round(place.lat, 5),
+            "lon": round(place.lon, 5),
+        }
         summary = f"{place.description} [{place.ref}]"
     elif at:
         point = parse_coordinates(at)

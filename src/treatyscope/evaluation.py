@@ -842,12 +842,13 @@ def _evaluate_area(
     # (a country's provinces mostly differ only in facts no clause asks about).
     decisive: set[str] = set()
     first_pass: list[list[Outcome]] = []
-    referenced = _referenced_subdivisions(cond, book)
+    referenced, seas_asked = _referenced(cond, book, data)
     seen: dict[tuple[Any, ...], list[Outcome]] = {}
     for a in atoms:
-        key = _signature(a, lats, polys, referenced, atom_party(a))
+        key = _signature(a, lats, polys, referenced, seas_asked, atom_party(a))
         if key not in seen:
             env = _env(book, treaty, scenario, members, atom_party(a))
+            env.explain = False  # results only; the trace shown is the largest part's, evaluated below
             seen[key] = outcomes(cond, a, env, scenario.interpretations)
         outs = seen[key]
         first_pass.append(outs)
@@ -869,6 +870,7 @@ def _evaluate_area(
             match = [o for o in outs if all(o.assignment.get(t, pinned.get(t)) == pinned.get(t) for t in o.assignment)]
             if not match:
                 env = _env(book, treaty, scenario, members, p)
+                env.explain = False
                 match = outcomes(cond, a, env, pinned)
             result = match[0].result if member_ok else False
             part_id = a.feature or a.territory or a.sea or a.label
@@ -932,7 +934,8 @@ def _evaluate_area(
         )
     # The trace of the largest atom stands for the area; the parts list carries the rest.
     biggest = max(range(len(atoms)), key=lambda k: atoms[k].area_km2)
-    outs = first_pass[biggest]
+    explained = _env(book, treaty, scenario, members, atom_party(atoms[biggest]))
+    outs = outcomes(cond, atoms[biggest], explained, scenario.interpretations)
     report = _interpretation_report_area(per_combo, book)
     pieces = []
     for part in parts:
@@ -972,18 +975,25 @@ def _evaluate_area(
 
 
 def _signature(
-    a: Subject, lats: Sequence[float], polys: Sequence[Any], referenced: frozenset[str], party: str | None
+    a: Subject,
+    lats: Sequence[float],
+    polys: Sequence[Any],
+    subdivisions: frozenset[str],
+    seas: frozenset[str],
+    party: str | None,
 ) -> tuple[Any, ...]:
+    """The facts of an atom that the condition can tell apart (only the subdivisions and seas it names count)."""
     sides = tuple(a.lat >= lat for lat in lats)
     inside = tuple(bool(p.covers(shapely.Point(a.lon, a.lat))) for p in polys)
     return (
         a.territory,
         a.status,
-        frozenset(a.subdivisions) & referenced,
+        frozenset(a.subdivisions) & subdivisions,
         a.continents,
         a.islands,
-        a.island_seas,
-        a.sea,
+        frozenset(a.island_seas) & seas,
+        a.sea if a.sea in seas else None,
+        a.sea is None,
         a.feature,
         a.feature_group,
         sides,
@@ -992,9 +1002,10 @@ def _signature(
     )
 
 
-def _referenced_subdivisions(cond: Any, book: RuleBook) -> frozenset[str]:
-    """Every ISO 3166-2 code a condition can test, through named regions, conditions and readings."""
-    found: set[str] = set()
+def _referenced(cond: Any, book: RuleBook, data: GeoData) -> tuple[frozenset[str], frozenset[str]]:
+    """Every ISO 3166-2 code and every sea a condition can test, through named regions, conditions, readings."""
+    subdivisions: set[str] = set()
+    seas: set[str] = set()
     seen: set[int] = set()
 
     def walk(x: Any) -> None:
@@ -1004,7 +1015,12 @@ def _referenced_subdivisions(cond: Any, book: RuleBook) -> frozenset[str]:
         if isinstance(x, dict):
             for k, v in x.items():
                 if k == "subdivision":
-                    found.update(v)
+                    subdivisions.update(v)
+                elif k == "sea":
+                    seas.update(v)
+                elif k == "sea_family":
+                    for fam in v:
+                        seas.update(data.family_seas(fam))
                 elif k == "use":
                     walk(book.conditions[v])
                 elif k == "interpretation" and isinstance(v, str) and v in book.interpretations:
@@ -1018,7 +1034,7 @@ def _referenced_subdivisions(cond: Any, book: RuleBook) -> frozenset[str]:
                 walk(book.regions[v] if isinstance(v, str) and v in book.regions else v)
 
     walk(cond)
-    return frozenset(found)
+    return frozenset(subdivisions), frozenset(seas)
 
 
 def _interpretation_report_area(per_combo: list[dict[str, Any]], book: RuleBook) -> list[dict[str, Any]]:
