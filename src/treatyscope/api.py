@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from treatyscope.engine import TARGETS, terms_used
+from treatyscope.engine import reachable, terms_used
 from treatyscope.errors import UsageError
 from treatyscope.evaluation import Result, Scenario
 from treatyscope.evaluation import check as run_scenario
+from treatyscope.rules.kinds import TARGETS
 from treatyscope.rules.load import RuleBook, load_rulebook
 
 
@@ -223,20 +224,14 @@ def run_check(
 
 def assumable_facts(book: RuleBook) -> set[str]:
     """The scenario facts (`--assume`) that some condition in the rules asks about."""
-    found: set[str] = set()
-
-    def walk(x: Any) -> None:
-        if isinstance(x, dict):
-            if isinstance(x.get("assumed"), str):
-                found.add(x["assumed"])
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(v)
-
-    walk([book.conditions, book.interpretations, [t.articles for t in book.treaties.values()]])
-    return found
+    roots = [
+        v["targets"][t]
+        for tr in book.treaties.values()
+        for art in tr.articles
+        for v in art["versions"]
+        for t in v["targets"]
+    ]
+    return {n["assumed"] for root in roots for n in reachable(root, book) if isinstance(n.get("assumed"), str)}
 
 
 def check(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -29,9 +29,9 @@ import shapely
 from treatyscope.geo.data import GeoData, Status, geodata
 from treatyscope.geo.sphere import rhumb_line, split_at_antimeridian
 from treatyscope.parallels import dms, mean_obliquity_deg
+from treatyscope.rules.kinds import CONDITION_KINDS as _OPERATORS
 from treatyscope.rules.load import RuleBook, TreatyRules
 
-TARGETS = ("territory", "forces", "vessel", "aircraft")
 APPLIES, NOT, PARTIAL, CONTESTED = "applies", "does-not-apply", "partial", "contested"
 FULL_SHARE = 0.9999  # area shares within 0.01% of 0 or 1 count as none or all (simplification slivers)
 
@@ -174,22 +174,6 @@ def _kleene_any(values: Sequence[bool | None]) -> bool | None:
 
 
 # -------------------------------------------------------------------------------------------------- conditions
-
-_OPERATORS = (
-    "all",
-    "any",
-    "not",
-    "in_region",
-    "territory_of",
-    "party_is",
-    "island",
-    "latitude",
-    "date",
-    "use",
-    "interpretation",
-    "const",
-    "assumed",
-)
 
 
 def op_of(cond: dict[str, Any]) -> str:
@@ -855,43 +839,55 @@ def _describe(cond: dict[str, Any], env: Env) -> str:
     return op
 
 
-def terms_used(cond: Any, book: RuleBook, seen: set[str] | None = None) -> set[str]:
-    """Every interpretation a condition can reach, through regions, named conditions and parallels."""
-    seen = set() if seen is None else seen
+def reachable(root: Any, book: RuleBook) -> Iterator[dict[str, Any]]:
+    """Every mapping a condition can reach: through named conditions (`use`), named regions, the readings of
+    interpretations and named parallels, each visited once. The one walker behind the functions below."""
+    seen: set[int] = set()
+    stack: list[Any] = [root]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, str):
+            x = book.regions.get(x, book.parallels.get(x))
+            if x is None:
+                continue
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, list):
+            stack.extend(x)
+            continue
+        if not isinstance(x, dict):
+            continue
+        yield x
+        for k, v in x.items():
+            if k == "use":
+                stack.append(book.conditions[v])
+            elif k == "interpretation" and isinstance(v, str) and v in book.interpretations:
+                stack.append(book.interpretations[v]["readings"])
+            elif k == "territory_of" and isinstance(v, dict) and v.get("by") in book.interpretations:
+                stack.append(book.interpretations[v["by"]]["readings"])
+            elif k in _NAME_LISTS:
+                continue  # lists of territory, sea... names, not of regions
+            elif isinstance(v, dict | list) or (isinstance(v, str) and k in _REFERENCE_KEYS):
+                stack.append(v)
+
+
+# Keys whose string value names a region or a parallel (others, such as continent names, do not), and keys whose
+# list holds plain names.
+_REFERENCE_KEYS = ("in_region", "region", "ref", "north_of", "south_of")
+_NAME_LISTS = ("territory", "subdivision", "feature", "sea", "sea_family", "continent", "party_is", "sources",
+               "vertices", "legs", "unverified")
+
+
+def terms_used(cond: Any, book: RuleBook) -> set[str]:
+    """Every interpretation a condition can reach."""
     out: set[str] = set()
-
-    def walk(x: Any) -> None:
-        if isinstance(x, dict):
-            for k, v in x.items():
-                if k == "interpretation" and isinstance(v, str):
-                    if v not in out:
-                        out.add(v)
-                        for r in book.interpretations[v]["readings"]:
-                            walk(r)
-                elif k == "use" and v not in seen:
-                    seen.add(v)
-                    walk(book.conditions[v])
-                elif k in ("in_region", "region") and isinstance(v, str):
-                    if v not in seen:
-                        seen.add(v)
-                        walk(book.regions[v])
-                elif k in ("north_of", "south_of") and isinstance(v, str) and v in book.parallels:
-                    walk(book.parallels[v])
-                elif k == "territory_of":
-                    by = v.get("by", "either")
-                    if by not in ("sovereignty", "administration", "either"):
-                        out.add(by)
-                else:
-                    walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                if isinstance(v, str) and v in book.regions and v not in seen:
-                    seen.add(v)
-                    walk(book.regions[v])
-                else:
-                    walk(v)
-
-    walk(cond)
+    for node in reachable(cond, book):
+        if isinstance(node.get("interpretation"), str):
+            out.add(node["interpretation"])
+        by = node.get("territory_of", {}).get("by") if isinstance(node.get("territory_of"), dict) else None
+        if by in book.interpretations:
+            out.add(by)
     return out
 
 
@@ -899,48 +895,17 @@ def split_lines(cond: Any, book: RuleBook, date: dt.date) -> tuple[list[float], 
     """The parallels (every reading's latitude) and inline polygons a condition can test, for cutting areas."""
     lats: set[float] = set()
     polys: list[Any] = []
-    seen: set[int] = set()
-
-    def par(ref: Any) -> None:
-        if isinstance(ref, int | float):
-            lats.add(float(ref))
-        elif isinstance(ref, str) and ref in book.parallels:
-            pdef = book.parallels[ref]
-            defs = (
-                [pdef]
-                if "interpretation" not in pdef
-                else [r["parallel"] for r in book.interpretations[pdef["interpretation"]]["readings"]]
-            )
-            for d in defs:
-                if "latitude" in d:
-                    lats.add(float(d["latitude"]))
-                else:
-                    on = date if d["obliquity_on"] == "attack" else dt.date.fromisoformat(str(d["obliquity_on"]))
-                    lats.add(mean_obliquity_deg(on))
-
-    def walk(x: Any) -> None:
-        if id(x) in seen:
-            return
-        seen.add(id(x))
-        if isinstance(x, dict):
-            for k, v in x.items():
-                if k in ("north_of", "south_of"):
-                    par(v)
-                elif k == "polygon":
-                    polys.append(polygon_geometry(v))
-                elif k == "use":
-                    walk(book.conditions[v])
-                elif k == "interpretation" and isinstance(v, str) and v in book.interpretations:
-                    walk(book.interpretations[v]["readings"])
-                else:
-                    walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(book.regions[v] if isinstance(v, str) and v in book.regions else v)
-        elif isinstance(x, str) and x in book.regions:
-            walk(book.regions[x])
-
-    walk(cond)
+    for node in reachable(cond, book):
+        for side in ("north_of", "south_of"):
+            if isinstance(node.get(side), int | float):
+                lats.add(float(node[side]))
+        if "latitude" in node and isinstance(node["latitude"], int | float):
+            lats.add(float(node["latitude"]))  # a named parallel's (or a reading's) fixed latitude
+        if "obliquity_on" in node:
+            on = date if node["obliquity_on"] == "attack" else dt.date.fromisoformat(str(node["obliquity_on"]))
+            lats.add(mean_obliquity_deg(on))
+        if "polygon" in node:
+            polys.append(polygon_geometry(node["polygon"]))
     return sorted(lats), polys
 
 

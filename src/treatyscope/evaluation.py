@@ -30,6 +30,7 @@ from treatyscope.engine import (
     TraceNode,
     outcomes,
     possible,
+    reachable,
     split_lines,
 )
 from treatyscope.errors import UsageError
@@ -1003,37 +1004,14 @@ def _signature(
 
 
 def _referenced(cond: Any, book: RuleBook, data: GeoData) -> tuple[frozenset[str], frozenset[str]]:
-    """Every ISO 3166-2 code and every sea a condition can test, through named regions, conditions, readings."""
+    """Every ISO 3166-2 code and every sea a condition can test."""
     subdivisions: set[str] = set()
     seas: set[str] = set()
-    seen: set[int] = set()
-
-    def walk(x: Any) -> None:
-        if id(x) in seen:
-            return
-        seen.add(id(x))
-        if isinstance(x, dict):
-            for k, v in x.items():
-                if k == "subdivision":
-                    subdivisions.update(v)
-                elif k == "sea":
-                    seas.update(v)
-                elif k == "sea_family":
-                    for fam in v:
-                        seas.update(data.family_seas(fam))
-                elif k == "use":
-                    walk(book.conditions[v])
-                elif k == "interpretation" and isinstance(v, str) and v in book.interpretations:
-                    walk(book.interpretations[v]["readings"])
-                elif isinstance(v, str) and v in book.regions:
-                    walk(book.regions[v])
-                else:
-                    walk(v)
-        elif isinstance(x, list):
-            for v in x:
-                walk(book.regions[v] if isinstance(v, str) and v in book.regions else v)
-
-    walk(cond)
+    for node in reachable(cond, book):
+        subdivisions.update(node.get("subdivision", ()))
+        seas.update(node.get("sea", ()) if isinstance(node.get("sea"), list) else ())
+        for fam in node.get("sea_family", ()):
+            seas.update(data.family_seas(fam))
     return frozenset(subdivisions), frozenset(seas)
 
 

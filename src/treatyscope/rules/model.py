@@ -22,8 +22,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
-TARGETS = ("territory", "forces", "vessel", "aircraft")
-VERDICTS = ("applies", "does-not-apply", "partial", "contested")
+from treatyscope.rules.kinds import CONDITION_KINDS, REGION_KINDS, TARGETS, VERDICTS  # noqa: F401 (re-exported)
+
 QUALITIES = ("primary", "scholarly", "news", "transcription")
 ID = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -206,22 +206,6 @@ Region = Annotated[
     Discriminator(lambda v: "ref_map" if isinstance(v, dict) and _region_tag(v) == "ref" else _region_tag(v)),
 ]
 
-REGION_KINDS = (
-    "territory",
-    "subdivision",
-    "feature",
-    "sea",
-    "sea_family",
-    "continent",
-    "band",
-    "polygon",
-    "union",
-    "intersection",
-    "difference",
-    "interpretation",
-    "ref",
-)
-
 
 # ------------------------------------------------------------------------------------------------ conditions
 
@@ -336,22 +320,6 @@ Condition = Annotated[
     | Annotated[AssumedCond, Tag("assumed")],
     Discriminator(_cond_tag),
 ]
-
-CONDITION_KINDS = (
-    "all",
-    "any",
-    "not",
-    "in_region",
-    "territory_of",
-    "party_is",
-    "island",
-    "latitude",
-    "date",
-    "use",
-    "interpretation",
-    "const",
-    "assumed",
-)
 
 
 # --------------------------------------------------------------------------------- parallels, interpretations
