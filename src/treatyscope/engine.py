@@ -451,6 +451,20 @@ def _resolve_by(by: str, env: Env) -> tuple[str, str]:
     return result["by"], f" (reading '{chosen['id']}')"
 
 
+def _every_reading(term: str, env: Env, run: Any) -> tuple[bool | None, str]:
+    """A leaf whose answer depends on a reading: the common answer if every reading gives it, else branch."""
+    answers = []
+    for reading in env.readings(term):
+        env.assignment[term] = reading["id"]
+        try:
+            answers.append(run())
+        finally:
+            del env.assignment[term]
+    if len({a[0] for a in answers}) == 1:
+        return answers[0]  # type: ignore[no-any-return]
+    raise Branch(term) from None
+
+
 class _NeedTerritoryReading(Exception):
     def __init__(self, term: str) -> None:
         super().__init__(term)
@@ -462,16 +476,8 @@ def _territory_of(spec: dict[str, Any], s: Subject, env: Env) -> tuple[bool | No
     try:
         by, how = _resolve_by(by_spec, env)
     except _NeedTerritoryReading as need:
-        answers = []
-        for reading in env.readings(need.term):
-            env.assignment[need.term] = reading["id"]
-            try:
-                answers.append(_territory_of(spec, s, env))
-            finally:
-                del env.assignment[need.term]
-        if len({a[0] for a in answers}) == 1:
-            return answers[0][0], re.sub(r" \(reading '[^']*'\)", " (every reading agrees)", answers[0][1], count=1)
-        raise Branch(need.term) from None
+        result, text = _every_reading(need.term, env, lambda: _territory_of(spec, s, env))
+        return result, re.sub(r" \(reading '[^']*'\)", " (every reading agrees)", text, count=1)
     if s.status is None:
         return False, "no state's territory (at sea, outside any territorial sea)"
     holders, disputed = _holders(s, by)
@@ -551,16 +557,8 @@ def _latitude(band: dict[str, Any], s: Subject, env: Env) -> tuple[bool | None, 
     try:
         return _band_test(band, s, env)
     except _NeedParallel as need:
-        answers = []
-        for reading in env.readings(need.term):
-            env.assignment[need.term] = reading["id"]
-            try:
-                answers.append(_latitude(band, s, env))
-            finally:
-                del env.assignment[need.term]
-        if len({a[0] for a in answers}) == 1:
-            return answers[0][0], re.sub(r" \[reading '[^']*'\]", " [every convention agrees]", answers[0][1])
-        raise Branch(need.term) from None
+        result, text = _every_reading(need.term, env, lambda: _latitude(band, s, env))
+        return result, re.sub(r" \[reading '[^']*'\]", " [every convention agrees]", text)
 
 
 def _band_test(band: dict[str, Any], s: Subject, env: Env) -> tuple[bool | None, str]:
