@@ -140,7 +140,7 @@ def build_scenarios(
     """One scenario per target kind, and the facts about the location for the report."""
     from treatyscope.coords import parse_coordinates
     from treatyscope.dates import parse_date
-    from treatyscope.describe import location_facts
+    from treatyscope.describe import location_facts, place_identity
     from treatyscope.gazetteer import resolve_place
     from treatyscope.locate import locate
 
@@ -169,15 +169,7 @@ def build_scenarios(
         label = place.name
         point = (place.lat, place.lon)
         # Only what identifies the place: its facts are in each result's trace (and in 'treatyscope places').
-        facts = {
-            "ref": place.ref,
-            "kind": place.kind,
-            "id": place.id,
-            "name": place.name,
-            "description": place.description,
-            "lat": round(place.lat, 5),
-            "lon": round(place.lon, 5),
-        }
+        facts = place_identity(place)
         summary = f"{place.description} [{place.ref}]"
     elif at:
         point = parse_coordinates(at)

@@ -62,10 +62,9 @@ def location_facts(loc: Location, on: dt.date, data: GeoData | None = None) -> d
     }
 
 
-def place_facts(place: Place, on: dt.date, data: GeoData | None = None, names: bool = True) -> dict[str, Any]:
-    """Facts about a place; `names=False` leaves out the territory's names in other languages (a larger file)."""
-    data = data or geodata()
-    facts: dict[str, Any] = {
+def place_identity(place: Place) -> dict[str, Any]:
+    """What identifies a place in output: the first keys of its facts."""
+    return {
         "ref": place.ref,
         "kind": place.kind,
         "id": place.id,
@@ -73,6 +72,14 @@ def place_facts(place: Place, on: dt.date, data: GeoData | None = None, names: b
         "description": place.description,
         "lat": round(place.lat, 5),
         "lon": round(place.lon, 5),
+    }
+
+
+def place_facts(place: Place, on: dt.date, data: GeoData | None = None, names: bool = True) -> dict[str, Any]:
+    """Facts about a place; `names=False` leaves out the territory's names in other languages (a larger file)."""
+    data = data or geodata()
+    facts: dict[str, Any] = {
+        **place_identity(place),
         "aliases": list(place.aliases),
         "codes": [c for c in place.codes if c],
         "date": on.isoformat(),
