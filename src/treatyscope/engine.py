@@ -873,8 +873,19 @@ def reachable(root: Any, book: RuleBook) -> Iterator[dict[str, Any]]:
 # Keys whose string value names a region or a parallel (others, such as continent names, do not), and keys whose
 # list holds plain names.
 _REFERENCE_KEYS = ("in_region", "region", "ref", "north_of", "south_of")
-_NAME_LISTS = ("territory", "subdivision", "feature", "sea", "sea_family", "continent", "party_is", "sources",
-               "vertices", "legs", "unverified")
+_NAME_LISTS = (
+    "territory",
+    "subdivision",
+    "feature",
+    "sea",
+    "sea_family",
+    "continent",
+    "party_is",
+    "sources",
+    "vertices",
+    "legs",
+    "unverified",
+)
 
 
 def terms_used(cond: Any, book: RuleBook) -> set[str]:
