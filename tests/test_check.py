@@ -216,3 +216,25 @@ def test_unknown_assumptions_and_ambiguous_parties_are_usage_errors(capsys: pyte
     assert code == 2 and "no rule asks about that fact" in err
     code, _, err = run(capsys, "check", "--location", "Paris", "--party", "Georgia")
     assert code == 2 and "is ambiguous" in err
+
+
+SUSPENSION_RULES = [str(Path(__file__).parent / "rules" / "suspension.yaml")]
+
+
+def test_a_suspended_pair_is_reported_and_the_others_stay_bound() -> None:
+    from treatyscope.api import build_scenarios, run_check
+
+    scenarios, _ = build_scenarios(location="Wellington", targets=["territory"], party="NZL", date="2000-01-01")
+    (result,) = run_check(scenarios, rules=SUSPENSION_RULES)
+    assert result.verdict == "applies"
+    (check,) = [c for c in result.checks if c["check"] == "obligations"]
+    assert "United States (USA) suspended its obligations toward New Zealand (NZL) from 1986-08-11" in check["evidence"]
+    assert "Australia (AUS) remains bound" in check["evidence"]
+
+
+def test_no_suspension_before_its_start() -> None:
+    from treatyscope.api import build_scenarios, run_check
+
+    scenarios, _ = build_scenarios(location="Wellington", targets=["territory"], party="NZL", date="1980-01-01")
+    (result,) = run_check(scenarios, rules=SUSPENSION_RULES)
+    assert not [c for c in result.checks if c["check"] == "obligations"]

@@ -421,6 +421,7 @@ def _evaluate_article(
     else:
         party = explicit
     party_member: bool | None
+    holders: list[str] = []  # the states holding the parts of an area, when no party is named
     if target != "territory" and party is None:
         party_member = True
         checks.insert(
@@ -488,6 +489,32 @@ def _evaluate_article(
         if not party_member:
             reasons.append(ev[0].upper() + ev[1:] + ".")
 
+    # 3b: per-pair suspensions (ANZUS): are the other Parties still bound toward the attacked one?
+    attacked = [party] if party is not None else holders
+    unprotected: set[str] = set()
+    for code in attacked:
+        if code not in members or not (suspended := treaty.suspended_toward(code, on)):
+            continue
+        bound = sorted(members - {code} - {s["obligor"] for s in suspended})
+        ev = "; ".join(
+            f"{data.entity_name(s['obligor'])} ({s['obligor']}) suspended its obligations toward "
+            f"{data.entity_name(code)} ({code}) from {s['from']}"
+            for s in suspended
+        )
+        ev += (
+            f"; {', '.join(f'{data.entity_name(c)} ({c})' for c in bound)} remain{'s' if len(bound) == 1 else ''} bound"
+            if bound
+            else "; no other Party remains bound toward it"
+        )
+        checks.insert(1, {"check": "obligations", "result": "yes" if bound else "no", "evidence": ev})
+        sources.extend(book.source(s["source"]) for s in suspended)
+        reasons.append(ev[0].upper() + ev[1:] + ".")
+        if not bound:
+            unprotected.add(code)
+    nobody_bound = party is not None and party in unprotected
+    if unprotected:
+        members = members - unprotected  # their land is then covered by no one's obligation
+
     # 4: scope
     scope_outcomes: list[dict[str, Any]] = []
     interp_report: list[dict[str, Any]] = []
@@ -539,7 +566,7 @@ def _evaluate_article(
                 sources.extend(book.source(sid) for sid in r["sources"])
 
     # verdict
-    if not in_force or version is None or party_member is False:
+    if not in_force or version is None or party_member is False or nobody_bound:
         verdict = NOT
     else:
         verdict = scope_verdict

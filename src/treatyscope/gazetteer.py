@@ -290,10 +290,12 @@ def _feature_place(data: GeoData, fid: str) -> Place:
 def _country_by_alpha2_cached(root: str) -> dict[str, Territory]:
     data = geodata()
     out: dict[str, Territory] = {}
-    for t in data.territories.values():
+    # Several territories can carry one code (AU: Australia and its external territories): whole territories
+    # before split-out parts, then the largest.
+    for t in sorted(data.territories.values(), key=lambda t: (t.level == "part", -(t.area_km2 or 0.0))):
         for code in t.iso_3166_1:
-            if len(code) == 2 and (code not in out or t.level != "part"):
-                out[code] = t
+            if len(code) == 2:
+                out.setdefault(code, t)
     return out
 
 

@@ -439,10 +439,15 @@ class GeoData:
     @cached_property
     def entities(self) -> dict[str, str]:
         """Display names for state codes: ISO alpha-3 from the territories, plus curated extras."""
-        names = {t.alpha3: t.name for t in self.territories.values() if t.alpha3 and t.level != "part"}
-        for t in self.territories.values():
-            if t.alpha3 and t.alpha3 not in names:
-                names[t.alpha3] = t.name
+        # Several territories can carry one code (Australia's external territories carry AUS): the largest
+        # names the state, and whole territories are preferred to split-out parts.
+        ranked = sorted(
+            (t for t in self.territories.values() if t.alpha3),
+            key=lambda t: (t.level == "part", -(t.area_km2 or 0.0)),
+        )
+        names: dict[str, str] = {}
+        for t in ranked:
+            names.setdefault(t.alpha3, t.name)  # type: ignore[arg-type]
         names.update(self.curated["entities"]["entities"])
         return names
 

@@ -21,7 +21,7 @@ from typing import Any
 from treatyscope.errors import RuleFileError, UsageError
 from treatyscope.paths import geodata_dir, rules_dir
 
-FORMAT = "treatyscope.rulebook/3"
+FORMAT = "treatyscope.rulebook/4"
 
 
 @dataclass(eq=False, repr=False)
@@ -38,6 +38,7 @@ class TreatyRules:
     parties: list[dict[str, Any]]
     articles: list[dict[str, Any]]
     file: str
+    suspensions: list[dict[str, Any]] = field(default_factory=list)
 
     def member_on(self, code: str, on: dt.date) -> dict[str, Any] | None:
         for p in self.parties:
@@ -48,6 +49,14 @@ class TreatyRules:
 
     def members_on(self, on: dt.date) -> set[str]:
         return {p["code"] for p in self.parties if self.member_on(p["code"], on)}
+
+    def suspended_toward(self, beneficiary: str, on: dt.date) -> list[dict[str, Any]]:
+        """The suspensions in effect on the date of other parties' obligations toward this one."""
+        return [
+            s
+            for s in self.suspensions
+            if s["beneficiary"] == beneficiary and _d(s["from"]) <= on and (s.get("to") is None or on < _d(s["to"]))
+        ]
 
     def membership_history(self, code: str) -> list[dict[str, Any]]:
         return [p for p in self.parties if p["code"] == code]
@@ -366,6 +375,7 @@ def _link(
             treaties[tid] = {
                 **doc["treaty"],
                 "parties": doc.get("parties", []),
+                "suspensions": doc.get("suspensions", []),
                 "articles": doc.get("articles", []),
                 "file": str(f),
             }
@@ -427,6 +437,20 @@ def _link(
                 )
             if ended and party.get("to") and _d(party["to"]) > ended:
                 err(f, pos, ("parties", i, "to"), "membership ends after the treaty ended")
+        party_codes = {p["code"] for p in doc.get("parties", [])}
+        for i, sus in enumerate(doc.get("suspensions", [])):
+            checker.source(sus["source"], ("suspensions", i, "source"))
+            for role in ("obligor", "beneficiary"):
+                if sus[role] not in party_codes:
+                    err(
+                        f,
+                        pos,
+                        ("suspensions", i, role),
+                        f"{sus[role]} is not among the treaty's parties",
+                        "A suspension is between two parties of this treaty.",
+                    )
+            if sus["obligor"] == sus["beneficiary"]:
+                err(f, pos, ("suspensions", i, "beneficiary"), "a party cannot suspend obligations toward itself")
         by_code: dict[str, list[tuple[int, Any]]] = {}
         for i, party in enumerate(doc.get("parties", [])):
             by_code.setdefault(party["code"], []).append((i, party))
@@ -690,6 +714,7 @@ def _from_compiled(c: dict[str, Any]) -> RuleBook:
             parties=list(t["parties"]),
             articles=list(t["articles"]),
             file=t["file"],
+            suspensions=list(t.get("suspensions", [])),
         )
     return RuleBook(
         files=list(c["files"]),

@@ -404,6 +404,16 @@ class Party(Dated):
     unverified: bool = False
 
 
+class Suspension(Dated):
+    """One party's obligations toward another suspended while the treaty stays in force between the others
+    (ANZUS: the United States toward New Zealand from 1986-08-11)."""
+
+    obligor: StateCode
+    beneficiary: StateCode
+    source: Id
+    note: str | None = None
+
+
 class Version(Dated):
     id: Id
     label: str
@@ -465,6 +475,7 @@ class RuleFile(Model):
     treaty: Treaty | None = None
     sources: list[Source] = []
     parties: list[Party] = []
+    suspensions: list[Suspension] = []
     parallels: dict[Id, ParallelDef] = {}
     regions: dict[Id, Region] = {}
     conditions: dict[Id, Condition] = {}
@@ -473,8 +484,8 @@ class RuleFile(Model):
 
     @model_validator(mode="after")
     def _treaty_parts(self) -> RuleFile:
-        if self.treaty is None and (self.parties or self.articles):
-            raise ValueError("parties and articles need a 'treaty' section")
+        if self.treaty is None and (self.parties or self.articles or self.suspensions):
+            raise ValueError("parties, suspensions and articles need a 'treaty' section")
         if self.treaty is not None and not self.articles:
             raise ValueError("a treaty file needs at least one article")
         return self
