@@ -1,7 +1,8 @@
 """The command line: parse, call the core, render, exit. Heavy imports happen inside the commands.
 
-Exit codes: 0 an answer was produced (whatever the verdict); 1 internal error; 2 bad input (unknown or
-ambiguous place, bad coordinate, date, option); 3 invalid rule files.
+Exit codes: 0 an answer was produced (whatever the verdict), or the rule files are valid and their examples pass;
+1 internal error; 2 bad input (unknown or ambiguous place, bad coordinate, date, option); 3 invalid rule files;
+4 rule examples failed (`test`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import typer
 from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 an answer was produced (whatever the verdict); 1 internal error; 2 bad input; 3 invalid rule files."
+    "Exit codes: 0 an answer was produced (whatever the verdict) or the rules are valid; 1 internal error; 2 bad "
+    "input; 3 invalid rule files; 4 rule examples failed."
 )
 
 app = typer.Typer(
@@ -228,6 +230,93 @@ def show(
     from treatyscope.report.show import render_article
 
     render_article(detail, printer())
+
+
+class ValidateFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+RULE_PATHS_HELP = "Rule files or directories (default: the shipped rules)."
+
+
+@app.command()
+def validate(
+    paths: list[str] = typer.Argument(None, help=RULE_PATHS_HELP, show_default=False),
+    output: ValidateFormat = typer.Option(
+        ValidateFormat.text, "--format", "-f", help="text, json, or github (GitHub Actions annotations)."
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
+) -> None:
+    """Check rule files: YAML syntax, schema, references, dates, geometry and hygiene; every problem with its
+    file:line:col. Exit 0 valid, 3 invalid."""
+    from pathlib import Path
+
+    from treatyscope.errors import EXIT_RULES, RuleFileError
+    from treatyscope.report.console import printer
+    from treatyscope.report.rulecheck import (
+        render_validation_github,
+        render_validation_text,
+        validation_json,
+    )
+    from treatyscope.rules.load import Inspection, inspect_files, rule_files
+
+    try:
+        files = rule_files([Path(p) for p in paths] if paths else None)
+        found = inspect_files(files)
+    except RuleFileError as e:  # a file that cannot even be listed (a link out of the directory)
+        found = Inspection([Path(e.path)] if e.path else [], None, [e], [], [])
+    if output is ValidateFormat.json:
+        _print_json(validation_json(found))
+    elif output is ValidateFormat.github:
+        render_validation_github(found, printer())
+    else:
+        render_validation_text(found, printer())
+    if found.errors or (strict and found.warnings):
+        raise typer.Exit(EXIT_RULES)
+
+
+@app.command("test")
+def test_examples(
+    paths: list[str] = typer.Argument(None, help=RULE_PATHS_HELP, show_default=False),
+    pattern: str = typer.Option(None, "-k", help="Only examples whose id contains this text (e.g. nato-5, Honolulu)."),
+    show_coverage: bool = typer.Option(
+        False, "--coverage", help="Also report which versions and clauses no example exercises."
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List passing examples too."),
+    output: PlacesFormat = typer.Option(PlacesFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Run the examples in rule files as tests: each scenario must give its expected verdict.
+    Exit 0 all pass, 4 some fail, 3 invalid rule files."""
+    from pathlib import Path
+
+    from treatyscope.errors import EXIT_EXAMPLES_FAILED
+    from treatyscope.examples import coverage, run_examples
+    from treatyscope.report.console import printer
+    from treatyscope.report.rulecheck import examples_json, render_coverage_text, render_test_text
+    from treatyscope.rules.load import load_rulebook
+
+    book = load_rulebook([Path(p) for p in paths] if paths else None)
+    outcomes = run_examples(book, paths or None, pattern)
+    rows = coverage(book, outcomes) if show_coverage else None
+    if output is PlacesFormat.json:
+        _print_json(examples_json(outcomes, rows))
+    else:
+        out = printer()
+        render_test_text(outcomes, out, verbose)
+        if rows is not None:
+            render_coverage_text(rows, out)
+    if not all(o.passed for o in outcomes):
+        raise typer.Exit(EXIT_EXAMPLES_FAILED)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of rule files (for editor completion and checking)."""
+    from treatyscope.rules.model import rule_file_json_schema
+
+    _print_json(rule_file_json_schema())
 
 
 def _error(message: str) -> None:

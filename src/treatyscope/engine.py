@@ -775,6 +775,15 @@ def polygon_geometry(spec: dict[str, Any]) -> Any:
     key = repr(spec["vertices"]) + repr(spec["legs"])
     if key in _POLYGONS:
         return _POLYGONS[key]
+    poly = shapely.make_valid(shapely.Polygon(polygon_ring(spec)))
+    geom = split_at_antimeridian(poly)
+    shapely.prepare(geom)
+    _POLYGONS[key] = geom
+    return geom
+
+
+def polygon_ring(spec: dict[str, Any]) -> list[tuple[float, float]]:
+    """The polygon's ring, densified along its legs, with longitudes unwrapped (continuous across ±180)."""
     verts = [(float(lon), float(lat)) for lon, lat in spec["vertices"]]
     ring: list[tuple[float, float]] = []
     for i, leg in enumerate(spec["legs"]):
@@ -791,11 +800,44 @@ def polygon_geometry(spec: dict[str, Any]) -> Any:
             shift = ring[-1][0] - pts[0][0]
             pts = [(x + shift, y) for x, y in pts]
         ring.extend(pts[:-1])
-    poly = shapely.make_valid(shapely.Polygon(ring))
-    geom = split_at_antimeridian(poly)
-    shapely.prepare(geom)
-    _POLYGONS[key] = geom
-    return geom
+    return ring
+
+
+def polygon_problems(spec: dict[str, Any]) -> list[tuple[int | None, str]]:
+    """What is wrong with an inline polygon, as (vertex index or None, message): legs that do not run as they
+    say, legs that go the long way round the globe, and rings that cross themselves."""
+    verts = [(float(lon), float(lat)) for lon, lat in spec["vertices"]]
+    problems: list[tuple[int | None, str]] = []
+    for i, leg in enumerate(spec["legs"]):
+        (lon0, lat0), (lon1, lat1) = verts[i], verts[(i + 1) % len(verts)]
+        to = f"vertex {i} to vertex {(i + 1) % len(verts)}"
+        if leg == "meridian" and lon0 != lon1 and abs(lat0) != 90 and abs(lat1) != 90:
+            problems.append((i, f"the leg from {to} is a meridian but its longitudes differ ({lon0} and {lon1})"))
+        if leg == "parallel" and lat0 != lat1:
+            problems.append((i, f"the leg from {to} is a parallel but its latitudes differ ({lat0} and {lat1})"))
+        pole = abs(lat0) == 90 and lat0 == lat1  # a leg along a pole only closes the ring
+        if leg in ("parallel", "straight") and abs(lon1 - lon0) > 180 and not pole:
+            wrapped = lon1 + 360 if lon1 < lon0 else lon1 - 360
+            problems.append(
+                (
+                    i,
+                    f"the leg from {to} runs {abs(lon1 - lon0):g}° of longitude the long way round; to cross the "
+                    f"antimeridian write the longitude beyond ±180 (e.g. {wrapped:g})",
+                )
+            )
+        if leg == "rhumb" and abs(lon1 - lon0) % 360 == 180:
+            problems.append(
+                (i, f"the rhumb line from {to} spans exactly 180° of longitude, so its direction is unclear")
+            )
+    if problems:
+        return problems
+    ring = shapely.Polygon(polygon_ring(spec))
+    if not ring.is_valid:
+        reason = shapely.is_valid_reason(ring)
+        problems.append((None, f"the polygon is not valid: {reason} (longitudes unwrapped across ±180)"))
+    elif ring.area == 0:
+        problems.append((None, "the polygon has no area"))
+    return problems
 
 
 # ------------------------------------------------------------------------------------------------- descriptions

@@ -8,7 +8,7 @@
     └── DataError               exit 1: vendored data missing or corrupt (a broken install)
 
 Exit codes: 0 an answer was produced, whatever the verdict; 1 internal error; 2 bad input; 3 invalid rule files;
-4 is reserved for failing rule examples.
+4 rule examples failed (`treatyscope test`).
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class RuleFileError(TreatyscopeError):
         line: int | None = None,
         column: int | None = None,
         hint: str = "",
+        severity: str = "error",  # or "warning", or "unverified" (a part not verified against a source)
     ) -> None:
         where = str(path) if path else ""
         if where and line is not None:
@@ -80,6 +81,7 @@ class RuleFileError(TreatyscopeError):
         self.line = line
         self.column = column
         self.detail = message
+        self.severity = severity
 
 
 class DataError(TreatyscopeError):

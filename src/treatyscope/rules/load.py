@@ -113,7 +113,17 @@ def rule_files(paths: Sequence[Path] | None = None) -> list[Path]:
     found: list[Path] = []
     for root in roots:
         if root.is_dir():
-            found.extend(p for p in sorted(root.rglob("*.y*ml")) if not p.name.startswith(("_", ".")))
+            for p in sorted(root.rglob("*.y*ml")):
+                if p.name.startswith(("_", ".")):
+                    continue
+                # A link out of the rule directory would read files the user did not hand over.
+                if not p.resolve().is_relative_to(root.resolve()):
+                    raise RuleFileError(
+                        f"the file links outside its rule directory {root} (to {p.resolve()})",
+                        p,
+                        hint="Copy the file into the directory, or pass its path explicitly.",
+                    )
+                found.append(p)
         elif root.is_file():
             found.append(root)
         else:
@@ -152,7 +162,24 @@ def compile_rulebook(files: Sequence[Path]) -> dict[str, Any]:
 
 
 def validate_files(files: Sequence[Path]) -> tuple[dict[str, Any] | None, list[RuleFileError]]:
-    """Every problem found in the files: syntax and schema per file, then references across them."""
+    """The compiled rulebook, or every error found in the files."""
+    found = inspect_files(files)
+    return (None if found.errors else found.book), found.errors
+
+
+@dataclass
+class Inspection:
+    """What validation found: errors (the files cannot be used), warnings (hygiene) and the parts marked
+    unverified. Syntax and schema are checked per file; references across files only when every file parsed."""
+
+    files: list[Path]
+    book: dict[str, Any] | None
+    errors: list[RuleFileError]
+    warnings: list[RuleFileError]
+    unverified: list[RuleFileError]
+
+
+def inspect_files(files: Sequence[Path]) -> Inspection:
     from pydantic import ValidationError
 
     from treatyscope.rules.model import RuleFile
@@ -173,9 +200,10 @@ def validate_files(files: Sequence[Path]) -> tuple[dict[str, Any] | None, list[R
             continue
         parsed.append((f, model.model_dump(mode="json", by_alias=True, exclude_none=True), positions))
     if errors:
-        return None, errors
-    book, ref_errors = _link(parsed)
-    return (None, ref_errors) if ref_errors else (book, [])
+        return Inspection(list(files), None, errors, [], [])
+    book, found = _link(parsed)
+    by = {sev: [e for e in found if e.severity == sev] for sev in ("error", "warning", "unverified")}
+    return Inspection(list(files), book, by["error"], by["warning"], by["unverified"])
 
 
 def _schema_errors(path: Path, data: Any, positions: dict[Any, tuple[int, int]], err: Any) -> list[RuleFileError]:
@@ -257,6 +285,8 @@ def _explain(e: dict[str, Any], data: Any, path: tuple[Any, ...]) -> tuple[str, 
             f"{e.get('input')!r} does not match {ctx.get('pattern')}",
             "Ids are lowercase letters, digits and '-'; state codes are ISO 3166-1 alpha-3 (e.g. USA).",
         )
+    if kind in ("model_type", "dict_type") and not path:
+        return "a rule file is a mapping of keys", "Start it with 'schema: treatyscope.rules/1'."
     if kind == "value_error":
         return msg.removeprefix("Value error, "), ""
     return msg, ""
@@ -324,10 +354,17 @@ def _link(
     origin: dict[str, str] = {}
     treaties: dict[str, Any] = {}
 
-    def err(f: Path, pos: dict[Any, tuple[int, int]], path: tuple[Any, ...], msg: str, hint: str = "") -> None:
+    def err(
+        f: Path,
+        pos: dict[Any, tuple[int, int]],
+        path: tuple[Any, ...],
+        msg: str,
+        hint: str = "",
+        severity: str = "error",
+    ) -> None:
         line, col = _position(pos, path)
         where = ".".join(str(p) for p in path)
-        errors.append(RuleFileError(f"{where}: {msg}" if where else msg, f, line, col, hint=hint))
+        errors.append(RuleFileError(f"{where}: {msg}" if where else msg, f, line, col, hint=hint, severity=severity))
 
     for f, doc, pos in parsed:
         for kind, table, items in (
@@ -395,7 +432,7 @@ def _link(
     for f, doc, pos in parsed:
         checker = _RefChecker(f, pos, regions, conditions, interpretations, parallels, sources, known, err)
         for name, region in doc.get("regions", {}).items():
-            checker.region(region, ("regions", name))
+            checker.region(region, ("regions", name), (name,))
         for name, cond in doc.get("conditions", {}).items():
             checker.condition(cond, ("conditions", name))
         for name, par in doc.get("parallels", {}).items():
@@ -493,7 +530,7 @@ def _link(
                         f"a gap between versions {a['id']} (to {a['to']}) and {b['id']} (from {b['from']})",
                         "Versions of an article must follow each other.",
                     )
-            if ordered and _d(ordered[0][1]["from"]) != in_force:
+            if ordered and _d(ordered[0][1]["from"]) > in_force:
                 err(
                     f,
                     pos,
@@ -509,6 +546,8 @@ def _link(
                         err(f, pos, (*eat, "interpretations", term), f"unknown interpretation '{term}'")
                     elif reading not in {r["id"] for r in interpretations[term]["readings"]}:
                         err(f, pos, (*eat, "interpretations", term), f"'{term}' has no reading '{reading}'")
+    for f, doc, pos in parsed:
+        _hygiene(f, doc, pos, parsed, err)
     book = {
         "format": FORMAT,
         "files": [str(f) for f, _, _ in parsed],
@@ -521,6 +560,104 @@ def _link(
         "origin": origin,
     }
     return book, errors
+
+
+def _hygiene(
+    f: Path,
+    doc: dict[str, Any],
+    pos: dict[Any, tuple[int, int]],
+    parsed: list[tuple[Path, dict[str, Any], dict[Any, tuple[int, int]]]],
+    err: Any,
+) -> None:
+    """Warnings (sources nobody cites or nobody can find, articles without examples, blank texts) and the list
+    of parts marked unverified."""
+    everything = json.dumps([d for _, d, _ in parsed])
+    for i, src in enumerate(doc.get("sources", [])):
+        if everything.count(f'"{src["id"]}"') + everything.count(f"{src['id']}") <= 2:
+            err(
+                f, pos, ("sources", i, "id"), f"source '{src['id']}' is never cited", "Cite it or remove it.", "warning"
+            )
+        if not src.get("url") and not src.get("note"):
+            err(
+                f,
+                pos,
+                ("sources", i),
+                f"source '{src['id']}' has neither a url nor a note",
+                "Say where a reader can find it (an address, or a note naming the archive, volume and page).",
+                "warning",
+            )
+    for i, art in enumerate(doc.get("articles", [])):
+        at = ("articles", i)
+        if not art.get("examples"):
+            err(
+                f,
+                pos,
+                at,
+                f"article '{art['id']}' has no examples",
+                "Add sourced examples: they are its tests.",
+                "warning",
+            )
+        texts = [((*at, "text"), art["text"])] + [
+            ((*at, "versions", j, "text"), v["text"]) for j, v in enumerate(art["versions"])
+        ]
+        for where, text in texts:
+            if not text.strip(" .…\n\t"):
+                err(f, pos, where, "the text is blank", "Quote the article's words verbatim.")
+        if not art.get("verified", True):
+            err(
+                f,
+                pos,
+                (*at, "verified"),
+                f"article '{art['id']}' text: {art.get('unverified_note', '')}",
+                "",
+                "unverified",
+            )
+        for j, v in enumerate(art["versions"]):
+            if not v.get("verified", True):
+                err(
+                    f,
+                    pos,
+                    (*at, "versions", j, "verified"),
+                    f"version '{v['id']}' wording: {v.get('unverified_note', '')}",
+                    "",
+                    "unverified",
+                )
+    for i, party in enumerate(doc.get("parties", [])):
+        if party.get("unverified"):
+            err(
+                f,
+                pos,
+                ("parties", i),
+                f"membership of {party['code']} from {party['from']}: {party.get('note', 'dates not verified')}",
+                "",
+                "unverified",
+            )
+    for i, interp in enumerate(doc.get("interpretations", [])):
+        for j, r in enumerate(interp["readings"]):
+            if r.get("unverified"):
+                err(
+                    f,
+                    pos,
+                    ("interpretations", i, "readings", j),
+                    f"reading '{interp['id']}={r['id']}'",
+                    "",
+                    "unverified",
+                )
+    for name, region in doc.get("regions", {}).items():
+        for node in _walk(region):
+            if "polygon" in node and node["polygon"].get("unverified"):
+                idx = ", ".join(map(str, node["polygon"]["unverified"]))
+                err(f, pos, ("regions", name), f"region '{name}': polygon vertices {idx}", "", "unverified")
+
+
+def _walk(x: Any) -> Iterable[dict[str, Any]]:
+    if isinstance(x, dict):
+        yield x
+        for v in x.values():
+            yield from _walk(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from _walk(v)
 
 
 class _RefChecker:
@@ -568,10 +705,14 @@ class _RefChecker:
                 f"do not define one",
             )
 
-    def region(self, region: Any, at: tuple[Any, ...], seen: tuple[str, ...] = ()) -> None:
+    def region(self, region: Any, at: tuple[Any, ...], seen: tuple[str, ...] = (), own: bool = True) -> None:
+        """Check a region where it is written (`own`), and follow its references to find cycles (`seen`: the
+        named regions on the way; a cycle is reported where its first region is defined)."""
         if isinstance(region, str) or (isinstance(region, dict) and "ref" in region):
             name = region if isinstance(region, str) else region["ref"]
             if name not in self.regions:
+                if not own:
+                    return  # reported where it is written
                 import difflib
 
                 close = difflib.get_close_matches(name, list(self.regions), n=1)
@@ -583,13 +724,15 @@ class _RefChecker:
                     else "Define it under 'regions', or use a kind such as {territory: ...}.",
                 )
             elif name in seen:
-                self._e(
-                    at, f"region '{name}' refers to itself through {' -> '.join((*seen, name))}", "Break the cycle."
-                )
+                # Reported once, where a region of the cycle is defined, not at every use.
+                if at[0] == "regions" and name == seen[0]:
+                    self._e(
+                        at, f"region '{name}' refers to itself through {' -> '.join((*seen, name))}", "Break the cycle."
+                    )
             elif len(seen) < 50:
-                self.region(self.regions[name], at, (*seen, name))
+                self.region(self.regions[name], at, (*seen, name), own=False)
             return
-        for kind in ("territory", "feature", "sea", "sea_family", "subdivision"):
+        for kind in ("territory", "feature", "sea", "sea_family", "subdivision") if own else ():
             for name in region.get(kind, []):
                 if name not in self.known[kind]:
                     self._e(
@@ -600,16 +743,23 @@ class _RefChecker:
                     )
         for key in ("union", "intersection", "difference"):
             for k, sub in enumerate(region.get(key, [])):
-                self.region(sub, (*at, key, k), seen)
+                self.region(sub, (*at, key, k) if own else at, seen, own)
         if "interpretation" in region:
-            self._interp(region["interpretation"], (*at, "interpretation"), "region")
+            if own:
+                self._interp(region["interpretation"], (*at, "interpretation"), "region")
             interp = self.interpretations.get(region["interpretation"])
             if interp and region["interpretation"] not in seen:
                 for r in interp["readings"]:
                     if "region" in r:
-                        self.region(r["region"], at, (*seen, region["interpretation"]))
-        if "band" in region:
+                        self.region(r["region"], at, (*seen, region["interpretation"]), own=False)
+        if "band" in region and own:
             self._band(region["band"], (*at, "band"))
+        if "polygon" in region and own:
+            from treatyscope.engine import polygon_problems
+
+            for i, problem in polygon_problems(region["polygon"]):
+                where = (*at, "polygon", "vertices", i) if i is not None else (*at, "polygon")
+                self._e(where, problem, "Check the vertices ([lon, lat]) and legs against the treaty text.")
 
     def _band(self, band: dict[str, Any], at: tuple[Any, ...]) -> None:
         for side in ("north_of", "south_of"):

@@ -107,6 +107,9 @@ class Band(Model):
     def _one(self) -> Band:
         if self.north_of is None and self.south_of is None:
             raise ValueError("a band needs north_of, south_of or both")
+        for side in (self.north_of, self.south_of):
+            if isinstance(side, float) and not -90 <= side <= 90:
+                raise ValueError(f"latitude {side:g} is out of range (-90..90)")
         return self
 
 
@@ -535,3 +538,15 @@ for _m in (
     RuleFile,
 ):
     _m.model_rebuild()
+
+
+def rule_file_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a rule file, for editors (generated from these models; shipped as rules.schema.json)."""
+    schema = RuleFile.model_json_schema(by_alias=True, mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://treatyscope.example/schemas/rules.schema.json",
+        "title": "treatyscope rule file (treatyscope.rules/1)",
+        "description": (__doc__ or "").strip(),
+        **{k: v for k, v in schema.items() if k != "title"},
+    }

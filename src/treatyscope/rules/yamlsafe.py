@@ -143,6 +143,14 @@ def _scalar(node: yaml.ScalarNode, path: Path) -> Any:
             node.start_mark.line + 1,
             node.start_mark.column + 1,
         ) from None
+    except (ValueError, OverflowError) as e:  # a date-shaped value that is no date, e.g. 2000-13-01
+        raise RuleFileError(
+            f"'{node.value}' is not a valid date or number ({e})",
+            path,
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            hint="Dates are YYYY-MM-DD.",
+        ) from None
     if isinstance(value, dt.datetime):
         return value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
     return value
