@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 import shapely
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treatyscope.geo.sphere import (
@@ -91,3 +91,24 @@ def test_split_at_antimeridian_keeps_area() -> None:
     assert split.bounds[0] >= -180 and split.bounds[2] <= 180
     assert split.area == pytest.approx(poly.area)
     assert split.covers(shapely.Point(-175, 0)) and split.covers(shapely.Point(175, 0))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(-179, 179), st.floats(-80, 80)),
+        min_size=3,
+        max_size=8,
+    ),
+    st.lists(st.sampled_from(["rhumb", "straight"]), min_size=8, max_size=8),
+)
+def test_an_inline_polygon_ring_passes_through_every_vertex(
+    vertices: list[tuple[float, float]], legs: list[str]
+) -> None:
+    """Each leg starts exactly where the previous one ended (up to whole turns of longitude): no drift."""
+    from treatyscope.engine import polygon_ring
+
+    spec = {"vertices": vertices, "legs": legs[: len(vertices)]}
+    ring = polygon_ring(spec)
+    for lon, lat in vertices:
+        assert min(abs((x - lon + 180) % 360 - 180) + abs(y - lat) for x, y in ring) < 1e-9

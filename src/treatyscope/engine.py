@@ -786,6 +786,7 @@ def polygon_ring(spec: dict[str, Any]) -> list[tuple[float, float]]:
     """The polygon's ring, densified along its legs, with longitudes unwrapped (continuous across ±180)."""
     verts = [(float(lon), float(lat)) for lon, lat in spec["vertices"]]
     ring: list[tuple[float, float]] = []
+    end = verts[0]
     for i, leg in enumerate(spec["legs"]):
         a, b = verts[i], verts[(i + 1) % len(verts)]
         if leg == "rhumb":
@@ -795,10 +796,12 @@ def polygon_ring(spec: dict[str, Any]) -> list[tuple[float, float]]:
             pts = [(a[0] + (b[0] - a[0]) * k / n, a[1] + (b[1] - a[1]) * k / n) for k in range(n + 1)]
         else:
             raise AssertionError(leg)
-        # rhumb_line takes the short way round from a; keep the ring continuous in longitude.
+        # rhumb_line takes the short way round from a; keep the ring continuous in longitude: each leg starts
+        # where the previous one ended (a whole number of turns away from its written vertex).
         if ring:
-            shift = ring[-1][0] - pts[0][0]
+            shift = end[0] - pts[0][0]
             pts = [(x + shift, y) for x, y in pts]
+        end = pts[-1]
         ring.extend(pts[:-1])
     return ring
 
