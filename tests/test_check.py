@@ -238,3 +238,40 @@ def test_no_suspension_before_its_start() -> None:
     scenarios, _ = build_scenarios(location="Wellington", targets=["territory"], party="NZL", date="1980-01-01")
     (result,) = run_check(scenarios, rules=SUSPENSION_RULES)
     assert not [c for c in result.checks if c["check"] == "obligations"]
+
+
+def _tiny_variant(tmp_path: Path, old: str, new: str) -> list[str]:
+    text = (Path(__file__).parent / "rules" / "tiny.yaml").read_text()
+    assert old in text
+    f = tmp_path / "variant.yaml"
+    f.write_text(text.replace(old, new))
+    return [str(f)]
+
+
+def test_a_protected_state_counts_as_attacked_party_without_being_one(tmp_path: Path) -> None:
+    from treatyscope.api import build_scenarios, run_check
+
+    rules = _tiny_variant(
+        tmp_path,
+        "regions:\n  tiny-area:\n    label: France and Germany\n    territory: [france, germany]\n",
+        "protected:\n  - {code: BEL, from: 2005-01-01, source: tiny-text, note: designated by a protocol}\n"
+        "regions:\n  tiny-area:\n    territory: [france, germany, belgium]\n",
+    )
+    before, _ = build_scenarios(location="Brussels", targets=["territory"], date="2004-06-01")
+    after, _ = build_scenarios(location="Brussels", targets=["territory"], date="2010-06-01")
+    assert run_check(before, rules=rules)[0].verdict == "does-not-apply"
+    (result,) = run_check(after, rules=rules)
+    assert result.verdict == "applies"
+    assert "Belgium (BEL) is not a Party but is protected from 2005-01-01: designated by a protocol" in str(result.checks)
+
+
+def test_territory_of_named_states_is_whoever_is_attacked_there(tmp_path: Path) -> None:
+    from treatyscope.api import build_scenarios, run_check
+
+    rules = _tiny_variant(
+        tmp_path, "forces: {in_region: tiny-area}", "forces: {territory_of: {by: administration, states: [DEU]}}"
+    )
+    berlin, _ = build_scenarios(location="Berlin", targets=["forces"], party="FRA", date="2010-06-01")
+    paris, _ = build_scenarios(location="Paris", targets=["forces"], party="DEU", date="2010-06-01")
+    assert run_check(berlin, rules=rules)[0].verdict == "applies"
+    assert run_check(paris, rules=rules)[0].verdict == "does-not-apply"

@@ -483,6 +483,14 @@ def _territory_of(spec: dict[str, Any], s: Subject, env: Env) -> tuple[bool | No
     holders, disputed = _holders(s, by)
     facts = _holding(s.status)
     test = {"sovereignty": "by sovereignty", "administration": "by control", "either": "by jurisdiction"}[by] + how
+    if spec.get("states"):
+        named = set(spec["states"])
+        if holders & named:
+            return True, f"{facts}; held {test} by {', '.join(sorted(holders & named))}"
+        if disputed and set(s.status.claimed_by) & named:
+            env.unknowns.append("sovereignty disputed")
+            return None, f"{facts}; {' or '.join(sorted(named))} among the claimants, so whose it is is disputed"
+        return False, f"{facts}; not held {test} by {' or '.join(spec['states'])} on {env.date}"
     if env.mode == "any" or env.party is None:
         parties = holders & env.members
         if parties:
@@ -852,6 +860,9 @@ def _describe(cond: dict[str, Any], env: Env) -> str:
         return f"in {region_label(cond['in_region'], env)}"
     if op == "territory_of":
         by = cond["territory_of"].get("by", "either")
+        if cond["territory_of"].get("states"):
+            how = {"either": "under the jurisdiction of", "sovereignty": "under the sovereignty of"}
+            return f"{how.get(by, 'administered by')} {' or '.join(cond['territory_of']['states'])}"
         return {
             "either": "under the party's jurisdiction",
             "sovereignty": "under the party's sovereignty",

@@ -385,7 +385,9 @@ def _evaluate_article(
     data: GeoData,
 ) -> Result:
     on, target = scenario.date, scenario.target
-    members = frozenset(treaty.members_on(on)) | scenario.assume_member
+    parties_today = frozenset(treaty.members_on(on)) | scenario.assume_member
+    # States the article protects without being Parties count as Parties when attacked (they owe nothing).
+    members = parties_today | {p["code"] for p in treaty.protected if treaty.protected_on(p["code"], on)}
     version = _version_on(article, on)
     checks: list[dict[str, Any]] = []
     reasons: list[str] = []
@@ -477,6 +479,12 @@ def _evaluate_article(
             ev = how or (f"{data.entity_name(party)} ({party}) is a Party from {p['from']}" if p else "")
             if p:
                 sources.append(book.source(p["source"]))
+            elif prot := treaty.protected_on(party, on):
+                ev = (
+                    f"{data.entity_name(party)} ({party}) is not a Party but is protected from {prot['from']}"
+                    + (f": {prot['note']}" if prot.get("note") else "")
+                )
+                sources.append(book.source(prot["source"]))
         elif hist:
             spans = "; ".join(f"from {h['from']}" + (f" to {h['to']}" if h.get("to") else "") for h in hist)
             ev = f"{data.entity_name(party)} ({party}) was not a Party on {on} (a Party {spans})"
@@ -495,7 +503,7 @@ def _evaluate_article(
     for code in attacked:
         if code not in members or not (suspended := treaty.suspended_toward(code, on)):
             continue
-        bound = sorted(members - {code} - {s["obligor"] for s in suspended})
+        bound = sorted(parties_today - {code} - {s["obligor"] for s in suspended})
         ev = "; ".join(
             f"{data.entity_name(s['obligor'])} ({s['obligor']}) suspended its obligations toward "
             f"{data.entity_name(code)} ({code}) from {s['from']}"

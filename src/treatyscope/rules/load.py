@@ -39,6 +39,14 @@ class TreatyRules:
     articles: list[dict[str, Any]]
     file: str
     suspensions: list[dict[str, Any]] = field(default_factory=list)
+    protected: list[dict[str, Any]] = field(default_factory=list)
+
+    def protected_on(self, code: str, on: dt.date) -> dict[str, Any] | None:
+        """The entry under which a non-party is protected on the date, if any."""
+        for p in self.protected:
+            if p["code"] == code and _d(p["from"]) <= on and (p.get("to") is None or on < _d(p["to"])):
+                return p
+        return None
 
     def member_on(self, code: str, on: dt.date) -> dict[str, Any] | None:
         for p in self.parties:
@@ -413,6 +421,7 @@ def _link(
                 **doc["treaty"],
                 "parties": doc.get("parties", []),
                 "suspensions": doc.get("suspensions", []),
+                "protected": doc.get("protected", []),
                 "articles": doc.get("articles", []),
                 "file": str(f),
             }
@@ -427,6 +436,7 @@ def _link(
         "subdivision": set(data.iso_3166_2_index),
     }
     states = set(data.entities)
+    known["state"] = states
     article_ids: dict[str, str] = {}
 
     for f, doc, pos in parsed:
@@ -474,6 +484,12 @@ def _link(
                 )
             if ended and party.get("to") and _d(party["to"]) > ended:
                 err(f, pos, ("parties", i, "to"), "membership ends after the treaty ended")
+        for i, prot in enumerate(doc.get("protected", [])):
+            checker.source(prot["source"], ("protected", i, "source"))
+            if prot["code"] not in states:
+                err(f, pos, ("protected", i, "code"), f"unknown state code {prot['code']}")
+            if _d(prot["from"]) < in_force:
+                err(f, pos, ("protected", i, "from"), "protection starts before the treaty's entry into force")
         party_codes = {p["code"] for p in doc.get("parties", [])}
         for i, sus in enumerate(doc.get("suspensions", [])):
             checker.source(sus["source"], ("suspensions", i, "source"))
@@ -782,6 +798,9 @@ class _RefChecker:
         if "latitude" in cond:
             self._band(cond["latitude"], (*at, "latitude"))
         if "territory_of" in cond:
+            for k, code in enumerate(cond["territory_of"].get("states", [])):
+                if code not in self.known["state"]:
+                    self._e((*at, "territory_of", "states", k), f"unknown state code {code}")
             by = cond["territory_of"]["by"]
             if by not in ("sovereignty", "administration", "either"):
                 self._interp(by, (*at, "territory_of", "by"), "territory_by")
@@ -865,6 +884,7 @@ def _from_compiled(c: dict[str, Any]) -> RuleBook:
             articles=list(t["articles"]),
             file=t["file"],
             suspensions=list(t.get("suspensions", [])),
+            protected=list(t.get("protected", [])),
         )
     return RuleBook(
         files=list(c["files"]),

@@ -236,9 +236,13 @@ class InRegionCond(CondBase):
 
 
 class TerritoryOf(Model):
-    """Whose land: the party in question holds it by sovereignty, by administration, or either ("jurisdiction")."""
+    """Whose land: the party in question holds it by sovereignty, by administration, or either ("jurisdiction").
+
+    `states` names the holders instead of the party in question: "territories under the administration of Japan"
+    is `{by: administration, states: [JPN]}` whoever's forces are attacked there."""
 
     by: Literal["sovereignty", "administration", "either"] | Id = "either"
+    states: list[StateCode] = []
 
 
 class TerritoryOfCond(CondBase):
@@ -407,6 +411,17 @@ class Party(Dated):
     unverified: bool = False
 
 
+class Protected(Dated):
+    """A state the article protects without being a Party (SEATO's protocol states; Rio's "American States"):
+    an attack on it counts as on a Party, but it owes nothing."""
+
+    code: StateCode
+    name: str | None = None
+    source: Id
+    note: str | None = None
+    unverified: bool = False
+
+
 class Suspension(Dated):
     """One party's obligations toward another suspended while the treaty stays in force between the others
     (ANZUS: the United States toward New Zealand from 1986-08-11)."""
@@ -479,6 +494,7 @@ class RuleFile(Model):
     sources: list[Source] = []
     parties: list[Party] = []
     suspensions: list[Suspension] = []
+    protected: list[Protected] = []
     parallels: dict[Id, ParallelDef] = {}
     regions: dict[Id, Region] = {}
     conditions: dict[Id, Condition] = {}
@@ -487,8 +503,8 @@ class RuleFile(Model):
 
     @model_validator(mode="after")
     def _treaty_parts(self) -> RuleFile:
-        if self.treaty is None and (self.parties or self.articles or self.suspensions):
-            raise ValueError("parties, suspensions and articles need a 'treaty' section")
+        if self.treaty is None and (self.parties or self.articles or self.suspensions or self.protected):
+            raise ValueError("parties, protected states, suspensions and articles need a 'treaty' section")
         if self.treaty is not None and not self.articles:
             raise ValueError("a treaty file needs at least one article")
         return self
