@@ -262,7 +262,9 @@ def test_a_protected_state_counts_as_attacked_party_without_being_one(tmp_path: 
     assert run_check(before, rules=rules)[0].verdict == "does-not-apply"
     (result,) = run_check(after, rules=rules)
     assert result.verdict == "applies"
-    assert "Belgium (BEL) is not a Party but is protected from 2005-01-01: designated by a protocol" in str(result.checks)
+    assert "Belgium (BEL) is not a Party but is protected from 2005-01-01: designated by a protocol" in str(
+        result.checks
+    )
 
 
 def test_territory_of_named_states_is_whoever_is_attacked_there(tmp_path: Path) -> None:
