@@ -277,3 +277,37 @@ def test_territory_of_named_states_is_whoever_is_attacked_there(tmp_path: Path) 
     paris, _ = build_scenarios(location="Paris", targets=["forces"], party="DEU", date="2010-06-01")
     assert run_check(berlin, rules=rules)[0].verdict == "applies"
     assert run_check(paris, rules=rules)[0].verdict == "does-not-apply"
+
+
+def test_land_held_by_one_state_and_controlled_by_another_is_contested_when_they_differ(tmp_path: Path) -> None:
+    """With no party named, an attack on Crimea in 2015 strikes Ukraine's territory (sovereign) or Russia's
+    (control): a treaty whose Parties include only Russia covers it under one view and not the other."""
+    from treatyscope.api import build_scenarios, run_check
+
+    rules = _tiny_variant(
+        tmp_path,
+        "  - {code: DEU, from: 2000-01-01, source: tiny-text}\n",
+        "  - {code: DEU, from: 2000-01-01, source: tiny-text}\n  - {code: RUS, from: 2000-01-01, source: tiny-text}\n",
+    )
+    Path(rules[0]).write_text(Path(rules[0]).read_text().replace("[france, germany]", "[france, germany, crimea]"))
+    scenarios, _ = build_scenarios(location="Simferopol", targets=["territory"], date="2015-06-01")
+    (result,) = run_check(scenarios, rules=rules)
+    assert result.verdict == "contested"
+    assert "as its sovereign's it is not covered; as the controlling state's it is covered" in result.reasons[0]
+    named, _ = build_scenarios(location="Simferopol", targets=["territory"], party="RUS", date="2015-06-01")
+    assert run_check(named, rules=rules)[0].verdict == "applies"
+
+
+def test_every_treaty_in_one_comparison_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--location", "Taiwan")
+    assert code == 0
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("treaty "))
+    assert lines[header].split() == ["treaty", "article", "target", "verdict", "reason"]
+    from treatyscope.rules.load import load_rulebook
+
+    rows = {line.split()[0] for line in lines[header + 1 :] if line and not line.startswith(" ")}
+    assert set(load_rulebook().treaties) <= rows | {"For"}
+    assert "Trace:" not in out and "--details" in out
+    code, detailed, _ = run(capsys, "check", "--location", "Taiwan", "--details")
+    assert code == 0 and "Trace:" in detailed and detailed.startswith(out.split("For the reasons")[0].rstrip()[:200])

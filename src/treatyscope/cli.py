@@ -148,6 +148,9 @@ def check(
     ),
     rules: list[str] = typer.Option(None, "--rules", help="Rule files or directories (default: the shipped rules)."),
     brief: bool = typer.Option(False, "--brief", help="Verdicts and reasons only, without traces."),
+    details: bool = typer.Option(
+        False, "--details", help="With several treaties: the reasons, traces and texts after the comparison table."
+    ),
     output: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Would the encoded collective-defence articles cover an armed attack here, on this date?"""
@@ -174,9 +177,18 @@ def check(
     elif output is CheckFormat.markdown:
         sys.stdout.write(render_markdown(doc, results))
     else:
+        from treatyscope.report.check import render_table
         from treatyscope.report.console import printer
 
-        render_text(doc, results, printer(), details=not brief)
+        out = printer()
+        if len({r.treaty.id for r in results}) > 1:
+            render_table(doc, results, out)
+            if not (details or brief):
+                out.line()
+                out.para("For the reasons, traces, texts and sources: --details, or --treaty ID for one treaty.")
+                return
+            out.line()
+        render_text(doc, results, out, details=not brief)
 
 
 @app.command()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -151,9 +152,15 @@ class Env:
         return found
 
     def readings(self, term: str) -> list[dict[str, Any]]:
-        """The readings that exist on the date (a reading may start later, e.g. a government's statement)."""
+        """The readings held on the date (a reading may start with a government's statement, or end when no one
+        holds it any more: `from` inclusive, `to` exclusive)."""
         every: list[dict[str, Any]] = self.book.interpretations[term]["readings"]
-        out = [r for r in every if r.get("from") is None or dt.date.fromisoformat(str(r["from"])) <= self.date]
+        out = [
+            r
+            for r in every
+            if (r.get("from") is None or dt.date.fromisoformat(str(r["from"])) <= self.date)
+            and (r.get("to") is None or self.date < dt.date.fromisoformat(str(r["to"])))
+        ]
         return out or every
 
 
@@ -644,8 +651,29 @@ def _region_label(region: Any, env: Env) -> str:
 
 
 def region_contains(region: Any, s: Subject, env: Env) -> tuple[bool | None, str]:
-    """Whether the subject lies in the region, with a sentence saying why."""
-    return _region_contains(region, s, env)
+    """Whether the subject lies in the region, with a sentence saying why.
+
+    A region that no reading can change is a fact about the subject: the answer is kept on the subject, so the
+    same region is not walked again for every combination of readings (or every clause that names it)."""
+    if not _is_pure(region, env.book):
+        return _region_contains(region, s, env)
+    memo: dict[tuple[Any, ...], tuple[bool | None, str]] = s.__dict__.setdefault("_regions", {})
+    key = (region if isinstance(region, str) else id(region), id(env.book), env.date, env.strict_geometry)
+    if key not in memo:
+        memo[key] = _region_contains(region, s, env)
+    return memo[key]
+
+
+_PURE: weakref.WeakKeyDictionary[RuleBook, dict[Any, bool]] = weakref.WeakKeyDictionary()
+
+
+def _is_pure(region: Any, book: RuleBook) -> bool:
+    """True when no interpretation (of the region or of a parallel it uses) can change the region."""
+    table = _PURE.setdefault(book, {})
+    key = region if isinstance(region, str) else id(region)
+    if key not in table:
+        table[key] = not any("interpretation" in node for node in reachable(region, book))
+    return table[key]
 
 
 def _region_contains(region: Any, s: Subject, env: Env) -> tuple[bool | None, str]:

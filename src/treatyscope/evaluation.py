@@ -62,6 +62,8 @@ class Scenario:
     assume: frozenset[str] = frozenset()
     interpretations: dict[str, str] = field(default_factory=dict)
     territorial_sea: bool = False
+    # With no party named, whose territory an attack strikes: the sovereign's, or the controlling state's.
+    holder: str = "sovereign"
 
 
 @dataclass(eq=False, repr=False)
@@ -261,12 +263,62 @@ def check(scenario: Scenario, book: RuleBook, treaties: Sequence[str] | None = N
             raise UsageError(f"Unknown treaty '{tid}'.", f"Encoded treaties: {', '.join(book.treaties)}.")
     _check_pins(scenario, book)
     subjects, area = _subjects(scenario, data)
+    # Territory held by one state and controlled by another (Crimea, Okinawa before 1972): with no party named,
+    # an attack there may be one on either, and the answer is contested when the two give different answers.
+    split_holding = (
+        scenario.target == "territory"
+        and scenario.party is None
+        and any(
+            a.status is not None and a.status.sovereign and a.status.administered_by not in (None, a.status.sovereign)
+            for a in subjects
+        )
+    )
     results = []
     for tid in selected:
         treaty = book.treaties[tid]
         for article in treaty.articles:
-            results.append(_evaluate_article(scenario, book, treaty, article, subjects, area, data))
+            result = _evaluate_article(scenario, book, treaty, article, subjects, area, data)
+            if split_holding:
+                other = _evaluate_article(
+                    replace(scenario, holder="controller"), book, treaty, article, subjects, area, data
+                )
+                result = _either_holder(result, other, scenario)
+            results.append(result)
     return results
+
+
+_VERDICT_PHRASES = {
+    APPLIES: "is covered",
+    NOT: "is not covered",
+    PARTIAL: "is partly covered",
+    CONTESTED: "is contested",
+}
+
+
+def _either_holder(by_sovereign: Result, by_controller: Result, scenario: Scenario) -> Result:
+    """One result for land whose sovereign and controller differ: theirs if they agree, else contested."""
+    if by_sovereign.verdict == by_controller.verdict:
+        return by_sovereign
+    r, sov, ctl = by_sovereign, by_sovereign.verdict, by_controller.verdict
+    r.reasons = [
+        f"Whose territory an attack here would strike is disputed: as its sovereign's it {_VERDICT_PHRASES[sov]}; "
+        f"as the controlling state's it {_VERDICT_PHRASES[ctl]}.",
+        *(f"As the sovereign's: {x}" for x in by_sovereign.reasons[:1]),
+        *(f"As the controlling state's: {x}" for x in by_controller.reasons[:1]),
+    ]
+    r.verdict = CONTESTED
+    art = f"{r.treaty.short_name} Article {r.article['number']}"
+    r.headline = _headline(CONTESTED, art, scenario, None, scenario.target, scenario.date, r.version, r.parts)
+    r.checks.insert(
+        0,
+        {
+            "check": "membership",
+            "result": "per holder",
+            "evidence": f"as the sovereign's territory: {sov}; as the controlling state's: {ctl}",
+        },
+    )
+    r.nearest = None
+    return r
 
 
 def _check_pins(scenario: Scenario, book: RuleBook) -> None:
@@ -369,9 +421,11 @@ def _version_on(article: dict[str, Any], on: dt.date) -> dict[str, Any] | None:
     return None
 
 
-def _default_party(s: Subject) -> str | None:
+def _default_party(s: Subject, holder: str = "sovereign") -> str | None:
     if s.status is None:
         return None
+    if holder == "controller":
+        return s.status.administered_by or s.status.sovereign
     return s.status.sovereign or s.status.administered_by
 
 
@@ -419,7 +473,7 @@ def _evaluate_article(
     # 3: the party
     explicit = scenario.party
     if target == "territory":
-        party = explicit or (_default_party(subjects[0]) if not area else None)
+        party = explicit or (_default_party(subjects[0], scenario.holder) if not area else None)
     else:
         party = explicit
     party_member: bool | None
@@ -436,7 +490,7 @@ def _evaluate_article(
         )
     elif party is None and area:
         party_member = None  # decided per part below
-        holders = sorted({h for a in subjects if (h := _default_party(a))})
+        holders = sorted({h for a in subjects if (h := _default_party(a, scenario.holder))})
         outside = [h for h in holders if h not in members]
         ev = "each part is attacked as the territory of the state that holds it: " + ", ".join(
             f"{data.entity_name(h)} ({h}){'' if h in members else ' is not a Party'}" for h in holders
@@ -480,9 +534,8 @@ def _evaluate_article(
             if p:
                 sources.append(book.source(p["source"]))
             elif prot := treaty.protected_on(party, on):
-                ev = (
-                    f"{data.entity_name(party)} ({party}) is not a Party but is protected from {prot['from']}"
-                    + (f": {prot['note']}" if prot.get("note") else "")
+                ev = f"{data.entity_name(party)} ({party}) is not a Party but is protected from {prot['from']}" + (
+                    f": {prot['note']}" if prot.get("note") else ""
                 )
                 sources.append(book.source(prot["source"]))
         elif hist:
@@ -540,6 +593,7 @@ def _evaluate_article(
             str(on),
             tuple(sorted(scenario.interpretations.items())),
             scenario.assume,
+            scenario.holder,
         )
         if memo_key in _SCOPE:
             scope_verdict, parts, scope_outcomes, interp_report, headline_scope = _SCOPE[memo_key]
@@ -872,7 +926,7 @@ def _evaluate_area(
     def atom_party(a: Subject) -> str | None:
         if scenario.target != "territory":
             return party
-        return party or _default_party(a)
+        return party or _default_party(a, scenario.holder)
 
     # First pass: which interpretations matter anywhere in the area. Atoms with the same facts share one answer
     # (a country's provinces mostly differ only in facts no clause asks about).
@@ -1079,6 +1133,17 @@ def _interpretation_report_area(per_combo: list[dict[str, Any]], book: RuleBook)
 _NEAREST: dict[str, dict[str, Any] | None] = {}
 
 
+SOME_HORIZON_KM = 2_000.0
+
+
+def _polygon_sides(s: Subject, polys: Sequence[Any]) -> tuple[Any, ...]:
+    """Where a subject lies against each of the rule's polygons: a point inside or not; an extent inside,
+    across the edge, or outside (an extent across an edge is cut before it is answered part by part)."""
+    if s.point_like or s.geom is None:
+        return tuple(bool(p.covers(shapely.Point(s.lon, s.lat))) for p in polys)
+    return tuple("in" if p.covers(s.geom) else "across" if p.intersects(s.geom) else "out" for p in polys)
+
+
 def nearest_covered(
     origin: tuple[float, float],
     cond: dict[str, Any],
@@ -1181,6 +1246,7 @@ def _nearest(
         explain=False,
     )
     lats, polys = split_lines(cond, book, scenario.date)
+    asked_subdivisions, asked_seas = _referenced(cond, book, data)
     caps = data.piece_cap
     lower = haversine_km_many(lat, lon, caps[:, 0], caps[:, 1]) - caps[:, 2]
     leaf_ok: dict[str, bool] = {}
@@ -1198,15 +1264,17 @@ def _nearest(
         key = (
             s.territory,
             s.status,
-            s.subdivisions,
+            frozenset(s.subdivisions) & asked_subdivisions,
             s.continents,
             s.islands,
-            s.island_seas,
-            s.sea,
+            frozenset(s.island_seas) & asked_seas,
+            s.sea if s.sea in asked_seas else None,
+            s.sea is None,
             s.feature,
+            s.feature_group,
             s.point_like,
             sides,
-            None if not polys else (s.lat, s.lon, s.bbox),
+            _polygon_sides(s, polys),
         )
         if key in memo:
             return memo[key]
@@ -1266,6 +1334,10 @@ def _nearest(
         next_land = lower[order[li]] if li < len(order) else math.inf
         next_sea = sea_lower[sea_order[si]] if si < len(sea_order) else math.inf
         if best_all is not None and min(next_land, next_sea) >= best_all[0]:
+            break
+        # A reading under which nothing anywhere is covered (a treaty that may have lapsed) would send the search
+        # round the world: past the nearest place covered under some reading, look only so much further.
+        if best_all is None and best_some is not None and min(next_land, next_sea) >= best_some[0] + SOME_HORIZON_KM:
             break
         if next_land <= next_sea:
             i = order[li]

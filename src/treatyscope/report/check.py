@@ -103,6 +103,86 @@ def render_text(doc: dict[str, Any], results: list[Result], out: Any, details: b
             out.para(_cite(s), "    ")
 
 
+def comparison_rows(results: list[Result]) -> list[tuple[str, str, str, str, str]]:
+    """One row per treaty article and verdict: (treaty, article, targets, verdict, reason). Target kinds with the
+    same verdict for the same reason share a row."""
+    rows: dict[tuple[str, str, str, str], list[str]] = {}
+    for r in results:
+        reason = _one_line_reason(r)
+        key = (r.treaty.id, r.article["number"], VERDICT_WORDS[r.verdict].lower(), reason)
+        rows.setdefault(key, []).append(r.target)
+    return [
+        (t, a, "all" if len(targets) == 4 else ", ".join(targets), v, reason)
+        for (t, a, v, reason), targets in rows.items()
+    ]
+
+
+def _one_line_reason(r: Result) -> str:
+    """What decided, in one line: the treaty or the party (the first reason), else the scope: the clause that
+    covers it, the readings that disagree, the share covered, or the nearest covered place."""
+    if any(c["check"] == "in-force" and c["result"] == "no" for c in r.checks):
+        t = r.treaty
+        return (
+            f"not in force: the treaty ended on {t.ended}"
+            if t.ended and r.date >= t.ended
+            else (f"not in force: the treaty entered into force on {t.in_force}")
+        )
+    stopped = any(c["result"] == "no" for c in r.checks if c["check"] in ("membership", "obligations"))
+    if stopped or r.version is None:
+        return r.reasons[0] if r.reasons else ""
+    if r.verdict == "contested" and r.interpretations:
+        return "depends on " + "; ".join(
+            f"{t['term']}: " + ", ".join(f"{rd['id']} → {rd['verdict']}" for rd in t["readings"])
+            for t in r.interpretations
+        )
+    if r.verdict == "partial" and r.parts:
+        total = sum(p["area_km2"] for p in r.parts) or 1.0
+        share = sum(p["area_km2"] * p["covered_share"] for p in r.parts) / total
+        return f"{share:.0%} of the area is covered"
+    if r.verdict == "applies":
+        clauses = _held_top_clauses(r)
+        return "covered by " + "; ".join(clauses) if clauses else (r.reasons[0] if r.reasons else "")
+    if r.verdict == "does-not-apply":
+        near = r.nearest
+        where = f"; nearest covered: {near['name']}, {near['km']:,.0f} km away" if near and near["km"] > 0.5 else ""
+        return "outside the text's scope" + where
+    return r.reasons[0] if r.reasons else ""
+
+
+def _held_top_clauses(r: Result) -> list[str]:
+    """The labelled clauses just under the scope's root that hold (in the first outcome's trace)."""
+    for o in r.outcomes:
+        trace = o.get("trace")
+        if trace:
+            held = [c["clause"] for c in trace.get("checks", []) if c.get("result") == "yes"]
+            return held or [trace["clause"]]
+    return []
+
+
+def render_table(doc: dict[str, Any], results: list[Result], out: Any) -> None:
+    """The comparison across treaties: treaty, article, target kinds, verdict and one reason per row."""
+    import textwrap
+
+    from treatyscope.report.console import STYLES
+
+    loc = doc["location"]
+    out.para(f"Location: {loc['label']} — {loc['summary']}")
+    out.line(f"Date: {doc['date']}")
+    out.line()
+    rows = comparison_rows(results)
+    head = ("treaty", "article", "target", "verdict", "reason")
+    widths = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(4)]
+    reason_width = max(30, out.width - sum(widths) - 8)
+    out.line("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)) + "  " + head[4])
+    for row in rows:
+        lines = textwrap.wrap(row[4], reason_width, break_on_hyphens=False) or [""]
+        cells = "  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=False))
+        out.line(cells + "  " + lines[0], STYLES.get(row[3]))
+        pad = " " * (sum(widths) + 2 * 4)
+        for more in lines[1:]:
+            out.line(pad + more)
+
+
 def _cite(s: dict[str, Any]) -> str:
     return f"[{s['id']}] {s.get('title', '')}" + (f" <{s['url']}>" if s.get("url") else "")
 

@@ -638,16 +638,17 @@ def _hygiene(
                     "",
                     "unverified",
                 )
-    for i, party in enumerate(doc.get("parties", [])):
-        if party.get("unverified"):
-            err(
-                f,
-                pos,
-                ("parties", i),
-                f"membership of {party['code']} from {party['from']}: {party.get('note', 'dates not verified')}",
-                "",
-                "unverified",
-            )
+    for key, what in (("parties", "membership"), ("protected", "protection")):
+        for i, party in enumerate(doc.get(key, [])):
+            if party.get("unverified"):
+                err(
+                    f,
+                    pos,
+                    (key, i),
+                    f"{what} of {party['code']} from {party['from']}: {party.get('note', 'dates not verified')}",
+                    "",
+                    "unverified",
+                )
     for i, interp in enumerate(doc.get("interpretations", [])):
         for j, r in enumerate(interp["readings"]):
             if r.get("unverified"):

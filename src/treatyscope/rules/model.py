@@ -361,7 +361,8 @@ class Reading(Model):
     condition: Condition | None = None
     parallel: ParallelDef | None = None
     territory_by: Literal["sovereignty", "administration", "either"] | None = None
-    from_: dt.date | None = Field(default=None, alias="from")  # a reading that exists only from a date on
+    from_: dt.date | None = Field(default=None, alias="from")  # a reading held only from a date on
+    to: dt.date | None = None  # ... or only before a date (exclusive)
     unverified: bool = False
 
     @model_validator(mode="after")
@@ -369,6 +370,8 @@ class Reading(Model):
         given = [x for x in (self.region, self.condition, self.parallel, self.territory_by) if x is not None]
         if len(given) != 1:
             raise ValueError("a reading defines exactly one of 'region', 'condition', 'parallel' or 'territory_by'")
+        if self.from_ and self.to and self.to <= self.from_:
+            raise ValueError(f"the reading ends ({self.to}) on or before it starts ({self.from_}); 'to' is exclusive")
         return self
 
 
