@@ -198,8 +198,9 @@ def run_check(
     scenarios: Sequence[Scenario], treaties: Sequence[str] | None = None, rules: Sequence[str] | None = None
 ) -> list[Result]:
     book = rulebook(rules)
-    facts = assumable_facts(book)
-    for fact in scenarios[0].assume if scenarios else ():
+    assumed = scenarios[0].assume if scenarios else frozenset()
+    facts = assumable_facts(book) if assumed else set()
+    for fact in assumed:
         if fact not in facts:
             raise UsageError(
                 f"--assume {fact}: no rule asks about that fact.",

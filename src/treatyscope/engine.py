@@ -669,11 +669,29 @@ _PURE: weakref.WeakKeyDictionary[RuleBook, dict[Any, bool]] = weakref.WeakKeyDic
 
 def _is_pure(region: Any, book: RuleBook) -> bool:
     """True when no interpretation (of the region or of a parallel it uses) can change the region."""
-    table = _PURE.setdefault(book, {})
+    table = _PURE.get(book)
+    if table is None:
+        table = _PURE[book] = {}
     key = region if isinstance(region, str) else id(region)
-    if key not in table:
-        table[key] = not any("interpretation" in node for node in reachable(region, book))
-    return table[key]
+    found = table.get(key)
+    if found is None:
+        found = table[key] = _pure(region, book, table)
+    return found
+
+
+def _pure(region: Any, book: RuleBook, table: dict[Any, bool]) -> bool:
+    if isinstance(region, str):
+        target = book.regions.get(region)
+        return target is None or _is_pure(target, book)
+    if "interpretation" in region:
+        return False
+    if "ref" in region:
+        return _is_pure(region["ref"], book)
+    if "band" in region:
+        for ref in region["band"].values():
+            if isinstance(ref, str) and "interpretation" in book.parallels.get(ref, {}):
+                return False
+    return all(_is_pure(sub, book) for key in ("union", "intersection", "difference") for sub in region.get(key, ()))
 
 
 def _region_contains(region: Any, s: Subject, env: Env) -> tuple[bool | None, str]:

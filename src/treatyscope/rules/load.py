@@ -44,30 +44,31 @@ class TreatyRules:
     def protected_on(self, code: str, on: dt.date) -> dict[str, Any] | None:
         """The entry under which a non-party is protected on the date, if any."""
         for p in self.protected:
-            if p["code"] == code and _d(p["from"]) <= on and (p.get("to") is None or on < _d(p["to"])):
+            if p["code"] == code and _within(p, on):
                 return p
         return None
 
     def member_on(self, code: str, on: dt.date) -> dict[str, Any] | None:
         for p in self.parties:
-            start, end = _d(p["from"]), _d(p.get("to"))
-            if p["code"] == code and start <= on and (end is None or on < end):
+            if p["code"] == code and _within(p, on):
                 return p
         return None
 
     def members_on(self, on: dt.date) -> set[str]:
-        return {p["code"] for p in self.parties if self.member_on(p["code"], on)}
+        return {p["code"] for p in self.parties if _within(p, on)}
 
     def suspended_toward(self, beneficiary: str, on: dt.date) -> list[dict[str, Any]]:
         """The suspensions in effect on the date of other parties' obligations toward this one."""
-        return [
-            s
-            for s in self.suspensions
-            if s["beneficiary"] == beneficiary and _d(s["from"]) <= on and (s.get("to") is None or on < _d(s["to"]))
-        ]
+        return [s for s in self.suspensions if s["beneficiary"] == beneficiary and _within(s, on)]
 
     def membership_history(self, code: str) -> list[dict[str, Any]]:
         return [p for p in self.parties if p["code"] == code]
+
+
+def _within(period: dict[str, Any], on: dt.date) -> bool:
+    """Whether a date falls in a period ('from' inclusive, 'to' exclusive); ISO date strings compare as dates."""
+    day = on.isoformat()
+    return str(period["from"]) <= day and (period.get("to") is None or day < str(period["to"]))
 
 
 @dataclass(eq=False, repr=False)
