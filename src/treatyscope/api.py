@@ -350,3 +350,35 @@ def article_detail(ref: str, rules: Sequence[str] | None = None) -> dict[str, An
         "parties": treaty.parties,
         "sources": [book.source(s) for s in sorted(used_sources)],
     }
+
+
+def covered_area(
+    treaty: str,
+    target: str = "territory",
+    *,
+    date: str | dt.date | None = None,
+    party: str | None = None,
+    interpretations: Sequence[str] | dict[str, str] = (),
+    assume_member: Sequence[str] = (),
+    assume: Sequence[str] = (),
+    article: str | None = None,
+    rules: Sequence[str] | None = None,
+) -> Any:
+    """Python API: the area an article covers for a target kind on a date, as shapely geometries (a CoveredArea:
+    `.covered`, `.contested` as (which readings cover it, geometry) pairs, `.classify(lat, lon)`)."""
+    from treatyscope.area import covered_area as compute
+    from treatyscope.dates import parse_date
+    from treatyscope.evaluation import check_pins
+
+    if target not in TARGETS:
+        raise UsageError(f"Unknown target '{target}'.", f"Targets: {', '.join(TARGETS)}.")
+    book = rulebook(rules)
+    pins = dict(interpretations) if isinstance(interpretations, dict) else _pins(interpretations)
+    check_pins(pins, book)
+    on = date if isinstance(date, dt.date) else parse_date(date)
+    members = [resolve_party(m) or m for m in assume_member]
+    facts = assumable_facts(book)
+    for fact in assume:
+        if fact not in facts:
+            raise UsageError(f"--assume {fact}: no rule asks about that fact.")
+    return compute(book, treaty, target, on, resolve_party(party), pins, members, list(assume), article)

@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError
+from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError, UsageError
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 an answer was produced (whatever the verdict) or the rules are valid; 1 internal error; 2 bad "
@@ -32,6 +32,9 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+RULE_PATHS_HELP = "Rule files or directories (default: the shipped rules)."
 
 
 class PlacesFormat(enum.StrEnum):
@@ -146,7 +149,7 @@ def check(
     territorial_sea: bool = typer.Option(
         False, "--territorial-sea", help="Waters within 12 nautical miles of a coast count as that territory."
     ),
-    rules: list[str] = typer.Option(None, "--rules", help="Rule files or directories (default: the shipped rules)."),
+    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
     brief: bool = typer.Option(False, "--brief", help="Verdicts and reasons only, without traces."),
     details: bool = typer.Option(
         False, "--details", help="With several treaties: the reasons, traces and texts after the comparison table."
@@ -194,7 +197,7 @@ def check(
 @app.command()
 def articles(
     treaty: str = typer.Option(None, "--treaty", help="Only this treaty."),
-    rules: list[str] = typer.Option(None, "--rules", help="Rule files or directories (default: the shipped rules)."),
+    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
     output: PlacesFormat = typer.Option(PlacesFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Every encoded article, its versions and their dates."""
@@ -228,7 +231,7 @@ def articles(
 @app.command()
 def show(
     article: str = typer.Argument(..., help="An article id such as nato-5 (see 'articles')."),
-    rules: list[str] = typer.Option(None, "--rules", help="Rule files or directories (default: the shipped rules)."),
+    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
     output: PlacesFormat = typer.Option(PlacesFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """An article: its text, what each version covers, its interpretations, examples and sources."""
@@ -244,13 +247,65 @@ def show(
     render_article(detail, printer())
 
 
+class AreaFormat(enum.StrEnum):
+    geojson = "geojson"
+    text = "text"
+
+
+@app.command()
+def area(
+    treaty: str = typer.Option(..., "--treaty", help="Treaty id (see 'articles')."),
+    target: Target = typer.Option(Target.territory, "--target", "-t", help="What is attacked."),
+    date: str = typer.Option(None, "--date", "-d", help="YYYY-MM-DD; default today."),
+    party: str = typer.Option(None, "--party", "-p", help="The attacked party; default: whoever holds each place."),
+    interpretation: list[str] = typer.Option(None, "--interpretation", "-i", help="Pin a reading: TERM=READING."),
+    assume_member: list[str] = typer.Option(None, "--assume-member", help="Treat this state as a Party (what if)."),
+    assume: list[str] = typer.Option(None, "--assume", help="Treat a scenario fact as given."),
+    article: str = typer.Option(None, "--article", help="An article id, if the treaty encodes several."),
+    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
+    output: AreaFormat = typer.Option(AreaFormat.geojson, "--format", "-f", help="geojson (RFC 7946) or text."),
+    out_file: str = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """The area an article covers for a target kind on a date, as GeoJSON: covered, and contested (with the
+    readings that cover it). The first request for a treaty, target and date takes some seconds; it is cached."""
+    from treatyscope.api import covered_area
+    from treatyscope.area import to_geojson
+
+    found = covered_area(
+        treaty,
+        target.value,
+        date=date,
+        party=party,
+        interpretations=interpretation or [],
+        assume_member=assume_member or [],
+        assume=assume or [],
+        article=article,
+        rules=rules or None,
+    )
+    if output is AreaFormat.geojson:
+        text = json.dumps(to_geojson(found), ensure_ascii=False) + "\n"
+    else:
+        from treatyscope.evaluation import measure
+
+        lines = [f"{found.label}, {found.target}, {found.date}" + (f" ({found.note})" if found.note else "")]
+        lines.append(f"  covered: {measure(found.covered):,.0f} km²")
+        lines += [f"  contested, {label}: {measure(g):,.0f} km²" for label, g in found.contested]
+        text = "\n".join(lines) + "\n"
+    if out_file:
+        from pathlib import Path
+
+        try:
+            Path(out_file).write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise UsageError(f"Cannot write {out_file}: {e.strerror}.") from None
+    else:
+        sys.stdout.write(text)
+
+
 class ValidateFormat(enum.StrEnum):
     text = "text"
     json = "json"
     github = "github"
-
-
-RULE_PATHS_HELP = "Rule files or directories (default: the shipped rules)."
 
 
 @app.command()

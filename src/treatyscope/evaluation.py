@@ -64,6 +64,7 @@ class Scenario:
     territorial_sea: bool = False
     # With no party named, whose territory an attack strikes: the sovereign's, or the controlling state's.
     holder: str = "sovereign"
+    find_nearest: bool = True  # False: skip the search for the nearest covered place (verdicts only)
 
 
 @dataclass(eq=False, repr=False)
@@ -261,7 +262,7 @@ def check(scenario: Scenario, book: RuleBook, treaties: Sequence[str] | None = N
     for tid in selected:
         if tid not in book.treaties:
             raise UsageError(f"Unknown treaty '{tid}'.", f"Encoded treaties: {', '.join(book.treaties)}.")
-    _check_pins(scenario, book)
+    check_pins(scenario.interpretations, book)
     subjects, area = _subjects(scenario, data)
     # Territory held by one state and controlled by another (Crimea, Okinawa before 1972): with no party named,
     # an attack there may be one on either, and the answer is contested when the two give different answers.
@@ -321,8 +322,9 @@ def _either_holder(by_sovereign: Result, by_controller: Result, scenario: Scenar
     return r
 
 
-def _check_pins(scenario: Scenario, book: RuleBook) -> None:
-    for term, reading in scenario.interpretations.items():
+def check_pins(pins: dict[str, str], book: RuleBook) -> None:
+    """Every pinned reading (--interpretation TERM=READING) names a known term and one of its readings."""
+    for term, reading in pins.items():
         if term not in book.interpretations:
             raise UsageError(f"Unknown interpretation '{term}'.", f"Known: {', '.join(sorted(book.interpretations))}.")
         ids = [r["id"] for r in book.interpretations[term]["readings"]]
@@ -614,7 +616,7 @@ def _evaluate_article(
                 "outcomes": scope_outcomes,
             }
         )
-        if scope_verdict == NOT:
+        if scope_verdict == NOT and scenario.find_nearest:
             origin = (
                 (subjects[0].lat, subjects[0].lon)
                 if not area
@@ -909,7 +911,7 @@ def _first_false(node: TraceNode) -> TraceNode | None:
     return None
 
 
-def _evaluate_area(
+def atom_results(
     scenario: Scenario,
     book: RuleBook,
     treaty: TreatyRules,
@@ -918,10 +920,11 @@ def _evaluate_area(
     members: frozenset[str],
     party: str | None,
     data: GeoData,
-) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], str]:
+) -> tuple[list[Subject], list[dict[str, str]], list[list[bool | None]]]:
+    """An area's atoms (cut along the rule's lines), every combination of the readings that matter somewhere in
+    it, and for each combination each atom's answer (True covered, False not, None unknown)."""
     lats, polys = split_lines(cond, book, scenario.date)
     atoms = cut([a for a in subjects if a.geom is not None], lats, polys) + [a for a in subjects if a.geom is None]
-    total = sum(a.area_km2 for a in atoms) or 1.0
 
     def atom_party(a: Subject) -> str | None:
         if scenario.target != "territory":
@@ -949,12 +952,11 @@ def _evaluate_area(
         dict(zip(terms, rs))
         for rs in itertools.product(*[[r["id"] for r in book.interpretations[t]["readings"]] for t in terms])
     ] or [{}]
-    per_combo: list[dict[str, Any]] = []
+    results: list[list[bool | None]] = []
     for combo in combos:
         pinned = {**scenario.interpretations, **combo}
-        covered = unknown = 0.0
-        by_part: dict[str, list[float]] = {}
-        for a, outs in zip(atoms, first_pass):
+        row: list[bool | None] = []
+        for a, outs in zip(atoms, first_pass, strict=True):
             p = atom_party(a)
             member_ok = (scenario.target != "territory" and party is None) or (p is not None and p in members)
             match = [o for o in outs if all(o.assignment.get(t, pinned.get(t)) == pinned.get(t) for t in o.assignment)]
@@ -962,7 +964,34 @@ def _evaluate_area(
                 env = _env(book, treaty, scenario, members, p)
                 env.explain = False
                 match = outcomes(cond, a, env, pinned)
-            result = match[0].result if member_ok else False
+            row.append(match[0].result if member_ok else False)
+        results.append(row)
+    return atoms, combos, results
+
+
+def _evaluate_area(
+    scenario: Scenario,
+    book: RuleBook,
+    treaty: TreatyRules,
+    cond: dict[str, Any],
+    subjects: list[Subject],
+    members: frozenset[str],
+    party: str | None,
+    data: GeoData,
+) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], str]:
+    atoms, combos, results = atom_results(scenario, book, treaty, cond, subjects, members, party, data)
+    total = sum(a.area_km2 for a in atoms) or 1.0
+
+    def atom_party(a: Subject) -> str | None:
+        if scenario.target != "territory":
+            return party
+        return party or _default_party(a, scenario.holder)
+
+    per_combo: list[dict[str, Any]] = []
+    for combo, row in zip(combos, results, strict=True):
+        covered = unknown = 0.0
+        by_part: dict[str, list[float]] = {}
+        for a, result in zip(atoms, row, strict=True):
             part_id = a.feature or a.territory or a.sea or a.label
             acc = by_part.setdefault(part_id, [0.0, 0.0, 0.0])
             acc[0] += a.area_km2
