@@ -19,9 +19,11 @@ __all__ = [
     "TreatyscopeError",
     "UnknownPlaceError",
     "UsageError",
+    "area_map",
     "article_detail",
     "article_listing",
     "check",
+    "covered_area",
     "locate",
     "parse_coordinates",
     "resolve_place",
@@ -42,12 +44,14 @@ _WHERE = {
     "resolve_place": "treatyscope.gazetteer",
     "parse_coordinates": "treatyscope.coords",
     "check": "treatyscope.api",
+    "covered_area": "treatyscope.api",
+    "area_map": "treatyscope.api",
     "article_listing": "treatyscope.api",
     "article_detail": "treatyscope.api",
 }
 
 if TYPE_CHECKING:
-    from treatyscope.api import article_detail, article_listing, check
+    from treatyscope.api import area_map, article_detail, article_listing, check, covered_area
     from treatyscope.coords import parse_coordinates
     from treatyscope.errors import (
         AmbiguousPlaceError,

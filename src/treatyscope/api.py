@@ -382,3 +382,61 @@ def covered_area(
         if fact not in facts:
             raise UsageError(f"--assume {fact}: no rule asks about that fact.")
     return compute(book, treaty, target, on, resolve_party(party), pins, members, list(assume), article)
+
+
+def area_map(
+    location: str | None = None,
+    *,
+    at: str | tuple[float, float] | None = None,
+    geojson: str | None = None,
+    treaty: str = "nato",
+    target: str = "territory",
+    party: str | None = None,
+    date: str | dt.date | None = None,
+    interpretations: Sequence[str] | dict[str, str] = (),
+    assume_member: Sequence[str] = (),
+    assume: Sequence[str] = (),
+    rules: Sequence[str] | None = None,
+    extent: str | tuple[float, float, float, float] = "auto",
+    size: tuple[int, int] = (1600, 1000),
+) -> Any:
+    """Python API: a matplotlib Figure of the article's area with the place marked and the verdict as its title
+    (needs the `map` extra)."""
+    from treatyscope.report.map import MapPlace, draw
+
+    if isinstance(at, tuple):
+        at = f"{at[0]},{at[1]}"
+    pins = dict(interpretations) if isinstance(interpretations, dict) else _pins(interpretations)
+    scenarios, _ = build_scenarios(
+        location=location,
+        at=at,
+        geojson=geojson,
+        targets=[target],
+        party=party,
+        date=date,
+        assume_member=assume_member,
+        assume=assume,
+        interpretation=pins,
+    )
+    result = run_check(scenarios, [treaty], rules)[0]
+    sc = scenarios[0]
+    area = covered_area(
+        treaty,
+        target,
+        date=sc.date,
+        party=sc.party,
+        interpretations=pins,
+        assume_member=list(sc.assume_member),
+        assume=list(sc.assume),
+        article=result.article["id"],
+        rules=rules,
+    )
+    geometry = sc.geometry
+    if geometry is None and sc.place is not None and sc.place.is_area and sc.place.kind == "territory":
+        from treatyscope.geo.data import geodata
+
+        geometry = geodata().territory_geom(sc.place.id)
+    assert sc.point is not None
+    place = MapPlace(sc.label, sc.point[0], sc.point[1], geometry)
+    nearest = result.nearest if result.verdict != "applies" else None
+    return draw(area, place, result.headline, nearest, extent, size)

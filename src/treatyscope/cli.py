@@ -154,6 +154,9 @@ def check(
     details: bool = typer.Option(
         False, "--details", help="With several treaties: the reasons, traces and texts after the comparison table."
     ),
+    map_file: str = typer.Option(
+        None, "--map", help="Also draw the map (.png or .svg) for one --treaty and one --target (needs the map extra)."
+    ),
     output: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Would the encoded collective-defence articles cover an armed attack here, on this date?"""
@@ -171,7 +174,30 @@ def check(
         interpretation=interpretation or [],
         territorial_sea=territorial_sea,
     )
+    if map_file and (len(treaty or []) != 1 or len(target or []) != 1):
+        raise UsageError("--map draws one article for one target kind: give one --treaty and one --target.")
     results = run_check(scenarios, treaties=treaty or None, rules=rules or None)
+    if map_file:
+        from treatyscope.api import area_map
+        from treatyscope.report.map import save
+
+        save(
+            area_map(
+                location,
+                at=at,
+                geojson=geojson,
+                treaty=treaty[0],
+                target=target[0].value,
+                party=party,
+                date=date,
+                interpretations=interpretation or [],
+                assume_member=assume_member or [],
+                assume=assume or [],
+                rules=rules or None,
+            ),
+            map_file,
+        )
+        sys.stderr.write(f"Wrote {map_file}\n")
     from treatyscope.report.check import check_document, render_markdown, render_text
 
     doc = check_document(location_facts, scenarios[0].date.isoformat(), results)
@@ -300,6 +326,48 @@ def area(
             raise UsageError(f"Cannot write {out_file}: {e.strerror}.") from None
     else:
         sys.stdout.write(text)
+
+
+@app.command("map")
+def map_command(
+    location: str = typer.Option(None, "--location", "-l", help="A place name or id (see 'places')."),
+    at: str = typer.Option(None, "--at", help='Coordinates, e.g. "25.03,121.56".'),
+    geojson: str = typer.Option(None, "--geojson", help="A GeoJSON file: a point, a line or an area."),
+    treaty: str = typer.Option("nato", "--treaty", help="Treaty id (see 'articles')."),
+    target: Target = typer.Option(Target.territory, "--target", "-t", help="What is attacked."),
+    party: str = typer.Option(None, "--party", "-p", help="The attacked party (ISO alpha-3 or a name)."),
+    date: str = typer.Option(None, "--date", "-d", help="YYYY-MM-DD; default today."),
+    interpretation: list[str] = typer.Option(None, "--interpretation", "-i", help="Pin a reading: TERM=READING."),
+    assume_member: list[str] = typer.Option(None, "--assume-member", help="Treat this state as a Party (what if)."),
+    assume: list[str] = typer.Option(None, "--assume", help="Treat a scenario fact as given."),
+    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
+    out_file: str = typer.Option(..., "--output", "-o", help="The map file: .png or .svg."),
+    extent: str = typer.Option("auto", "--extent", help="auto, world, or LON0,LAT0,LON1,LAT1."),
+    size: str = typer.Option("1600x1000", "--size", help="WIDTHxHEIGHT in pixels."),
+) -> None:
+    """A static map: land, the area the article covers for the target kind on the date (contested parts hatched),
+    the lines the rule draws, the place, and the nearest covered place when the article does not apply.
+    Needs the map extra: pip install 'treatyscope[map]'."""
+    from treatyscope.api import area_map
+    from treatyscope.report.map import parse_extent, parse_size, save
+
+    fig = area_map(
+        location,
+        at=at,
+        geojson=geojson,
+        treaty=treaty,
+        target=target.value,
+        party=party,
+        date=date,
+        interpretations=interpretation or [],
+        assume_member=assume_member or [],
+        assume=assume or [],
+        rules=rules or None,
+        extent=parse_extent(extent),
+        size=parse_size(size),
+    )
+    save(fig, out_file)
+    typer.echo(f"Wrote {out_file}")
 
 
 class ValidateFormat(enum.StrEnum):
