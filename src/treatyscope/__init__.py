@@ -23,6 +23,7 @@ __all__ = [
     "article_detail",
     "article_listing",
     "check",
+    "classify",
     "covered_area",
     "locate",
     "parse_coordinates",
@@ -45,6 +46,7 @@ _WHERE = {
     "parse_coordinates": "treatyscope.coords",
     "check": "treatyscope.api",
     "covered_area": "treatyscope.api",
+    "classify": "treatyscope.batch",
     "area_map": "treatyscope.api",
     "article_listing": "treatyscope.api",
     "article_detail": "treatyscope.api",
@@ -52,6 +54,7 @@ _WHERE = {
 
 if TYPE_CHECKING:
     from treatyscope.api import area_map, article_detail, article_listing, check, covered_area
+    from treatyscope.batch import classify
     from treatyscope.coords import parse_coordinates
     from treatyscope.errors import (
         AmbiguousPlaceError,

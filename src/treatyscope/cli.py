@@ -370,6 +370,83 @@ def map_command(
     typer.echo(f"Wrote {out_file}")
 
 
+@app.command()
+def batch(
+    input_path: str = typer.Argument(
+        ..., metavar="INPUT", help="A .csv, .geojson or .ndjson file of points ('-': CSV on stdin)."
+    ),
+    output_path: str = typer.Option(..., "--output", "-o", help="Where to write: the same kind of file ('-': stdout)."),
+    treaty: list[str] = typer.Option(None, "--treaty", help="Treaty id (repeatable); default: every encoded treaty."),
+    target: Target = typer.Option(Target.territory, "--target", "-t", help="What is attacked, unless a column says."),
+    date: str = typer.Option(None, "--date", "-d", help="YYYY-MM-DD for rows without a date; default today."),
+    party: str = typer.Option(None, "--party", "-p", help="The attacked party for rows without one."),
+    interpretation: list[str] = typer.Option(None, "--interpretation", "-i", help="Pin a reading: TERM=READING."),
+    lat_col: str = typer.Option(None, "--lat-col", help="Latitude column (default: lat, latitude, y, ...)."),
+    lon_col: str = typer.Option(None, "--lon-col", help="Longitude column (default: lon, lng, longitude, x, ...)."),
+    date_col: str = typer.Option(None, "--date-col", help="Date column (default: date, event_date, ...)."),
+    target_col: str = typer.Option(None, "--target-col", help="Target-kind column (default: target)."),
+    party_col: str = typer.Option(None, "--party-col", help="Attacked-party column (default: party)."),
+    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+) -> None:
+    """Classify every row of a file of incidents: per treaty a verdict column and a reason code; a row that
+    cannot be classified keeps its place with the verdict 'error' and a message. Exit 0 whatever the rows say;
+    2 if the input cannot be read."""
+    from treatyscope.api import _pins, resolve_party, rulebook
+    from treatyscope.batch import Settings, run
+    from treatyscope.dates import parse_date
+
+    book = rulebook(rules or None)
+    settings = Settings(
+        treaties=list(dict.fromkeys(treaty or book.treaties)),
+        target=target.value,
+        date=parse_date(date),
+        party=resolve_party(party),
+        interpretations=_pins(interpretation or []),
+        rules=rules or None,
+    )
+    given: dict[str, str | None] = {
+        "lat": lat_col,
+        "lon": lon_col,
+        "date": date_col,
+        "target": target_col,
+        "party": party_col,
+    }
+    show = not quiet and sys.stderr.isatty()
+    if show:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(
+            TextColumn("classifying"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} rows/s"),
+            TimeElapsedColumn(),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("rows", total=None, rate="-")
+            import time
+
+            start = time.perf_counter()
+
+            def tick() -> None:
+                bar.advance(task)
+                done = bar.tasks[0].completed
+                if done % 50 == 0:
+                    bar.update(task, rate=f"{done / max(1e-9, time.perf_counter() - start):,.0f}")
+
+            summary = run(input_path, output_path, settings, given, tick)
+    else:
+        summary = run(input_path, output_path, settings, given)
+    if not quiet:
+        lines = [f"{summary.rows:,} rows classified into {output_path}."]
+        for t, counts in summary.verdicts.items():
+            lines.append(f"  {t}: " + ", ".join(f"{v} {n:,}" for v, n in sorted(counts.items())))
+        if summary.errors:
+            lines.append("  rows with errors: " + ", ".join(f"{k} {n:,}" for k, n in sorted(summary.errors.items())))
+        sys.stderr.write("\n".join(lines) + "\n")
+
+
 class ValidateFormat(enum.StrEnum):
     text = "text"
     json = "json"

@@ -1,0 +1,471 @@
+"""Batch classification: a file of incidents in, the same file out with a verdict and a reason code per treaty.
+
+Rows stream through one at a time (memory stays bounded whatever the file's size) and keep their order and every
+input column. A row that cannot be classified — no or unreadable coordinates, an out-of-range coordinate, an
+unparsable date, an unknown party or target kind — is kept, with the verdict `error`, the error kind as its
+reason, and a message in the `treatyscope_error` column: the output always has as many rows as the input.
+
+Each row is answered by the same engine as `treatyscope check --at "LAT,LON"` (without the nearest-covered-place
+search), so a batch verdict is the verdict `check` gives; rows at the same place, date, target and party share one
+evaluation.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from treatyscope.errors import TreatyscopeError, UsageError
+from treatyscope.rules.kinds import TARGETS
+
+LAT_NAMES = ("lat", "latitude", "y", "lat_dd", "decimallatitude")
+LON_NAMES = ("lon", "lng", "long", "longitude", "x", "lon_dd", "decimallongitude")
+DATE_NAMES = ("date", "event_date", "day", "timestamp", "time", "datetime")
+TARGET_NAMES = ("target", "target_kind")
+PARTY_NAMES = ("party", "attacked_party", "state", "country_code")
+ERROR_COLUMN = "treatyscope_error"
+
+
+@dataclass
+class Columns:
+    lat: str
+    lon: str
+    date: str | None = None
+    target: str | None = None
+    party: str | None = None
+
+
+@dataclass
+class Settings:
+    treaties: list[str]
+    target: str = "territory"
+    date: dt.date = field(default_factory=dt.date.today)
+    party: str | None = None
+    interpretations: dict[str, str] = field(default_factory=dict)
+    rules: Sequence[str] | None = None
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    verdicts: dict[str, Counter[str]] = field(default_factory=dict)
+    errors: Counter[str] = field(default_factory=Counter)
+
+
+class RowError(Exception):
+    """A row that cannot be classified: its kind (a short code) and a message saying what to fix."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+# ------------------------------------------------------------------------------------------------ classifying
+
+
+class Classifier:
+    """Verdicts for rows, one treaty at a time, with identical rows answered once."""
+
+    def __init__(self, settings: Settings) -> None:
+        from treatyscope.api import rulebook
+        from treatyscope.evaluation import check_pins
+
+        self.settings = settings
+        self.book = rulebook(settings.rules)
+        for t in settings.treaties:
+            if t not in self.book.treaties:
+                raise UsageError(f"Unknown treaty '{t}'.", f"Encoded treaties: {', '.join(self.book.treaties)}.")
+        check_pins(settings.interpretations, self.book)
+        self._memo: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+        self._parties: dict[str, str] = {}
+
+    def party(self, text: str | None) -> str | None:
+        if text is None or not text.strip():
+            return self.settings.party
+        key = text.strip()
+        if key not in self._parties:
+            from treatyscope.api import resolve_party
+
+            try:
+                code = resolve_party(key)
+            except TreatyscopeError as e:
+                raise RowError("unknown-party", f"party {key!r}: {e.message}") from None
+            self._parties[key] = code or key
+        return self._parties[key]
+
+    def classify(self, lat: float, lon: float, on: dt.date, target: str, party: str | None) -> list[tuple[str, str]]:
+        """(verdict, reason code) per treaty."""
+        key = (lat, lon, on, target, party)
+        found = self._memo.get(key)
+        if found is None:
+            from treatyscope.evaluation import Scenario, check
+
+            scenario = Scenario(
+                label=f"{lat},{lon}",
+                target=target,
+                date=on,
+                point=(lat, lon),
+                party=party,
+                interpretations=self.settings.interpretations,
+                find_nearest=False,
+            )
+            found = []
+            for t in self.settings.treaties:
+                (result, *_) = check(scenario, self.book, [t])
+                found.append((result.verdict, reason_code(result)))
+            if len(self._memo) > 200_000:
+                self._memo.clear()  # keep memory bounded on huge inputs with few repeats
+            self._memo[key] = found
+        return found
+
+
+def reason_code(result: Any) -> str:
+    """A short code for why: not-in-force, no-text, not-a-party, obligations-suspended, in-scope,
+    partly-in-scope, outside-scope, contested-reading, unknown-fact."""
+    outcome = {c["check"]: c["result"] for c in result.checks}
+    if outcome.get("in-force") == "no":
+        return "not-in-force"
+    if outcome.get("version") == "no":
+        return "no-text"
+    if outcome.get("membership") == "no":
+        return "not-a-party"
+    if outcome.get("obligations") == "no":
+        return "obligations-suspended"
+    return {
+        "applies": "in-scope",
+        "partial": "partly-in-scope",
+        "does-not-apply": "outside-scope",
+        "contested": "contested-reading"
+        if result.interpretations or outcome.get("membership") == "per holder"
+        else "unknown-fact",
+    }[result.verdict]
+
+
+def read_row(
+    values: dict[str, Any], columns: Columns, clf: Classifier
+) -> tuple[float, float, dt.date, str, str | None]:
+    """The row's coordinates, date, target and party, or RowError."""
+    from treatyscope.locate import check_coordinates
+
+    def number(col: str, what: str) -> float:
+        raw = values.get(col)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            raise RowError("missing-coordinates", f"no {what} in column '{col}'")
+        try:
+            return float(raw)
+        except (TypeError, ValueError):
+            raise RowError("bad-coordinates", f"{what} {raw!r} in column '{col}' is not a number") from None
+
+    lat, lon = number(columns.lat, "latitude"), number(columns.lon, "longitude")
+    try:
+        lat, lon = check_coordinates(lat, lon)
+    except UsageError as e:
+        raise RowError("out-of-range", e.message) from None
+    on = clf.settings.date
+    if columns.date and values.get(columns.date) not in (None, ""):
+        raw = str(values[columns.date]).strip()
+        try:
+            on = dt.date.fromisoformat(raw[:10])
+        except ValueError:
+            raise RowError("bad-date", f"date {raw!r} is not YYYY-MM-DD") from None
+    target = clf.settings.target
+    if columns.target and values.get(columns.target) not in (None, ""):
+        target = str(values[columns.target]).strip().lower()
+        if target not in TARGETS:
+            raise RowError("unknown-target", f"target {target!r} is not one of {', '.join(TARGETS)}")
+    party = clf.party(str(values[columns.party]) if columns.party and values.get(columns.party) is not None else None)
+    return lat, lon, on, target, party
+
+
+def annotate(values: dict[str, Any], columns: Columns, clf: Classifier, summary: Summary) -> dict[str, Any]:
+    """The row with a verdict and reason column per treaty and the error column added."""
+    out = dict(values)
+    summary.rows += 1
+    try:
+        lat, lon, on, target, party = read_row(values, columns, clf)
+        answers = clf.classify(lat, lon, on, target, party)
+        error = ""
+    except RowError as e:
+        answers = [("error", e.kind)] * len(clf.settings.treaties)
+        error = str(e)
+        summary.errors[e.kind] += 1
+    for t, (verdict, reason) in zip(clf.settings.treaties, answers, strict=True):
+        out[f"{t}_verdict"] = verdict
+        out[f"{t}_reason"] = reason
+        summary.verdicts.setdefault(t, Counter())[verdict] += 1
+    out[ERROR_COLUMN] = error
+    return out
+
+
+def added_columns(treaties: Sequence[str]) -> list[str]:
+    return [c for t in treaties for c in (f"{t}_verdict", f"{t}_reason")] + [ERROR_COLUMN]
+
+
+def find_columns(names: Sequence[str], given: dict[str, str | None], where: str) -> Columns:
+    """The coordinate (required), date, target and party columns: as given, or found by their common names."""
+    lower = {n.lower().strip(): n for n in names}
+
+    def pick(role: str, candidates: Sequence[str], required: bool) -> str | None:
+        if given.get(role):
+            name = given[role]
+            if name not in names:
+                raise UsageError(f"{where}: no column '{name}' (--{role}-col).", f"Columns: {', '.join(names)}.")
+            return name
+        for c in candidates:
+            if c in lower:
+                return lower[c]
+        if required:
+            raise UsageError(
+                f"{where}: no {role} column found (looked for {', '.join(candidates)}).",
+                f"Name it with --{role}-col; the columns are: {', '.join(names) or 'none'}.",
+            )
+        return None
+
+    lat, lon = pick("lat", LAT_NAMES, True), pick("lon", LON_NAMES, True)
+    assert lat is not None and lon is not None
+    return Columns(
+        lat,
+        lon,
+        pick("date", DATE_NAMES, False),
+        pick("target", TARGET_NAMES, False),
+        pick("party", PARTY_NAMES, False),
+    )
+
+
+# ------------------------------------------------------------------------------------------------ file formats
+
+
+def file_format(path: str) -> str:
+    name = path.lower()
+    if name.endswith((".ndjson", ".geojsonl", ".geojsonseq", ".jsonl")):
+        return "ndjson"
+    if name.endswith((".geojson", ".json")):
+        return "geojson"
+    if name.endswith((".csv", ".tsv", ".txt")) or name == "-":
+        return "csv"
+    raise UsageError(f"{path}: unknown file type.", "Use .csv, .geojson, or .ndjson / .geojsonl (one feature a line).")
+
+
+def run(
+    input_path: str,
+    output_path: str,
+    settings: Settings,
+    given_columns: dict[str, str | None],
+    progress: Any = None,
+) -> Summary:
+    """Classify every row of the input into the output; raise UsageError only if the input cannot be read."""
+    kind = file_format(input_path)
+    out_kind = file_format(output_path)
+    if kind != out_kind and not (kind == "csv" and output_path == "-"):
+        raise UsageError(f"The output ({output_path}) must be the same kind of file as the input ({input_path}).")
+    clf = Classifier(settings)
+    summary = Summary()
+    tick = progress or (lambda: None)
+    with _open_in(input_path) as src, _open_out(output_path) as dst:
+        if kind == "csv":
+            _run_csv(src, dst, input_path, settings, given_columns, clf, summary, tick)
+        elif kind == "ndjson":
+            _run_ndjson(src, dst, input_path, given_columns, clf, summary, tick)
+        else:
+            _run_geojson(src, dst, input_path, given_columns, clf, summary, tick)
+    return summary
+
+
+def _open_in(path: str) -> TextIO:
+    if path == "-":
+        return sys.stdin
+    try:
+        return open(path, encoding="utf-8-sig", newline="")
+    except OSError as e:
+        raise UsageError(f"Cannot read {path}: {e.strerror}.") from None
+
+
+def _open_out(path: str) -> TextIO:
+    if path == "-":
+        return _NoClose(sys.stdout)  # type: ignore[return-value]
+    try:
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as e:
+        raise UsageError(f"Cannot write {path}: {e.strerror}.") from None
+
+
+class _NoClose:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def __enter__(self) -> TextIO:
+        return self.stream
+
+    def __exit__(self, *exc: object) -> None:
+        self.stream.flush()
+
+
+def _run_csv(
+    src: TextIO,
+    dst: TextIO,
+    path: str,
+    settings: Settings,
+    given: dict[str, str | None],
+    clf: Classifier,
+    summary: Summary,
+    tick: Any,
+) -> None:
+    sample = src.read(65536)
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    src_rows = _chain(sample, src)
+    reader = csv.DictReader(src_rows, dialect=dialect)
+    try:
+        names = list(reader.fieldnames or [])
+    except (csv.Error, UnicodeDecodeError) as e:
+        raise UsageError(f"{path}: not a readable CSV file ({e}).") from None
+    if not names:
+        raise UsageError(f"{path}: the file is empty or has no header row.")
+    columns = find_columns(names, given, path)
+    extra = [c for c in added_columns(settings.treaties) if c not in names]
+    # Written with the input's delimiter and standard quoting (messages contain commas and quotes).
+    writer = csv.DictWriter(
+        dst, fieldnames=names + extra, delimiter=dialect.delimiter, quoting=csv.QUOTE_MINIMAL, extrasaction="ignore"
+    )
+    writer.writeheader()
+    try:
+        for row in reader:
+            # Cells beyond the header (a malformed row) are kept under the key None by DictReader: drop the key,
+            # keep the row, and say so.
+            overflow = row.pop(None, None)
+            out = annotate(row, columns, clf, summary)
+            if overflow:
+                out[ERROR_COLUMN] = (out[ERROR_COLUMN] + "; " if out[ERROR_COLUMN] else "") + (
+                    f"{len(overflow)} cells beyond the header were dropped"
+                )
+            writer.writerow(out)
+            tick()
+    except (csv.Error, UnicodeDecodeError) as e:
+        raise UsageError(f"{path}, row {summary.rows + 1}: cannot read the file further ({e}).") from None
+
+
+def _chain(first: str, rest: TextIO) -> Iterator[str]:
+    """Lines of the sampled start and the rest of a stream."""
+    import io
+
+    buffered = io.StringIO(first)
+    tail = buffered.readlines()
+    if tail and not tail[-1].endswith(("\n", "\r")):
+        tail[-1] += rest.readline()
+    yield from tail
+    yield from rest
+
+
+def _feature_values(feature: Any) -> tuple[dict[str, Any], RowError | None]:
+    """A GeoJSON feature's properties plus its point coordinates (as __lat/__lon), or why it has none."""
+    if not isinstance(feature, dict):
+        return {}, RowError("not-a-feature", "not a GeoJSON feature")
+    props = dict(feature.get("properties") or {})
+    geom = feature.get("geometry") or {}
+    if geom.get("type") != "Point":
+        what = geom.get("type") or "no geometry"
+        return props, RowError("not-a-point", f"{what}: batch classifies points (use check --geojson for an area)")
+    coords = geom.get("coordinates") or []
+    if len(coords) < 2:
+        return props, RowError("missing-coordinates", "the point has no coordinates")
+    return {**props, "__lon": coords[0], "__lat": coords[1]}, None
+
+
+def _geo_columns(given: dict[str, str | None], names: Sequence[str], path: str) -> Columns:
+    """A feature's coordinates come from its point geometry; date, target and party from its properties."""
+    return find_columns([*names, "__lat", "__lon"], {**given, "lat": "__lat", "lon": "__lon"}, path)
+
+
+def _error_columns(problem: RowError, clf: Classifier, summary: Summary) -> dict[str, Any]:
+    """The added columns of a row that cannot be classified (counted in the summary)."""
+    summary.rows += 1
+    summary.errors[problem.kind] += 1
+    added: dict[str, Any] = {}
+    for t in clf.settings.treaties:
+        added[f"{t}_verdict"], added[f"{t}_reason"] = "error", problem.kind
+        summary.verdicts.setdefault(t, Counter())["error"] += 1
+    added[ERROR_COLUMN] = str(problem)
+    return added
+
+
+def _annotate_feature(feature: Any, given: dict[str, str | None], clf: Classifier, summary: Summary, path: str) -> Any:
+    values, problem = _feature_values(feature)
+    columns = _geo_columns(given, list(values), path)
+    if problem is not None:
+        added = _error_columns(problem, clf, summary)
+    else:
+        out = annotate(values, columns, clf, summary)
+        added = {k: out[k] for k in added_columns(clf.settings.treaties)}
+    if not isinstance(feature, dict):
+        return {"type": "Feature", "geometry": None, "properties": added, "input": feature}
+    return {**feature, "properties": {**(feature.get("properties") or {}), **added}}
+
+
+def _run_ndjson(
+    src: TextIO, dst: TextIO, path: str, given: dict[str, str | None], clf: Classifier, summary: Summary, tick: Any
+) -> None:
+    for number, line in enumerate(src, 1):
+        if not line.strip():
+            continue
+        try:
+            feature = json.loads(line.lstrip("\x1e"))  # RFC 8142 record separators are allowed
+        except json.JSONDecodeError as e:
+            added = _error_columns(RowError("not-json", f"line {number} is not JSON ({e.msg})"), clf, summary)
+            out = {"type": "Feature", "geometry": None, "properties": {**added, "input_line": line.rstrip("\n")}}
+        else:
+            out = _annotate_feature(feature, given, clf, summary, path)
+        dst.write(json.dumps(out, ensure_ascii=False) + "\n")
+        tick()
+
+
+def _run_geojson(
+    src: TextIO, dst: TextIO, path: str, given: dict[str, str | None], clf: Classifier, summary: Summary, tick: Any
+) -> None:
+    try:
+        doc = json.load(src)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise UsageError(f"{path}: not valid JSON ({e}).") from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise UsageError(f"{path}: not a GeoJSON FeatureCollection.", "Give one, or one feature a line (.ndjson).")
+    features = []
+    for feature in doc["features"]:
+        features.append(_annotate_feature(feature, given, clf, summary, path))
+        tick()
+    json.dump({**doc, "features": features}, dst, ensure_ascii=False)
+    dst.write("\n")
+
+
+def classify(
+    lats: Sequence[float],
+    lons: Sequence[float],
+    *,
+    treaty: str = "nato",
+    target: str = "territory",
+    dates: Sequence[str | dt.date] | str | dt.date | None = None,
+    parties: Sequence[str | None] | None = None,
+    interpretations: dict[str, str] | None = None,
+    rules: Sequence[str] | None = None,
+) -> list[str]:
+    """Python API: the verdict for each point (`error` where a coordinate or date is invalid)."""
+    if len(lats) != len(lons):
+        raise UsageError(f"{len(lats)} latitudes but {len(lons)} longitudes.")
+    n = len(lats)
+    day_list = [dates] * n if dates is None or isinstance(dates, str | dt.date) else list(dates)
+    party_list = list(parties) if parties is not None else [None] * n
+    if len(day_list) != n or len(party_list) != n:
+        raise UsageError("dates and parties must have one value per point.")
+    clf = Classifier(Settings([treaty], target, dt.date.today(), None, dict(interpretations or {}), rules))
+    summary = Summary()
+    out = []
+    for lat, lon, day, party in zip(lats, lons, day_list, party_list, strict=True):
+        values = {"lat": lat, "lon": lon, "date": day.isoformat() if isinstance(day, dt.date) else day, "party": party}
+        out.append(annotate(values, Columns("lat", "lon", "date", None, "party"), clf, summary)[f"{treaty}_verdict"])
+    return out
