@@ -78,12 +78,20 @@ def _random_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return lat, lon
 
 
-def test_check_and_the_export_agree_on_10000_random_points() -> None:
+@pytest.mark.parametrize(
+    ("treaty", "target", "n", "on"),
+    [
+        ("nato", "vessel", 10_000, DAY),
+        ("nato", "territory", 800, DAY),  # each place as its holder's territory; features; sovereign vs control
+        ("csto", "territory", 400, dt.date(2023, 1, 1)),  # Crimea: contested between its sovereign and controller
+    ],
+)
+def test_check_and_the_export_agree_on_random_points(treaty: str, target: str, n: int, on: dt.date) -> None:
     """Points within 1 km of the area's boundary are left out, as are those where `check` applies rules the drawing
     does not (within 2 km of a coast, in gaps between the named seas and the land): see area.py."""
     data = geodata()
-    area = covered_area(BOOK, "nato", "vessel", DAY)
-    lat, lon = _random_points(10_000, seed=7)
+    area = covered_area(BOOK, treaty, target, on)
+    lat, lon = _random_points(n, seed=7)
     km = 1 / (111.32 * np.maximum(np.cos(np.radians(lat)), 0.05))  # one km in degrees of longitude, at each point
     edges = shapely.union_all([area.covered.boundary, *[g.boundary for _, g in area.contested]])
     land = land_union(data)
@@ -95,11 +103,11 @@ def test_check_and_the_export_agree_on_10000_random_points() -> None:
     near_coast = shapely.dwithin(land.boundary, points, 2 * km)
     in_gap = ~shapely.covers(land, points) & ~shapely.covers(seas, points)
     keep = ~(near_edge | near_coast | in_gap)
-    assert keep.sum() > 9_000
+    assert keep.sum() > 0.9 * n
     disagree = []
     for y, x in zip(lat[keep], lon[keep], strict=True):
-        scenario = Scenario(label="p", target="vessel", date=DAY, point=(float(y), float(x)), find_nearest=False)
-        (result,) = check(scenario, BOOK, ["nato"])
+        scenario = Scenario(label="p", target=target, date=on, point=(float(y), float(x)), find_nearest=False)
+        (result,) = check(scenario, BOOK, [treaty])
         if result.verdict != area.classify(float(y), float(x)):
             disagree.append((round(float(y), 4), round(float(x), 4), result.verdict, area.classify(float(y), float(x))))
     assert not disagree, disagree[:10]

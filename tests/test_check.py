@@ -311,3 +311,41 @@ def test_every_treaty_in_one_comparison_table(capsys: pytest.CaptureFixture[str]
     assert "Trace:" not in out and "--details" in out
     code, detailed, _ = run(capsys, "check", "--location", "Taiwan", "--details")
     assert code == 0 and "Trace:" in detailed and detailed.startswith(out.split("For the reasons")[0].rstrip()[:200])
+
+
+def test_when_no_party_remains_bound_the_article_does_not_apply(tmp_path: Path) -> None:
+    from treatyscope.api import build_scenarios, run_check
+
+    rules = _tiny_variant(
+        tmp_path,
+        "regions:\n",
+        "suspensions:\n  - {obligor: FRA, beneficiary: DEU, from: 2005-01-01, source: tiny-text}\nregions:\n",
+    )
+    scenarios, _ = build_scenarios(location="Berlin", targets=["territory"], party="DEU", date="2010-01-01")
+    (result,) = run_check(scenarios, rules=rules)
+    assert result.verdict == "does-not-apply"
+    assert "no other Party remains bound toward it" in result.reasons[0]
+
+
+def test_answers_follow_the_rule_files_given_in_one_process(tmp_path: Path) -> None:
+    """Memos are kept per rulebook: a second set of rule files is not answered from the first one's memo."""
+    from treatyscope.api import build_scenarios, run_check
+
+    with_france = [str(Path(__file__).parent / "rules" / "tiny.yaml")]
+    without = _tiny_variant(tmp_path, "territory: [france, germany]", "territory: [germany]")
+    for _ in range(3):
+        scenarios, _ = build_scenarios(location="Paris", targets=["territory"], date="2010-01-01")
+        assert run_check(scenarios, rules=with_france)[0].verdict == "applies"
+        assert run_check(scenarios, rules=without)[0].verdict == "does-not-apply"
+
+
+def test_an_area_part_whose_answer_depends_on_whose_territory_it_is_is_contested(tmp_path: Path) -> None:
+    from treatyscope.api import build_scenarios, run_check
+
+    box = tmp_path / "box.geojson"
+    box.write_text(json.dumps({"type": "Polygon", "coordinates": [[[30, 44], [37, 44], [37, 46], [30, 46], [30, 44]]]}))
+    scenarios, _ = build_scenarios(geojson=str(box), targets=["territory"], date="2023-01-01")
+    (result,) = run_check(scenarios, treaties=["csto"])
+    assert result.verdict == "contested"
+    crimea = [p for p in result.parts if p["id"] in ("crimea", "sevastopol")]
+    assert crimea and all(p["verdict"] == "contested" for p in crimea)

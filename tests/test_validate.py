@@ -243,3 +243,23 @@ def test_mutations_of_the_nato_file_give_only_rule_file_errors(tmp_path: Path, t
     with contextlib.suppress(RuleFileError):
         inspect_files(rule_files([HERE.parent / "rules" / "common.yaml", f]))
     assert time.perf_counter() - start < 5
+
+
+def test_a_directory_named_like_a_rule_file_is_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "drafts.yaml").mkdir()
+    (tmp_path / "tiny.yaml").write_text(TINY.read_text())
+    code, out, _ = run(capsys, "validate", str(tmp_path))
+    assert code == 0 and "1 rule file valid" in out
+
+
+def test_a_looping_link_is_a_rule_file_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    code, out, err = run(capsys, "validate", str(tmp_path))
+    assert code == 3 and "broken or looping link" in out + err and "Traceback" not in err
+
+
+def test_a_file_given_twice_counts_once(capsys: pytest.CaptureFixture[str]) -> None:
+    rules = HERE.parent / "rules"
+    code, out, _ = run(capsys, "validate", str(rules), str(rules / "nato.yaml"))
+    assert code == 0, out

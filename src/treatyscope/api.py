@@ -399,6 +399,7 @@ def area_map(
     rules: Sequence[str] | None = None,
     extent: str | tuple[float, float, float, float] = "auto",
     size: tuple[int, int] = (1600, 1000),
+    territorial_sea: bool = False,
 ) -> Any:
     """Python API: a matplotlib Figure of the article's area with the place marked and the verdict as its title
     (needs the `map` extra)."""
@@ -417,6 +418,7 @@ def area_map(
         assume_member=assume_member,
         assume=assume,
         interpretation=pins,
+        territorial_sea=territorial_sea,
     )
     result = run_check(scenarios, [treaty], rules)[0]
     sc = scenarios[0]

@@ -27,7 +27,16 @@ from shapely.geometry.base import BaseGeometry
 
 from treatyscope.engine import Subject, split_lines
 from treatyscope.errors import UsageError
-from treatyscope.evaluation import Scenario, _version_on, area_atoms, atom_results, point_subject
+from treatyscope.evaluation import (
+    Scenario,
+    _version_on,
+    area_atoms,
+    atom_results,
+    attackable,
+    holding_split,
+    point_subject,
+    still_bound,
+)
 from treatyscope.geo.data import GeoData, geodata
 from treatyscope.geo.sphere import KM_PER_DEGREE_LAT
 from treatyscope.locate import locate
@@ -113,15 +122,9 @@ def covered_area(
 
 
 def _members(treaty: TreatyRules, on: dt.date, assume_member: Sequence[str]) -> frozenset[str]:
-    """The Parties and protected states an attack can be on; without those toward whom no Party remains bound."""
-    parties = frozenset(treaty.members_on(on)) | frozenset(assume_member)
-    members = parties | {p["code"] for p in treaty.protected if treaty.protected_on(p["code"], on)}
-    unprotected = {
-        code
-        for code in members
-        if (sus := treaty.suspended_toward(code, on)) and not parties - {code} - {s["obligor"] for s in sus}
-    }
-    return members - unprotected
+    """The states an attack can be on, without those toward whom no Party remains bound (as `check` decides)."""
+    parties, members = attackable(treaty, on, assume_member)
+    return members - {c for c in members if treaty.suspended_toward(c, on) and not still_bound(treaty, c, parties, on)}
 
 
 def world_subjects(on: dt.date, data: GeoData) -> list[Subject]:
@@ -194,14 +197,7 @@ def _compute(
     )
     subjects = world_subjects(date, data)
     atoms, combos, results = atom_results(base, book, treaty, cond, subjects, members, party, data)
-    split = (
-        target == "territory"
-        and party is None
-        and any(
-            a.status is not None and a.status.sovereign and a.status.administered_by not in (None, a.status.sovereign)
-            for a in atoms
-        )
-    )
+    split = target == "territory" and party is None and holding_split(atoms)
     if split:
         other = replace(base, holder="controller")
         _, combos2, results2 = atom_results(other, book, treaty, cond, subjects, members, party, data)
@@ -302,7 +298,11 @@ def _geodata_digest(data: GeoData) -> str:
 
 
 def _cache_key(book: RuleBook, *parts: Any) -> str:
-    text = json.dumps([book.digest or book.files, _geodata_digest(geodata()), *parts], default=str, sort_keys=True)
+    from treatyscope.paths import code_digest
+
+    text = json.dumps(
+        [book.digest or book.files, _geodata_digest(geodata()), code_digest(), *parts], default=str, sort_keys=True
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

@@ -176,6 +176,8 @@ def check(
     )
     if map_file and (len(treaty or []) != 1 or len(target or []) != 1):
         raise UsageError("--map draws one article for one target kind: give one --treaty and one --target.")
+    if map_file and not map_file.lower().endswith((".png", ".svg")):
+        raise UsageError(f"--map {map_file}: the map is written as .png or .svg.")
     results = run_check(scenarios, treaties=treaty or None, rules=rules or None)
     if map_file:
         from treatyscope.api import area_map
@@ -194,6 +196,7 @@ def check(
                 assume_member=assume_member or [],
                 assume=assume or [],
                 rules=rules or None,
+                territorial_sea=territorial_sea,
             ),
             map_file,
         )

@@ -658,7 +658,8 @@ def region_contains(region: Any, s: Subject, env: Env) -> tuple[bool | None, str
     if not _is_pure(region, env.book):
         return _region_contains(region, s, env)
     memo: dict[tuple[Any, ...], tuple[bool | None, str]] = s.__dict__.setdefault("_regions", {})
-    key = (region if isinstance(region, str) else id(region), id(env.book), env.date, env.strict_geometry)
+    # The book's serial keeps answers from different rule files apart (the subject may outlive the book).
+    key = (region if isinstance(region, str) else id(region), env.book.serial, env.date, env.strict_geometry)
     if key not in memo:
         memo[key] = _region_contains(region, s, env)
     return memo[key]

@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -266,14 +266,7 @@ def check(scenario: Scenario, book: RuleBook, treaties: Sequence[str] | None = N
     subjects, area = _subjects(scenario, data)
     # Territory held by one state and controlled by another (Crimea, Okinawa before 1972): with no party named,
     # an attack there may be one on either, and the answer is contested when the two give different answers.
-    split_holding = (
-        scenario.target == "territory"
-        and scenario.party is None
-        and any(
-            a.status is not None and a.status.sovereign and a.status.administered_by not in (None, a.status.sovereign)
-            for a in subjects
-        )
-    )
+    split_holding = scenario.target == "territory" and scenario.party is None and holding_split(subjects)
     results = []
     for tid in selected:
         treaty = book.treaties[tid]
@@ -298,9 +291,17 @@ _VERDICT_PHRASES = {
 
 def _either_holder(by_sovereign: Result, by_controller: Result, scenario: Scenario) -> Result:
     """One result for land whose sovereign and controller differ: theirs if they agree, else contested."""
-    if by_sovereign.verdict == by_controller.verdict:
+
+    def parts(r: Result) -> dict[str, tuple[str, float]]:
+        return {p["id"]: (p["verdict"], p["covered_share"]) for p in r.parts}
+
+    sov_parts, ctl_parts = parts(by_sovereign), parts(by_controller)
+    if by_sovereign.verdict == by_controller.verdict and sov_parts == ctl_parts:
         return by_sovereign
     r, sov, ctl = by_sovereign, by_sovereign.verdict, by_controller.verdict
+    for p in r.parts:  # an area: the parts whose answer depends on whose territory they are
+        if sov_parts.get(p["id"]) != ctl_parts.get(p["id"]):
+            p["verdict"] = CONTESTED
     r.reasons = [
         f"Whose territory an attack here would strike is disputed: as its sovereign's it {_VERDICT_PHRASES[sov]}; "
         f"as the controlling state's it {_VERDICT_PHRASES[ctl]}.",
@@ -342,11 +343,15 @@ def _subjects(scenario: Scenario, data: GeoData) -> tuple[list[Subject], bool]:
     key = (
         scenario.place.ref if scenario.place else None,
         scenario.point,
-        id(scenario.geometry),
+        None if scenario.geometry is None else shapely.to_wkb(scenario.geometry),
         scenario.date,
         scenario.territorial_sea,
     )
     if key not in _SUBJECTS:
+        if len(_SUBJECTS) >= 2_000:
+            # Bounded (a batch visits many places); the scope memo is keyed by these lists, so it goes too.
+            _SUBJECTS.clear()
+            _SCOPE.clear()
         _SUBJECTS[key] = _make_subjects(scenario, data)
     return _SUBJECTS[key]
 
@@ -423,6 +428,27 @@ def _version_on(article: dict[str, Any], on: dt.date) -> dict[str, Any] | None:
     return None
 
 
+def attackable(treaty: TreatyRules, on: dt.date, assume_member: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The Parties on the date (with any assumed), and the states an attack can be on: the Parties and the states
+    the article protects without being Parties (they count as Parties when attacked, and owe nothing)."""
+    parties = frozenset(treaty.members_on(on)) | frozenset(assume_member)
+    return parties, parties | {p["code"] for p in treaty.protected if treaty.protected_on(p["code"], on)}
+
+
+def still_bound(treaty: TreatyRules, code: str, parties: frozenset[str], on: dt.date) -> list[str]:
+    """The other Parties whose obligations toward this state are not suspended on the date."""
+    suspended = {s["obligor"] for s in treaty.suspended_toward(code, on)}
+    return sorted(parties - {code} - suspended)
+
+
+def holding_split(subjects: Iterable[Subject]) -> bool:
+    """Whether some of the land is held by one state and controlled by another (Crimea, Okinawa before 1972)."""
+    return any(
+        a.status is not None and a.status.sovereign and a.status.administered_by not in (None, a.status.sovereign)
+        for a in subjects
+    )
+
+
 def _default_party(s: Subject, holder: str = "sovereign") -> str | None:
     if s.status is None:
         return None
@@ -441,9 +467,7 @@ def _evaluate_article(
     data: GeoData,
 ) -> Result:
     on, target = scenario.date, scenario.target
-    parties_today = frozenset(treaty.members_on(on)) | scenario.assume_member
-    # States the article protects without being Parties count as Parties when attacked (they owe nothing).
-    members = parties_today | {p["code"] for p in treaty.protected if treaty.protected_on(p["code"], on)}
+    parties_today, members = attackable(treaty, on, scenario.assume_member)
     version = _version_on(article, on)
     checks: list[dict[str, Any]] = []
     reasons: list[str] = []
@@ -558,7 +582,7 @@ def _evaluate_article(
     for code in attacked:
         if code not in members or not (suspended := treaty.suspended_toward(code, on)):
             continue
-        bound = sorted(parties_today - {code} - {s["obligor"] for s in suspended})
+        bound = still_bound(treaty, code, parties_today, on)
         ev = "; ".join(
             f"{data.entity_name(s['obligor'])} ({s['obligor']}) suspended its obligations toward "
             f"{data.entity_name(code)} ({code}) from {s['from']}"
@@ -588,6 +612,7 @@ def _evaluate_article(
     if version is not None and in_force:
         cond = version["targets"][target]
         memo_key = (
+            book.serial,
             id(subjects),
             json.dumps(cond, sort_keys=True),
             party,
@@ -1162,9 +1187,6 @@ def _interpretation_report_area(per_combo: list[dict[str, Any]], book: RuleBook)
 _NEAREST: dict[str, dict[str, Any] | None] = {}
 
 
-SOME_HORIZON_KM = 2_000.0
-
-
 def _polygon_sides(s: Subject, polys: Sequence[Any]) -> tuple[Any, ...]:
     """Where a subject lies against each of the rule's polygons: a point inside or not; an extent inside,
     across the edge, or outside (an extent across an edge is cut before it is answered part by part)."""
@@ -1186,6 +1208,8 @@ def nearest_covered(
     branch and bound: candidates in order of a lower bound on their distance, whole territories pruned first."""
     import json
 
+    from treatyscope.paths import code_digest
+
     key = json.dumps(
         [
             [round(origin[0], 6), round(origin[1], 6)],
@@ -1195,6 +1219,7 @@ def nearest_covered(
             sorted(scenario.assume),
             sorted(scenario.interpretations.items()),
             book.digest or book.files,
+            code_digest(),
         ],
         sort_keys=True,
         default=str,
@@ -1363,10 +1388,6 @@ def _nearest(
         next_land = lower[order[li]] if li < len(order) else math.inf
         next_sea = sea_lower[sea_order[si]] if si < len(sea_order) else math.inf
         if best_all is not None and min(next_land, next_sea) >= best_all[0]:
-            break
-        # A reading under which nothing anywhere is covered (a treaty that may have lapsed) would send the search
-        # round the world: past the nearest place covered under some reading, look only so much further.
-        if best_all is None and best_some is not None and min(next_land, next_sea) >= best_some[0] + SOME_HORIZON_KM:
             break
         if next_land <= next_sea:
             i = order[li]

@@ -32,8 +32,10 @@ def example_cases(book: RuleBook, pattern: str | None = None) -> Iterator[Exampl
                     yield case
 
 
-def run_example(case: ExampleCase, rules: Sequence[str] | None = None) -> Result:
+def run_example(case: ExampleCase, rules: Sequence[str] | None = None, book: RuleBook | None = None) -> Result:
+    """The example's result, from the rulebook given (or loaded from `rules`)."""
     from treatyscope.api import build_scenarios, run_check
+    from treatyscope.evaluation import check
 
     ex = case.example
     scenarios, _ = build_scenarios(
@@ -47,7 +49,12 @@ def run_example(case: ExampleCase, rules: Sequence[str] | None = None) -> Result
         interpretation=dict(ex.get("interpretations", {})),
         territorial_sea=ex.get("territorial_sea", False),
     )
-    results = [r for r in run_check(scenarios, treaties=[case.treaty], rules=rules) if r.article["id"] == case.article]
+    found = (
+        [r for sc in scenarios for r in check(sc, book, [case.treaty])]
+        if book is not None
+        else run_check(scenarios, treaties=[case.treaty], rules=rules)
+    )
+    results = [r for r in found if r.article["id"] == case.article]
     assert len(results) == 1
     return results[0]
 
@@ -75,7 +82,7 @@ def run_examples(
     outcomes = []
     for case in example_cases(book, pattern):
         try:
-            outcomes.append(ExampleOutcome(case, run_example(case, rules)))
+            outcomes.append(ExampleOutcome(case, run_example(case, rules, book)))
         except TreatyscopeError as e:
             outcomes.append(ExampleOutcome(case, None, str(e)))
     return outcomes

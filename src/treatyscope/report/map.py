@@ -140,6 +140,9 @@ def draw(
         text = f"{low:.4f}° {hemi}" if low == high else f"{low:.4f}°–{high:.4f}° {hemi} (by reading)"
         ax.annotate(text, (w + (e - w) * 0.005, high), fontsize=8, color="#333333", va="bottom", zorder=6)
     if place is not None:
+        # The place is marked where the view shows it (the view may run past ±180).
+        place_lon = place.lon + (360 if place.lon < w else -360 if place.lon > e else 0)
+        place = MapPlace(place.label, place.lat, place_lon, place.geometry)
         if place.geometry is not None and place.geometry.geom_type not in ("Point", "MultiPoint"):
             _outline(ax, place.geometry, clip)
         ax.plot([place.lon], [place.lat], marker="*", markersize=16, color=PLACE, markeredgecolor="white", zorder=7)
@@ -178,7 +181,7 @@ def draw(
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _degrees(x, "E", "W", wrap=True)))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: _degrees(y, "N", "S")))
     ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
-    fig.suptitle(_wrap(title, 110), fontsize=12, y=0.985)
+    fig.suptitle(_wrap(title, max(40, size[0] // 11)), fontsize=12, y=0.985)
     version = area.version["label"] if area.version else "no text in force"
     fig.text(
         0.03,

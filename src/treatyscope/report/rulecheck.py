@@ -18,8 +18,8 @@ def shown_path(path: str | None) -> str:
     if not path:
         return ""
     try:
-        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else path
-    except ValueError:
+        return os.path.relpath(path) if Path(os.path.abspath(path)).is_relative_to(Path.cwd()) else path
+    except (ValueError, OSError):
         return path
 
 

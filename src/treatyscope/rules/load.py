@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,9 @@ def _within(period: dict[str, Any], on: dt.date) -> bool:
     return str(period["from"]) <= day and (period.get("to") is None or day < str(period["to"]))
 
 
+_SERIALS = itertools.count(1)
+
+
 @dataclass(eq=False, repr=False)
 class RuleBook:
     files: list[str]
@@ -82,6 +86,8 @@ class RuleBook:
     sources: dict[str, dict[str, Any]]
     origin: dict[str, str] = field(default_factory=dict)  # id of a named thing -> file it is defined in
     digest: str = ""  # sha256 over the rule files' contents (and treatyscope's version): keys dependent caches
+    # A number no other rulebook in this process has (ids of freed objects are reused): keys in-memory memos.
+    serial: int = field(default_factory=lambda: next(_SERIALS))
 
     def article(self, ref: str) -> tuple[TreatyRules, dict[str, Any]]:
         """An article by id ('nato-5') or 'treaty:number' ('nato:5', 'nato 5', 'nato art. 5')."""
@@ -123,10 +129,16 @@ def rule_files(paths: Sequence[Path] | None = None) -> list[Path]:
     for root in roots:
         if root.is_dir():
             for p in sorted(root.rglob("*.y*ml")):
-                if p.name.startswith(("_", ".")):
+                if p.name.startswith(("_", ".")) or p.is_dir():
                     continue
+                try:
+                    target = p.resolve(strict=True)
+                except (OSError, RuntimeError):  # a dangling link, or a loop of links
+                    raise RuleFileError(
+                        "the file is a broken or looping link", p, hint="Remove it or point it at a rule file."
+                    ) from None
                 # A link out of the rule directory would read files the user did not hand over.
-                if not p.resolve().is_relative_to(root.resolve()):
+                if not target.is_relative_to(root.resolve()):
                     raise RuleFileError(
                         f"the file links outside its rule directory {root} (to {p.resolve()})",
                         p,
@@ -139,7 +151,9 @@ def rule_files(paths: Sequence[Path] | None = None) -> list[Path]:
             raise UsageError(f"Rules path {root} does not exist.", "Give a rule file or a directory of them.")
     if not found:
         raise UsageError(f"No rule files (*.yaml) under {', '.join(map(str, roots))}.")
-    return sorted(set(found), key=lambda p: str(p))
+    # The same file given twice (a directory and a path into it) counts once.
+    unique = {p.resolve(): p for p in reversed(found)}
+    return sorted(unique.values(), key=lambda p: str(p))
 
 
 def load_rulebook(paths: Sequence[Path] | None = None) -> RuleBook:
@@ -590,7 +604,8 @@ def _hygiene(
     of parts marked unverified."""
     everything = json.dumps([d for _, d, _ in parsed])
     for i, src in enumerate(doc.get("sources", [])):
-        if everything.count(f'"{src["id"]}"') + everything.count(f"{src['id']}") <= 2:
+        # Cited anywhere (a `source:` field, a list of sources, or "source ID" in a note): beyond its definition.
+        if len(re.findall(rf"(?<![a-z0-9-]){re.escape(src['id'])}(?![a-z0-9-])", everything)) <= 1:
             err(
                 f, pos, ("sources", i, "id"), f"source '{src['id']}' is never cited", "Cite it or remove it.", "warning"
             )
