@@ -8,13 +8,26 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Everything works offline: a test that opens a socket fails."""
+    """Everything works offline: a test that connects anywhere but this machine fails. (The loopback interface
+    stays open: a local Dask cluster's workers talk to their scheduler through it.)"""
+    connect, create_connection = socket.socket.connect, socket.create_connection
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("tests must not use the network")
+    def local(address: object) -> bool:
+        host = address[0] if isinstance(address, tuple) else None
+        return isinstance(address, str | bytes) or host in ("127.0.0.1", "localhost", "::1")
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
+    def guarded_connect(self: socket.socket, address: object) -> object:
+        if not local(address):
+            raise RuntimeError("tests must not use the network")
+        return connect(self, address)  # type: ignore[arg-type]
+
+    def guarded_create(address: object, *args: object, **kwargs: object) -> object:
+        if not local(address):
+            raise RuntimeError("tests must not use the network")
+        return create_connection(address, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "create_connection", guarded_create)
     yield
 
 

@@ -142,3 +142,47 @@ def test_batch_verdicts_are_check_verdicts(lat: float, lon: float, target: str) 
     on = dt.date(2026, 11, 28)
     (got,) = classify([lat], [lon], treaty="nato", target=target, dates=on)
     assert got == scalar(lat, lon, on, target, "nato")
+
+
+def test_parquet_keeps_rows_columns_and_types(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "id": [1, 2, 3, 4],
+            "lat": [59.437, 25.03, None, 95.0],
+            "lon": [24.7536, 121.56, 1.0, 0.0],
+            "date": [dt.date(2024, 1, 1)] * 3 + [None],
+        }
+    )
+    src, dst = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    pq.write_table(table, src)
+    assert run(capsys, "batch", str(src), "-o", str(dst), "--treaty", "nato")[0] == 0
+    out = pq.read_table(dst)
+    assert out.num_rows == 4 and out.schema.field("date").type == pa.date32()
+    rows = out.to_pylist()
+    assert [r["id"] for r in rows] == [1, 2, 3, 4]
+    assert [r["nato_reason"] for r in rows] == ["in-scope", "not-a-party", "missing-coordinates", "out-of-range"]
+
+
+def test_the_dask_engine_gives_the_same_output_on_a_two_worker_cluster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("distributed")
+    src = tmp_path / "events.csv"
+    src.write_text(EVENTS)
+    local, on_dask = tmp_path / "local.csv", tmp_path / "dask.csv"
+    common = ["--treaty", "nato", "--treaty", "eu", "--date", "2020-06-01"]
+    assert run(capsys, "batch", str(src), "-o", str(local), *common)[0] == 0
+    code, _, err = run(capsys, "batch", str(src), "-o", str(on_dask), *common, "--engine", "dask")
+    assert code == 0, err
+    assert on_dask.read_text() == local.read_text()
+    assert "12 rows classified" in err and "rows with errors: bad-coordinates 1" in err
+
+
+def test_tests_still_cannot_reach_the_network() -> None:
+    import socket
+
+    with pytest.raises(RuntimeError, match="must not use the network"):
+        socket.create_connection(("192.0.2.1", 80), timeout=0.1)  # TEST-NET-1, never routed

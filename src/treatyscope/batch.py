@@ -1,4 +1,5 @@
 """Batch classification: a file of incidents in, the same file out with a verdict and a reason code per treaty.
+CSV, GeoJSON, newline-delimited GeoJSON and (with pyarrow, the `parquet` extra) Parquet.
 
 Rows stream through one at a time (memory stays bounded whatever the file's size) and keep their order and every
 input column. A row that cannot be classified — no or unreadable coordinates, an out-of-range coordinate, an
@@ -15,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import logging
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -243,13 +245,17 @@ def find_columns(names: Sequence[str], given: dict[str, str | None], where: str)
 
 def file_format(path: str) -> str:
     name = path.lower()
+    if name.endswith((".parquet", ".pq")):
+        return "parquet"
     if name.endswith((".ndjson", ".geojsonl", ".geojsonseq", ".jsonl")):
         return "ndjson"
     if name.endswith((".geojson", ".json")):
         return "geojson"
     if name.endswith((".csv", ".tsv", ".txt")) or name == "-":
         return "csv"
-    raise UsageError(f"{path}: unknown file type.", "Use .csv, .geojson, or .ndjson / .geojsonl (one feature a line).")
+    raise UsageError(
+        f"{path}: unknown file type.", "Use .csv, .geojson, .ndjson / .geojsonl (one feature a line), or .parquet."
+    )
 
 
 def run(
@@ -267,6 +273,9 @@ def run(
     clf = Classifier(settings)
     summary = Summary()
     tick = progress or (lambda: None)
+    if kind == "parquet":
+        _run_parquet(input_path, output_path, given_columns, clf, summary, tick)
+        return summary
     with _open_in(input_path) as src, _open_out(output_path) as dst:
         if kind == "csv":
             _run_csv(src, dst, input_path, settings, given_columns, clf, summary, tick)
@@ -333,7 +342,12 @@ def _run_csv(
     extra = [c for c in added_columns(settings.treaties) if c not in names]
     # Written with the input's delimiter and standard quoting (messages contain commas and quotes).
     writer = csv.DictWriter(
-        dst, fieldnames=names + extra, delimiter=dialect.delimiter, quoting=csv.QUOTE_MINIMAL, extrasaction="ignore"
+        dst,
+        fieldnames=names + extra,
+        delimiter=dialect.delimiter,
+        quoting=csv.QUOTE_MINIMAL,
+        lineterminator="\n",
+        extrasaction="ignore",
     )
     writer.writeheader()
     try:
@@ -443,6 +457,40 @@ def _run_geojson(
     dst.write("\n")
 
 
+def _run_parquet(
+    src: str, dst: str, given: dict[str, str | None], clf: Classifier, summary: Summary, tick: Any
+) -> None:
+    """Parquet in batches of rows (pyarrow, the `parquet` extra): the input's columns and types, plus the added
+    string columns."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise UsageError(
+            "Parquet needs pyarrow, which is not installed.", "Install the extra: pip install 'treatyscope[parquet]'."
+        ) from None
+    try:
+        reader = pq.ParquetFile(src)
+    except (OSError, pa.ArrowException) as e:
+        raise UsageError(f"Cannot read {src} as Parquet: {e}.") from None
+    schema = reader.schema_arrow
+    names = list(schema.names)
+    columns = find_columns(names, given, src)
+    extra = [c for c in added_columns(clf.settings.treaties) if c not in names]
+    out_schema = pa.schema([*schema, *(pa.field(c, pa.string()) for c in extra)])
+    try:
+        writer = pq.ParquetWriter(dst, out_schema)
+    except (OSError, pa.ArrowException) as e:
+        raise UsageError(f"Cannot write {dst}: {e}.") from None
+    with writer:
+        for batch in reader.iter_batches(batch_size=65_536):
+            rows = []
+            for values in batch.to_pylist():
+                rows.append(annotate(values, columns, clf, summary))
+                tick()
+            writer.write_table(pa.Table.from_pylist(rows, schema=out_schema))
+
+
 def classify(
     lats: Sequence[float],
     lons: Sequence[float],
@@ -468,4 +516,91 @@ def classify(
     for lat, lon, day, party in zip(lats, lons, day_list, party_list, strict=True):
         values = {"lat": lat, "lon": lon, "date": day.isoformat() if isinstance(day, dt.date) else day, "party": party}
         out.append(annotate(values, Columns("lat", "lon", "date", None, "party"), clf, summary)[f"{treaty}_verdict"])
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------- Dask
+
+
+def run_dask(
+    input_path: str,
+    output_path: str,
+    settings: Settings,
+    given_columns: dict[str, str | None],
+    scheduler: str | None = None,
+    workers: int = 2,
+) -> Summary:
+    """The same classification on Dask (the `dask` extra): the input read as dask.dataframe partitions, each
+    classified by a worker, the output written in the input's order. A local cluster by default, or the scheduler
+    at `scheduler` (tcp://host:port) for one that is already running."""
+    try:
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise UsageError(
+            "--engine dask needs dask and distributed, which are not installed.",
+            "Install the extra: pip install 'treatyscope[dask]'.",
+        ) from None
+    kind, out_kind = file_format(input_path), file_format(output_path)
+    if kind not in ("csv", "parquet") or out_kind != kind:
+        raise UsageError("--engine dask reads and writes CSV or Parquet (the same kind).", "Use --engine local.")
+    Classifier(settings)  # fail fast on unknown treaties or readings, before starting a cluster
+    sep = ","
+    if kind == "csv":
+        with _open_in(input_path) as head:
+            try:
+                sep = csv.Sniffer().sniff(head.read(65536), delimiters=",;\t|").delimiter
+            except csv.Error:
+                sep = ","
+    try:
+        frame = (
+            dd.read_csv(input_path, sep=sep, dtype=str, keep_default_na=False, blocksize="16MB")
+            if kind == "csv"
+            else dd.read_parquet(input_path)
+        )
+    except (OSError, ValueError) as e:
+        raise UsageError(f"Cannot read {input_path}: {e}.") from None
+    columns = find_columns(list(frame.columns), given_columns, input_path)
+    extra = [c for c in added_columns(settings.treaties) if c not in frame.columns]
+    meta = frame._meta.assign(**{c: frame._meta.index.astype(str) for c in extra})
+    cluster = (
+        None
+        if scheduler
+        else LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers, threads_per_worker=1, processes=True, silence_logs=logging.ERROR
+        )
+    )
+    try:
+        with Client(scheduler or cluster) as client:  # type: ignore[no-untyped-call]
+            done = frame.map_partitions(_classify_partition, settings, columns, extra, meta=meta).persist()
+            # The summary from each partition's own counts (no shuffle between workers).
+            counted = [c for t in settings.treaties for c in (f"{t}_verdict", f"{t}_reason")]
+            parts = done[counted].to_delayed()
+            summary = Summary()
+            for part in client.compute(parts, sync=True):
+                summary.rows += len(part)
+                for t in settings.treaties:
+                    summary.verdicts.setdefault(t, Counter()).update(part[f"{t}_verdict"].tolist())
+                first = settings.treaties[0]
+                summary.errors.update(part.loc[part[f"{first}_verdict"] == "error", f"{first}_reason"].tolist())
+            if kind == "csv":
+                done.to_csv(output_path, single_file=True, index=False, sep=sep)
+            else:
+                done.to_parquet(output_path, write_index=False)
+    except OSError as e:
+        raise UsageError(f"Dask could not run or write {output_path}: {e}.") from None
+    finally:
+        if cluster is not None:
+            cluster.close()
+    return summary
+
+
+def _classify_partition(part: Any, settings: Settings, columns: Columns, extra: list[str]) -> Any:
+    """One partition, on a worker: each row annotated as the local engine does."""
+    clf = Classifier(settings)
+    summary = Summary()
+    rows = [annotate(values, columns, clf, summary) for values in part.to_dict("records")]
+    out = part.copy()
+    for c in extra:
+        out[c] = [r[c] for r in rows]
     return out

@@ -391,13 +391,24 @@ def batch(
     party_col: str = typer.Option(None, "--party-col", help="Attacked-party column (default: party)."),
     rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    engine: str = typer.Option(
+        "local", "--engine", help="local, or dask (CSV or Parquet on Dask partitions; the dask extra)."
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="With --engine dask: a running scheduler (tcp://host:port); default a local cluster."
+    ),
 ) -> None:
     """Classify every row of a file of incidents: per treaty a verdict column and a reason code; a row that
     cannot be classified keeps its place with the verdict 'error' and a message. Exit 0 whatever the rows say;
     2 if the input cannot be read."""
     from treatyscope.api import _pins, resolve_party, rulebook
-    from treatyscope.batch import Settings, run
+    from treatyscope.batch import Settings, run, run_dask
     from treatyscope.dates import parse_date
+
+    if engine not in ("local", "dask"):
+        raise UsageError(f"--engine {engine}: use local or dask.")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler is for --engine dask.")
 
     book = rulebook(rules or None)
     settings = Settings(
@@ -416,7 +427,9 @@ def batch(
         "party": party_col,
     }
     show = not quiet and sys.stderr.isatty()
-    if show:
+    if engine == "dask":
+        summary = run_dask(input_path, output_path, settings, given, scheduler)
+    elif show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(
