@@ -349,3 +349,31 @@ def test_an_area_part_whose_answer_depends_on_whose_territory_it_is_is_contested
     assert result.verdict == "contested"
     crimea = [p for p in result.parts if p["id"] in ("crimea", "sevastopol")]
     assert crimea and all(p["verdict"] == "contested" for p in crimea)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "day", "sovereign", "administered_by"),
+    [
+        (-9.44, 147.18, "1960-01-01", "AUS", "AUS"),  # Port Moresby, Papua: Australian territory
+        (-6.72, 146.99, "1960-01-01", None, "AUS"),  # Lae, New Guinea: a trust territory under Australia
+        (-6.72, 146.99, "1980-01-01", "PNG", "PNG"),
+        (-0.53, 166.93, "1960-01-01", None, "AUS"),  # Nauru
+        (-13.83, -171.76, "1960-01-01", None, "NZL"),  # Apia, Western Samoa
+        (15.18, 145.75, "1970-01-01", None, "USA"),  # Saipan, Trust Territory of the Pacific Islands
+        (15.18, 145.75, "1990-01-01", "USA", "USA"),  # the Commonwealth of the Northern Mariana Islands
+        (7.34, 134.48, "1990-01-01", None, "USA"),  # Palau, the last trust territory, until 1994
+        (7.34, 134.48, "2000-01-01", "PLW", "PLW"),
+        (50.45, 30.52, "1980-01-01", "SUN", "SUN"),  # Kyiv
+        (48.15, 17.11, "1980-01-01", "CSK", "CSK"),  # Bratislava
+        (44.8, 20.46, "1980-01-01", "YUG", "YUG"),  # Belgrade
+    ],
+)
+def test_dated_holders_of_former_trust_territories_and_former_states(
+    lat: float, lon: float, day: str, sovereign: str | None, administered_by: str | None
+) -> None:
+    import datetime as dt
+
+    from treatyscope.locate import locate, status_at
+
+    status, _ = status_at(locate(lat, lon), dt.date.fromisoformat(day))
+    assert (status.sovereign, status.administered_by) == (sovereign, administered_by)

@@ -8,7 +8,9 @@ from treatyscope.report.console import Printer
 
 
 def _status_lines(status: dict[str, Any], indent: str = "  ") -> list[str]:
-    sov = status["sovereign_name"] or "none recognised (disputed)"
+    sov = status["sovereign_name"] or (
+        "none recognised (disputed)" if status["claimed_by"] else "none (a trust territory, or unclaimed)"
+    )
     lines = [f"{indent}sovereign: {sov}" + (f" ({status['sovereign']})" if status["sovereign"] else "")]
     adm = status["administered_by_name"] or "no single administrator"
     lines.append(
