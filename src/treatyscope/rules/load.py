@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -577,8 +578,10 @@ def _link(
                         err(f, pos, (*eat, "interpretations", term), f"unknown interpretation '{term}'")
                     elif reading not in {r["id"] for r in interpretations[term]["readings"]}:
                         err(f, pos, (*eat, "interpretations", term), f"'{term}' has no reading '{reading}'")
+    # Every id-like word in every file, counted once for all the files (for "never cited").
+    words = Counter(re.findall(r"[a-z0-9][a-z0-9-]*", json.dumps([d for _, d, _ in parsed])))
     for f, doc, pos in parsed:
-        _hygiene(f, doc, pos, parsed, err)
+        _hygiene(f, doc, pos, words, err)
     book = {
         "format": FORMAT,
         "files": [str(f) for f, _, _ in parsed],
@@ -597,15 +600,14 @@ def _hygiene(
     f: Path,
     doc: dict[str, Any],
     pos: dict[Any, tuple[int, int]],
-    parsed: list[tuple[Path, dict[str, Any], dict[Any, tuple[int, int]]]],
+    words: Counter[str],
     err: Any,
 ) -> None:
     """Warnings (sources nobody cites or nobody can find, articles without examples, blank texts) and the list
     of parts marked unverified."""
-    everything = json.dumps([d for _, d, _ in parsed])
     for i, src in enumerate(doc.get("sources", [])):
         # Cited anywhere (a `source:` field, a list of sources, or "source ID" in a note): beyond its definition.
-        if len(re.findall(rf"(?<![a-z0-9-]){re.escape(src['id'])}(?![a-z0-9-])", everything)) <= 1:
+        if words[src["id"]] <= 1:
             err(
                 f, pos, ("sources", i, "id"), f"source '{src['id']}' is never cited", "Cite it or remove it.", "warning"
             )
