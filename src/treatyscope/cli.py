@@ -36,6 +36,16 @@ app = typer.Typer(
 
 RULE_PATHS_HELP = "Rule files or directories (default: the shipped rules)."
 
+# Options several commands share, defined once so that their names and help stay the same everywhere.
+LOCATION = typer.Option(None, "--location", "-l", help="A place name or id (see 'places').")
+AT = typer.Option(None, "--at", help='Coordinates, e.g. "25.03,121.56".')
+GEOJSON = typer.Option(None, "--geojson", help="A GeoJSON file: a point, a line or an area.")
+DATE = typer.Option(None, "--date", "-d", help="YYYY-MM-DD; default today.")
+INTERPRETATION = typer.Option(None, "--interpretation", "-i", help="Pin a reading: TERM=READING.")
+ASSUME_MEMBER = typer.Option(None, "--assume-member", help="Treat this state as a Party (what if).")
+ASSUME = typer.Option(None, "--assume", help="Treat a scenario fact as given, e.g. occupation-forces.")
+RULES = typer.Option(None, "--rules", help=RULE_PATHS_HELP)
+
 
 class PlacesFormat(enum.StrEnum):
     text = "text"
@@ -130,9 +140,9 @@ class Target(enum.StrEnum):
 
 @app.command()
 def check(
-    location: str = typer.Option(None, "--location", "-l", help="A place name or id (see 'places')."),
-    at: str = typer.Option(None, "--at", help='Coordinates, e.g. "25.03,121.56".'),
-    geojson: str = typer.Option(None, "--geojson", help="A GeoJSON file: a point, a line or an area."),
+    location: str = LOCATION,
+    at: str = AT,
+    geojson: str = GEOJSON,
     target: list[Target] = typer.Option(None, "--target", "-t", help="What is attacked; default: every kind."),
     party: str = typer.Option(
         None,
@@ -141,15 +151,15 @@ def check(
         help="The attacked party (ISO alpha-3 or a name); default: "
         "for territory, the state holding the place; else any Party's.",
     ),
-    date: str = typer.Option(None, "--date", "-d", help="YYYY-MM-DD; default today."),
+    date: str = DATE,
     treaty: list[str] = typer.Option(None, "--treaty", help="Treaty id (repeatable); default: every encoded treaty."),
-    assume_member: list[str] = typer.Option(None, "--assume-member", help="Treat this state as a Party (what if)."),
-    assume: list[str] = typer.Option(None, "--assume", help="Treat a scenario fact as given, e.g. occupation-forces."),
-    interpretation: list[str] = typer.Option(None, "--interpretation", "-i", help="Pin a reading: TERM=READING."),
+    assume_member: list[str] = ASSUME_MEMBER,
+    assume: list[str] = ASSUME,
+    interpretation: list[str] = INTERPRETATION,
     territorial_sea: bool = typer.Option(
         False, "--territorial-sea", help="Waters within 12 nautical miles of a coast count as that territory."
     ),
-    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
+    rules: list[str] = RULES,
     brief: bool = typer.Option(False, "--brief", help="Verdicts and reasons only, without traces."),
     details: bool = typer.Option(
         False, "--details", help="With several treaties: the reasons, traces and texts after the comparison table."
@@ -226,7 +236,7 @@ def check(
 @app.command()
 def articles(
     treaty: str = typer.Option(None, "--treaty", help="Only this treaty."),
-    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
+    rules: list[str] = RULES,
     output: PlacesFormat = typer.Option(PlacesFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Every encoded article, its versions and their dates."""
@@ -260,7 +270,7 @@ def articles(
 @app.command()
 def show(
     article: str = typer.Argument(..., help="An article id such as nato-5 (see 'articles')."),
-    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
+    rules: list[str] = RULES,
     output: PlacesFormat = typer.Option(PlacesFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """An article: its text, what each version covers, its interpretations, examples and sources."""
@@ -285,13 +295,13 @@ class AreaFormat(enum.StrEnum):
 def area(
     treaty: str = typer.Option(..., "--treaty", help="Treaty id (see 'articles')."),
     target: Target = typer.Option(Target.territory, "--target", "-t", help="What is attacked."),
-    date: str = typer.Option(None, "--date", "-d", help="YYYY-MM-DD; default today."),
+    date: str = DATE,
     party: str = typer.Option(None, "--party", "-p", help="The attacked party; default: whoever holds each place."),
-    interpretation: list[str] = typer.Option(None, "--interpretation", "-i", help="Pin a reading: TERM=READING."),
-    assume_member: list[str] = typer.Option(None, "--assume-member", help="Treat this state as a Party (what if)."),
-    assume: list[str] = typer.Option(None, "--assume", help="Treat a scenario fact as given."),
+    interpretation: list[str] = INTERPRETATION,
+    assume_member: list[str] = ASSUME_MEMBER,
+    assume: list[str] = ASSUME,
     article: str = typer.Option(None, "--article", help="An article id, if the treaty encodes several."),
-    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
+    rules: list[str] = RULES,
     output: AreaFormat = typer.Option(AreaFormat.geojson, "--format", "-f", help="geojson (RFC 7946) or text."),
     out_file: str = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
 ) -> None:
@@ -333,17 +343,17 @@ def area(
 
 @app.command("map")
 def map_command(
-    location: str = typer.Option(None, "--location", "-l", help="A place name or id (see 'places')."),
-    at: str = typer.Option(None, "--at", help='Coordinates, e.g. "25.03,121.56".'),
-    geojson: str = typer.Option(None, "--geojson", help="A GeoJSON file: a point, a line or an area."),
+    location: str = LOCATION,
+    at: str = AT,
+    geojson: str = GEOJSON,
     treaty: str = typer.Option("nato", "--treaty", help="Treaty id (see 'articles')."),
     target: Target = typer.Option(Target.territory, "--target", "-t", help="What is attacked."),
     party: str = typer.Option(None, "--party", "-p", help="The attacked party (ISO alpha-3 or a name)."),
-    date: str = typer.Option(None, "--date", "-d", help="YYYY-MM-DD; default today."),
-    interpretation: list[str] = typer.Option(None, "--interpretation", "-i", help="Pin a reading: TERM=READING."),
-    assume_member: list[str] = typer.Option(None, "--assume-member", help="Treat this state as a Party (what if)."),
-    assume: list[str] = typer.Option(None, "--assume", help="Treat a scenario fact as given."),
-    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
+    date: str = DATE,
+    interpretation: list[str] = INTERPRETATION,
+    assume_member: list[str] = ASSUME_MEMBER,
+    assume: list[str] = ASSUME,
+    rules: list[str] = RULES,
     out_file: str = typer.Option(..., "--output", "-o", help="The map file: .png or .svg."),
     extent: str = typer.Option("auto", "--extent", help="auto, world, or LON0,LAT0,LON1,LAT1."),
     size: str = typer.Option("1600x1000", "--size", help="WIDTHxHEIGHT in pixels."),
@@ -383,13 +393,13 @@ def batch(
     target: Target = typer.Option(Target.territory, "--target", "-t", help="What is attacked, unless a column says."),
     date: str = typer.Option(None, "--date", "-d", help="YYYY-MM-DD for rows without a date; default today."),
     party: str = typer.Option(None, "--party", "-p", help="The attacked party for rows without one."),
-    interpretation: list[str] = typer.Option(None, "--interpretation", "-i", help="Pin a reading: TERM=READING."),
+    interpretation: list[str] = INTERPRETATION,
     lat_col: str = typer.Option(None, "--lat-col", help="Latitude column (default: lat, latitude, y, ...)."),
     lon_col: str = typer.Option(None, "--lon-col", help="Longitude column (default: lon, lng, longitude, x, ...)."),
     date_col: str = typer.Option(None, "--date-col", help="Date column (default: date, event_date, ...)."),
     target_col: str = typer.Option(None, "--target-col", help="Target-kind column (default: target)."),
     party_col: str = typer.Option(None, "--party-col", help="Attacked-party column (default: party)."),
-    rules: list[str] = typer.Option(None, "--rules", help=RULE_PATHS_HELP),
+    rules: list[str] = RULES,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     engine: str = typer.Option(
         "local", "--engine", help="local, or dask (CSV or Parquet on Dask partitions; the dask extra)."

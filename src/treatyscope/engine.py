@@ -31,6 +31,7 @@ from treatyscope.geo.data import GeoData, Status, geodata
 from treatyscope.geo.sphere import rhumb_line, split_at_antimeridian
 from treatyscope.parallels import dms, mean_obliquity_deg
 from treatyscope.rules.kinds import CONDITION_KINDS as _OPERATORS
+from treatyscope.rules.kinds import PLACE_KINDS
 from treatyscope.rules.load import RuleBook, TreatyRules
 
 APPLIES, NOT, PARTIAL, CONTESTED = "applies", "does-not-apply", "partial", "contested"
@@ -977,11 +978,7 @@ def reachable(root: Any, book: RuleBook) -> Iterator[dict[str, Any]]:
 # list holds plain names.
 _REFERENCE_KEYS = ("in_region", "region", "ref", "north_of", "south_of")
 _NAME_LISTS = (
-    "territory",
-    "subdivision",
-    "feature",
-    "sea",
-    "sea_family",
+    *PLACE_KINDS,
     "continent",
     "party_is",
     "sources",

@@ -1129,6 +1129,12 @@ def _signature(
     """The facts of an atom that the condition can tell apart (only the subdivisions and seas it names count)."""
     sides = tuple(a.lat >= lat for lat in lats)
     inside = tuple(bool(p.covers(shapely.Point(a.lon, a.lat))) for p in polys)
+    return (*_facts(a, subdivisions, seas), sides, inside, party)
+
+
+def _facts(a: Subject, subdivisions: frozenset[str], seas: frozenset[str]) -> tuple[Any, ...]:
+    """The non-geometric facts a condition can read (only the subdivisions and seas it names count): subjects
+    that share them, and lie on the same side of every line the rule draws, share one answer."""
     return (
         a.territory,
         a.status,
@@ -1140,9 +1146,6 @@ def _signature(
         a.sea is None,
         a.feature,
         a.feature_group,
-        sides,
-        inside,
-        party,
     )
 
 
@@ -1315,21 +1318,7 @@ def _nearest(
         # the rule draws) share one answer.
         _, south, _, north = s.bbox
         sides = tuple((s.lat >= lat, s.lat <= lat) if s.point_like else (south >= lat, north <= lat) for lat in lats)
-        key = (
-            s.territory,
-            s.status,
-            frozenset(s.subdivisions) & asked_subdivisions,
-            s.continents,
-            s.islands,
-            frozenset(s.island_seas) & asked_seas,
-            s.sea if s.sea in asked_seas else None,
-            s.sea is None,
-            s.feature,
-            s.feature_group,
-            s.point_like,
-            sides,
-            _polygon_sides(s, polys),
-        )
+        key = (*_facts(s, asked_subdivisions, asked_seas), s.point_like, sides, _polygon_sides(s, polys))
         if key in memo:
             return memo[key]
         env.assignment = dict(scenario.interpretations)

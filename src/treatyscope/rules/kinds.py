@@ -17,12 +17,10 @@ CONDITION_KINDS = (
     "const",
     "assumed",
 )
+# Region kinds that list ids of things in the vendored geodata.
+PLACE_KINDS = ("territory", "subdivision", "feature", "sea", "sea_family")
 REGION_KINDS = (
-    "territory",
-    "subdivision",
-    "feature",
-    "sea",
-    "sea_family",
+    *PLACE_KINDS,
     "continent",
     "band",
     "polygon",

@@ -22,6 +22,7 @@ from typing import Any
 
 from treatyscope.errors import RuleFileError, UsageError
 from treatyscope.paths import geodata_dir, rules_dir
+from treatyscope.rules.kinds import PLACE_KINDS
 
 FORMAT = "treatyscope.rulebook/4"
 
@@ -767,7 +768,7 @@ class _RefChecker:
             elif len(seen) < 50:
                 self.region(self.regions[name], at, (*seen, name), own=False)
             return
-        for kind in ("territory", "feature", "sea", "sea_family", "subdivision") if own else ():
+        for kind in PLACE_KINDS if own else ():
             for name in region.get(kind, []):
                 if name not in self.known[kind]:
                     self._e(

@@ -68,65 +68,47 @@ def _construct(
 ) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise RuleFileError(
-            f"the document expands to more than {MAX_NODES:,} nodes (an alias bomb?)",
+        raise _error_at(
+            node,
             path,
-            node.start_mark.line + 1,
-            node.start_mark.column + 1,
-            hint="Use fewer aliases, or write the repeated parts out.",
+            f"the document expands to more than {MAX_NODES:,} nodes (an alias bomb?)",
+            "Use fewer aliases, or write the repeated parts out.",
         )
     if depth > MAX_DEPTH:
-        raise RuleFileError(
-            f"nesting deeper than {MAX_DEPTH} levels",
-            path,
-            node.start_mark.line + 1,
-            node.start_mark.column + 1,
-            hint="Flatten the structure, e.g. with named conditions.",
+        raise _error_at(
+            node, path, f"nesting deeper than {MAX_DEPTH} levels", "Flatten the structure, e.g. with named conditions."
         )
-    positions.setdefault(at, (node.start_mark.line + 1, node.start_mark.column + 1))
+    positions.setdefault(at, _line_col(node))
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
-        raise RuleFileError(
-            f"unsupported YAML tag {node.tag}",
-            path,
-            node.start_mark.line + 1,
-            node.start_mark.column + 1,
-            hint="Rule files hold plain data only.",
-        )
+        raise _error_at(node, path, f"unsupported YAML tag {node.tag}", "Rule files hold plain data only.")
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise RuleFileError(
-                    "merge keys ('<<') are not supported",
-                    path,
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                    hint="Write the keys out.",
-                )
+                raise _error_at(key_node, path, "merge keys ('<<') are not supported", "Write the keys out.")
             key = _construct(key_node, at, {}, budget, path, depth + 1)
             if not isinstance(key, str | int | float | bool) and key is not None:
-                raise RuleFileError(
-                    "mapping keys must be plain scalars",
-                    path,
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                )
+                raise _error_at(key_node, path, "mapping keys must be plain scalars")
             skey = str(key) if not isinstance(key, bool) else ("true" if key else "false")
             if skey in out:
-                raise RuleFileError(
-                    f"duplicate key '{skey}'",
-                    path,
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                    hint="Remove one of the two.",
-                )
-            positions[(*at, skey)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                raise _error_at(key_node, path, f"duplicate key '{skey}'", "Remove one of the two.")
+            positions[(*at, skey)] = _line_col(key_node)
             out[skey] = _construct(value_node, (*at, skey), positions, budget, path, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_construct(v, (*at, i), positions, budget, path, depth + 1) for i, v in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
     return _scalar(node, path)
+
+
+def _line_col(node: yaml.Node) -> tuple[int, int]:
+    """A YAML node's line and column, 1-based."""
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _error_at(node: yaml.Node, path: Path, message: str, hint: str = "") -> RuleFileError:
+    """An error pointing at a YAML node's line and column."""
+    return RuleFileError(message, path, *_line_col(node), hint=hint)
 
 
 _SCALAR = yaml.SafeLoader("")
@@ -137,19 +119,10 @@ def _scalar(node: yaml.ScalarNode, path: Path) -> Any:
     try:
         value = _SCALAR.construct_object(node, deep=False)
     except yaml.constructor.ConstructorError as e:
-        raise RuleFileError(
-            f"unsupported YAML value: {' '.join(str(e.problem).split())}",
-            path,
-            node.start_mark.line + 1,
-            node.start_mark.column + 1,
-        ) from None
+        raise _error_at(node, path, f"unsupported YAML value: {' '.join(str(e.problem).split())}") from None
     except (ValueError, OverflowError) as e:  # a date-shaped value that is no date, e.g. 2000-13-01
-        raise RuleFileError(
-            f"'{node.value}' is not a valid date or number ({e})",
-            path,
-            node.start_mark.line + 1,
-            node.start_mark.column + 1,
-            hint="Dates are YYYY-MM-DD.",
+        raise _error_at(
+            node, path, f"'{node.value}' is not a valid date or number ({e})", "Dates are YYYY-MM-DD."
         ) from None
     if isinstance(value, dt.datetime):
         return value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
