@@ -5,7 +5,8 @@ curated small features, and the named seas — along every parallel and polygon 
 answered as `check` answers an area: for the target kind, on the date, under every combination of the readings
 that matter (and, for territory with no party named, as its sovereign's and as its controller's). An atom covered
 under every combination is *covered*; one covered under some is *contested*, labelled with the readings that
-cover it. Precedence follows `locate`: a curated feature over the land or sea under it, land over sea.
+cover it. Precedence follows `locate`: a curated feature over the land or sea under it, land over sea. A curated
+feature is drawn as its radius around its centre (a 32-sided polygon, stretched by the cosine of its latitude).
 
 Two rules of `check` are not drawn: a point within 2 km of a coast counts as on that coast, and a point in a gap
 between the named seas and the land takes the nearest sea within 60 km. Near coasts the drawing follows the data's

@@ -6,6 +6,9 @@ input column. A row that cannot be classified — no or unreadable coordinates, 
 unparsable date, an unknown party or target kind — is kept, with the verdict `error`, the error kind as its
 reason, and a message in the `treatyscope_error` column: the output always has as many rows as the input.
 
+A row's date is the calendar day written at the start of its date cell (a timestamp such as 2024-03-07T17:30Z
+counts as 2024-03-07, with no time-zone conversion), as `check --date` takes whole days.
+
 Each row is answered by the same engine as `treatyscope check --at "LAT,LON"` (without the nearest-covered-place
 search), so a batch verdict is the verdict `check` gives; rows at the same place, date, target and party share one
 evaluation.

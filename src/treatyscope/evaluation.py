@@ -449,6 +449,13 @@ def holding_split(subjects: Iterable[Subject]) -> bool:
     )
 
 
+def _attacked_party(a: Subject, scenario: Scenario, party: str | None) -> str | None:
+    """Whose an attack on this part of an area is: the party named, else (for territory) the state holding it."""
+    if scenario.target != "territory":
+        return party
+    return party or _default_party(a, scenario.holder)
+
+
 def _default_party(s: Subject, holder: str = "sovereign") -> str | None:
     if s.status is None:
         return None
@@ -951,11 +958,6 @@ def atom_results(
     lats, polys = split_lines(cond, book, scenario.date)
     atoms = cut([a for a in subjects if a.geom is not None], lats, polys) + [a for a in subjects if a.geom is None]
 
-    def atom_party(a: Subject) -> str | None:
-        if scenario.target != "territory":
-            return party
-        return party or _default_party(a, scenario.holder)
-
     # First pass: which interpretations matter anywhere in the area. Atoms with the same facts share one answer
     # (a country's provinces mostly differ only in facts no clause asks about).
     decisive: set[str] = set()
@@ -963,9 +965,9 @@ def atom_results(
     referenced, seas_asked = _referenced(cond, book, data)
     seen: dict[tuple[Any, ...], list[Outcome]] = {}
     for a in atoms:
-        key = _signature(a, lats, polys, referenced, seas_asked, atom_party(a))
+        key = _signature(a, lats, polys, referenced, seas_asked, _attacked_party(a, scenario, party))
         if key not in seen:
-            env = _env(book, treaty, scenario, members, atom_party(a))
+            env = _env(book, treaty, scenario, members, _attacked_party(a, scenario, party))
             env.explain = False  # results only; the trace shown is the largest part's, evaluated below
             seen[key] = outcomes(cond, a, env, scenario.interpretations)
         outs = seen[key]
@@ -982,7 +984,7 @@ def atom_results(
         pinned = {**scenario.interpretations, **combo}
         row: list[bool | None] = []
         for a, outs in zip(atoms, first_pass, strict=True):
-            p = atom_party(a)
+            p = _attacked_party(a, scenario, party)
             member_ok = (scenario.target != "territory" and party is None) or (p is not None and p in members)
             match = [o for o in outs if all(o.assignment.get(t, pinned.get(t)) == pinned.get(t) for t in o.assignment)]
             if not match:
@@ -1006,11 +1008,6 @@ def _evaluate_area(
 ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], str]:
     atoms, combos, results = atom_results(scenario, book, treaty, cond, subjects, members, party, data)
     total = sum(a.area_km2 for a in atoms) or 1.0
-
-    def atom_party(a: Subject) -> str | None:
-        if scenario.target != "territory":
-            return party
-        return party or _default_party(a, scenario.holder)
 
     per_combo: list[dict[str, Any]] = []
     for combo, row in zip(combos, results, strict=True):
@@ -1078,7 +1075,7 @@ def _evaluate_area(
         )
     # The trace of the largest atom stands for the area; the parts list carries the rest.
     biggest = max(range(len(atoms)), key=lambda k: atoms[k].area_km2)
-    explained = _env(book, treaty, scenario, members, atom_party(atoms[biggest]))
+    explained = _env(book, treaty, scenario, members, _attacked_party(atoms[biggest], scenario, party))
     outs = outcomes(cond, atoms[biggest], explained, scenario.interpretations)
     report = _interpretation_report_area(per_combo, book)
     pieces = []
@@ -1093,7 +1090,7 @@ def _evaluate_area(
         pieces.append(f"{part['name']} ({part['area_km2']:,.0f} {unit}): {word}")
     head = "Part by part: " + "; ".join(pieces[:12]) + ("; …" if len(pieces) > 12 else "") + "."
     largest = _scope_sentence(outs, _verdict_of({o.result for o in outs}), book, atoms[biggest])
-    holder = atom_party(atoms[biggest])
+    holder = _attacked_party(atoms[biggest], scenario, party)
     if (
         scenario.target == "territory"
         and holder is not None
