@@ -403,8 +403,6 @@ def area_map(
 ) -> Any:
     """Python API: a matplotlib Figure of the article's area with the place marked and the verdict as its title
     (needs the `map` extra)."""
-    from treatyscope.report.map import MapPlace, draw
-
     if isinstance(at, tuple):
         at = f"{at[0]},{at[1]}"
     pins = dict(interpretations) if isinstance(interpretations, dict) else _pins(interpretations)
@@ -420,14 +418,25 @@ def area_map(
         interpretation=pins,
         territorial_sea=territorial_sea,
     )
-    result = run_check(scenarios, [treaty], rules)[0]
-    sc = scenarios[0]
+    return result_map(run_check(scenarios, [treaty], rules)[0], scenarios[0], rules, extent, size)
+
+
+def result_map(
+    result: Result,
+    sc: Scenario,
+    rules: Sequence[str] | None = None,
+    extent: str | tuple[float, float, float, float] = "auto",
+    size: tuple[int, int] = (1600, 1000),
+) -> Any:
+    """The map of a check result already computed (what `check --map` draws without checking again)."""
+    from treatyscope.report.map import MapPlace, draw
+
     area = covered_area(
-        treaty,
-        target,
+        result.treaty.id,
+        result.target,
         date=sc.date,
         party=sc.party,
-        interpretations=pins,
+        interpretations=dict(sc.interpretations),
         assume_member=list(sc.assume_member),
         assume=list(sc.assume),
         article=result.article["id"],

@@ -190,26 +190,10 @@ def check(
         raise UsageError(f"--map {map_file}: the map is written as .png or .svg.")
     results = run_check(scenarios, treaties=treaty or None, rules=rules or None)
     if map_file:
-        from treatyscope.api import area_map
+        from treatyscope.api import result_map
         from treatyscope.report.map import save
 
-        save(
-            area_map(
-                location,
-                at=at,
-                geojson=geojson,
-                treaty=treaty[0],
-                target=target[0].value,
-                party=party,
-                date=date,
-                interpretations=interpretation or [],
-                assume_member=assume_member or [],
-                assume=assume or [],
-                rules=rules or None,
-                territorial_sea=territorial_sea,
-            ),
-            map_file,
-        )
+        save(result_map(results[0], scenarios[0], rules or None), map_file)
         sys.stderr.write(f"Wrote {map_file}\n")
     from treatyscope.report.check import check_document, render_markdown, render_text
 
