@@ -34,9 +34,10 @@ def test_vendored_files_match_recorded_checksums() -> None:
     assert "Natural Earth" in prov["attribution"] and "GeoNames" in prov["attribution"]
 
 
-def test_total_size_stays_under_15_mb() -> None:
+def test_total_size_stays_under_25_mb() -> None:
+    # About 12 MB of land, seas and names, and 8.5 MB of coastal bands and gap fills (coast.geom, gaps.geom).
     total = sum(p.stat().st_size for p in GEO.iterdir() if p.is_file())
-    assert total < 15_000_000
+    assert total < 25_000_000
 
 
 def _codes() -> set[str]:

@@ -14,6 +14,8 @@ Outputs (see geodata/README.md for the formats and the reasons):
                            territory-names.json hold what only displays need
     curated.json           geodata/curated/*.yaml compiled for fast loading (also: --curated-only)
     seas.json, seas.geom   Natural Earth's named marine polygons and the curated hierarchy
+    coast.geom, coast.json coastal bands (the sea within 2 km of each coast) and gaps.geom, the gaps between the
+                           named seas and the land shared out to the nearest sea (tools/build_coast.py)
     places.tsv             populated places (GeoNames cities15000 and Natural Earth populated places)
     names.tsv              sorted folded-name index over territories, subdivisions, seas and places
     PROVENANCE.json        input versions and sha256, output sha256, licences
@@ -974,6 +976,9 @@ def main() -> None:
     outputs = write_outputs(pieces, territories, seas, sea_geoms, families, places, names)
     check_roundtrip(pieces)
     outputs.append(write_curated())
+    import build_coast  # the coastal bands and sea-gap fills, derived from the files just written
+
+    outputs.extend(build_coast.build(GEODATA))
     write_provenance(paths, outputs)
     total = sum((GEODATA / o).stat().st_size for o in outputs)
     log(

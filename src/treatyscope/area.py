@@ -8,9 +8,11 @@ under every combination is *covered*; one covered under some is *contested*, lab
 cover it. Precedence follows `locate`: a curated feature over the land or sea under it, land over sea. A curated
 feature is drawn as its radius around its centre (a 32-sided polygon, stretched by the cosine of its latitude).
 
-Two rules of `check` are not drawn: a point within 2 km of a coast counts as on that coast, and a point in a gap
-between the named seas and the land takes the nearest sea within 60 km. Near coasts the drawing follows the data's
-coastline; `check` remains the authority for a single place.
+Two rules of `check` are not drawn: a point in a coastal band (the sea within 2 km of a coast) counts as on that
+coast, and a point in a gap between the named seas and the land takes the nearest sea within 60 km. Both are
+polygons (geodata/coast.geom, gaps.geom) that `check` and `batch` read, but drawing them as atoms here makes a new
+area five times slower to compute; near coasts the drawing follows the data's coastline, and `check` remains the
+authority for a single place.
 """
 
 from __future__ import annotations

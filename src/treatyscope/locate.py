@@ -6,11 +6,15 @@ named in `Location.border_with`.
 
 Coasts, resolved deterministically in this order:
 1. On land: a land piece covers the point.
-2. Near the coast: no piece covers it, but one lies within COAST_TOLERANCE_KM (2 km). Natural Earth 1:10m land,
-   simplified to about 1 km, puts many coastal city centres just offshore, so such a point is treated as on land
-   and `coast_km` records how far it was moved.
-3. At sea: the named marine polygon that covers it, or failing that the nearest one within SEA_GAP_KM (coastal
-   gaps between Natural Earth's marine polygons and its land). With `territorial_sea=True`, a point at sea within
+2. Near the coast: no piece covers it, but it lies in a piece's coastal band, the sea within COAST_TOLERANCE_KM
+   (2 km) of that piece and nearer to it than to any other. Natural Earth 1:10m land, simplified to about 1 km,
+   puts many coastal city centres just offshore, so such a point is treated as on land and `coast_km` records how
+   far it was moved. The bands are polygons derived once by tools/build_coast.py (geodata/coast.geom), so this
+   rule and the batch engine use the same geometry. Against exact distances a band is right to within about 50 m,
+   and where two coasts are both within 2 km the split between them is placed to within about 100 m.
+3. At sea: the named marine polygon that covers it, or failing that the gap fill (geodata/gaps.geom) that covers
+   it: the gaps between Natural Earth's marine polygons and its land are shared out to the nearest named sea
+   within SEA_GAP_KM (60 km), split to within about 1 km. With `territorial_sea=True`, a point at sea within
    12 nautical miles (22.224 km) of a territory's simplified coast is also in that territory's territorial sea;
    where two coasts are within range, the nearer one wins (an equidistance line). The legal baselines are not
    modelled, so allow about 2 km of uncertainty near the limit.
@@ -22,9 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from treatyscope.errors import UsageError
 from treatyscope.geo.data import Feature, GeoData, Sea, Status, Territory, geodata
@@ -69,6 +76,9 @@ class Location:
 
 
 def check_coordinates(lat: float, lon: float) -> tuple[float, float]:
+    """Valid coordinates as Python floats (numpy scalars compare to numpy booleans, which the rule engine's
+    three-valued logic, testing `is True`, would not recognise)."""
+    lat, lon = float(lat), float(lon)
     if not (math.isfinite(lat) and math.isfinite(lon)):
         raise UsageError(f"Coordinates must be finite numbers, got {lat}, {lon}.")
     if not -90.0 <= lat <= 90.0:
@@ -85,50 +95,99 @@ def check_coordinates(lat: float, lon: float) -> tuple[float, float]:
     return lat, normalize_lon(lon)
 
 
-def locate(lat: float, lon: float, *, territorial_sea: bool = False, data: GeoData | None = None) -> Location:
-    """Where a point is. See the module docstring for the rules at coasts and borders."""
+def lookup_lon(lon: float) -> float:
+    """The longitude geometry is looked up at: 180 and -180 are one meridian, and the data's polygons that end at
+    it are complete on the -180 side (a point exactly on 180 would otherwise fall between the seas)."""
+    return -180.0 if lon == 180.0 else lon
+
+
+def locate(
+    lat: float, lon: float, *, territorial_sea: bool = False, data: GeoData | None = None, distances: bool = True
+) -> Location:
+    """Where a point is. See the module docstring for the rules at coasts and borders. With `distances=False`,
+    how far a point was moved onto a coast or into a sea is not measured (`coast_km`, `sea_km` are 0): the facts
+    are the same, and measuring is most of the cost near coasts."""
     lat, lon = check_coordinates(lat, lon)
     data = data or geodata()
-    point = shapely.Point(lon, lat)
-    candidates = data.pieces_near(lat, lon)
+    lon_at = lookup_lon(lon)
+    point = shapely.Point(lon_at, lat)
+    candidates = data.pieces_near(lat, lon_at)
     covering = [i for i, g in zip(candidates, data.piece_geoms(candidates)) if g.covers(point)]
     setting, coast_km = "land", 0.0
+    band = None
     if not covering:
-        near = _nearest_piece(data, lat, lon, TERRITORIAL_SEA_KM if territorial_sea else COAST_TOLERANCE_KM)
-        if near and near[1] <= COAST_TOLERANCE_KM:
-            covering, setting, coast_km = [near[0]], "coast", near[1]
-        elif near and territorial_sea:
+        band = coast_at(data, lat, lon_at)
+        near = None if band is not None or not territorial_sea else _nearest_piece(data, lat, lon, TERRITORIAL_SEA_KM)
+        if band is not None:
+            piece = data.coast_owners[band][0]
+            covering, setting = [piece], "coast"
+            coast_km = distance_km(lat, lon, data.piece_geoms([piece])[0]) if distances else 0.0
+        elif near:
             covering, setting, coast_km = [near[0]], "territorial-sea", near[1]
         else:
-            setting = "sea"
-            coast_km = near[1] if near else math.inf
+            setting, coast_km = "sea", math.inf
     sea, sea_km = (None, 0.0)
     if setting in ("sea", "territorial-sea"):
-        sea, sea_km = _sea_at(data, lat, lon)
-    feature = _feature_at(data, lat, lon, covering, setting)
+        sea, sea_km = _sea_at(data, lat, lon_at, distances)
+    feature = _feature_at(data, lat, lon_at, covering, setting)
     if not covering:
-        return Location(
-            lat,
-            lon,
-            sea=sea,
-            sea_km=sea_km,
-            feature=feature,
-            setting=setting,
-            coast_km=coast_km if math.isfinite(coast_km) else -1.0,
-            island=(feature.high_tide and feature.kind in ISLAND_KINDS | {"reef", "shoal"}) if feature else None,
-        )
+        return at_sea(lat, lon, sea, sea_km, feature, setting, coast_km)
     covering.sort(key=lambda i: (data.piece_territory[i], i))
     piece = covering[0]
-    territory = data.territories[data.piece_territory[piece]]
-    others = tuple(sorted({data.piece_territory[i] for i in covering[1:]} - {territory.id}))
+    others = tuple(sorted({data.piece_territory[i] for i in covering[1:]} - {data.piece_territory[piece]}))
+    if band is not None:
+        _, island, seas_t = data.coast_owners[band]
+        seas = list(seas_t)  # the facts of the parts whose band it is
+    else:
+        island, seas = _component_facts(data, piece, data.piece_detail(piece), point)
+    return on_land(data, lat, lon, piece, island, seas, setting, feature, coast_km, others, sea, sea_km)
+
+
+def at_sea(
+    lat: float,
+    lon: float,
+    sea: Sea | None,
+    sea_km: float = 0.0,
+    feature: Feature | None = None,
+    setting: str = "sea",
+    coast_km: float = math.inf,
+) -> Location:
+    """A point off the land, as `locate` reports it (also how the batch engine reads a sea or gap fill)."""
+    return Location(
+        lat,
+        lon,
+        sea=sea,
+        sea_km=sea_km,
+        feature=feature,
+        setting=setting,
+        coast_km=coast_km if math.isfinite(coast_km) else -1.0,
+        island=(feature.high_tide and feature.kind in ISLAND_KINDS | {"reef", "shoal"}) if feature else None,
+    )
+
+
+def on_land(
+    data: GeoData,
+    lat: float,
+    lon: float,
+    piece: int,
+    island: bool,
+    seas: Sequence[str],
+    setting: str = "land",
+    feature: Feature | None = None,
+    coast_km: float = 0.0,
+    others: tuple[str, ...] = (),
+    sea: Sea | None = None,
+    sea_km: float = 0.0,
+) -> Location:
+    """A point on a land piece (or its coastal band), with the island flag and adjoining seas of its part, as
+    `locate` reports it (also how the batch engine reads a land part or band)."""
     detail = data.piece_detail(piece)
-    island, seas = _component_facts(data, piece, detail, point)
     if feature is not None and feature.kind in ISLAND_KINDS:
         island = True  # e.g. Perejil, snapped to the Moroccan coast but an islet in its own right
     return Location(
         lat,
         lon,
-        territory=territory,
+        territory=data.territories[data.piece_territory[piece]],
         subdivision={
             "id": detail["id"],
             "name": detail["name"] or detail["name_en"],
@@ -152,13 +211,20 @@ def _component_facts(
     data: GeoData, piece: int, detail: dict[str, object], point: shapely.Point
 ) -> tuple[bool, list[str]]:
     """Island flag and adjoining seas of the polygon of `piece` that holds (or is nearest to) the point."""
-    geom = data.piece_geoms([piece])[0]
-    parts = list(shapely.get_parts(geom))
-    best = min(range(len(parts)), key=lambda k: 0.0 if parts[k].covers(point) else parts[k].distance(point))
+    best = _part_at(data.piece_geoms([piece])[0], point)
     islands = detail["islands"]
     seas = detail["island_seas"]
     assert isinstance(islands, list) and isinstance(seas, list)
     return bool(islands[best]), list(seas[best])
+
+
+def _part_at(geom: BaseGeometry, point: shapely.Point) -> int:
+    """The first polygon of a multipolygon that covers the point, or else the nearest (the first of equals)."""
+    parts = shapely.get_parts(geom)
+    covering = np.flatnonzero(shapely.covers(parts, point))
+    if len(covering):
+        return int(covering[0])
+    return int(np.argmin(shapely.distance(parts, point)))
 
 
 def _nearest_piece(data: GeoData, lat: float, lon: float, within_km: float) -> tuple[int, float] | None:
@@ -173,31 +239,34 @@ def _nearest_piece(data: GeoData, lat: float, lon: float, within_km: float) -> t
     return best
 
 
-def _sea_at(data: GeoData, lat: float, lon: float) -> tuple[Sea | None, float]:
+def coast_at(data: GeoData, lat: float, lon: float) -> int | None:
+    """The coastal band (an index into `coast_owners`) that holds a point off the land, if any. Bands meet but do
+    not overlap; on a seam the first in (territory, piece, band) order is taken."""
+    point = shapely.Point(lon, lat)
+    candidates = data.coasts_near(lat, lon)
+    hits = [i for i, g in zip(candidates, data.coast_geoms(candidates)) if g.covers(point)]
+    if not hits:
+        return None
+    return min(hits, key=lambda i: (data.piece_territory[data.coast_owners[i][0]], data.coast_owners[i][0], i))
+
+
+def _sea_at(data: GeoData, lat: float, lon: float, distances: bool = True) -> tuple[Sea | None, float]:
     point = shapely.Point(lon, lat)
     candidates = data.seas_near(lat, lon)
     for i, g in zip(candidates, data.sea_geoms(candidates)):
         if g.covers(point):
             return data.sea_list[i], 0.0
-    pad = SEA_GAP_KM / KM_PER_DEGREE_LAT / max(0.02, math.cos(math.radians(min(89.0, abs(lat)))))
-    candidates = data.seas_near(lat, lon, pad)
-    best: tuple[float, int] | None = None
-    for i, g in zip(candidates, data.sea_geoms(candidates)):
-        d = distance_km(lat, lon, g)
-        if best is None or d < best[0]:
-            best = (d, i)
-    if best and best[0] <= SEA_GAP_KM:
-        return data.sea_list[best[1]], round(best[0], 3)
+    candidates = data.gaps_near(lat, lon)
+    for i, g in zip(candidates, data.gap_geoms(candidates)):
+        if g.covers(point):
+            sea = data.sea_list[i]
+            return sea, round(distance_km(lat, lon, data.sea_geoms([i])[0]), 3) if distances else 0.0
     return None, 0.0
 
 
 def _feature_at(data: GeoData, lat: float, lon: float, covering: list[int], setting: str) -> Feature | None:
     on_land = setting in ("land", "coast") and bool(covering)
     component = None
-    if on_land:
-        geom = data.piece_geoms([covering[0]])[0]
-        point = shapely.Point(lon, lat)
-        component = min(shapely.get_parts(geom), key=lambda p: 0.0 if p.covers(point) else p.distance(point))
     land_territories = {data.piece_territory[i] for i in covering} if on_land else set()
     best: tuple[float, Feature] | None = None
     for f in data.features.values():
@@ -206,6 +275,9 @@ def _feature_at(data: GeoData, lat: float, lon: float, covering: list[int], sett
         d = haversine_km(lat, lon, f.lat, f.lon)
         if d > f.radius_km:
             continue
+        if on_land and component is None:
+            geom = data.piece_geoms([covering[0]])[0]
+            component = shapely.get_parts(geom)[_part_at(geom, shapely.Point(lon, lat))]
         if on_land:
             # Only the feature whose centre is on this very island or coast, of the territory that holds it.
             if (

@@ -290,14 +290,37 @@ class GeoData:
         return shapely.union_all(self.piece_geoms(self.territories[tid].pieces))
 
     def pieces_near(self, lat: float, lon: float, pad_deg: float = 0.0) -> list[int]:
-        b = self.piece_bbox
-        mask = (
-            (b[:, 0] - pad_deg <= lon)
-            & (lon <= b[:, 2] + pad_deg)
-            & (b[:, 1] - pad_deg <= lat)
-            & (lat <= b[:, 3] + pad_deg)
-        )
-        return [int(i) for i in np.flatnonzero(mask)]
+        return _bbox_hits(self.piece_bbox, lat, lon, pad_deg)
+
+    # ----------------------------------------------------------------------------- coastal bands, sea gaps
+    # Derived by tools/build_coast.py: the sea within 2 km of each coast, and the gaps between the named seas and
+    # the land, as polygons, so that `locate` and the batch engine decide both by containment (see locate.py).
+    @cached_property
+    def coast_owners(self) -> list[tuple[int, bool, tuple[str, ...]]]:
+        """Per coastal band: the land piece, and the island flag and adjoining seas of the parts it borders."""
+        rows = self._json("coast.json")["owners"]
+        return [(int(i), bool(island), tuple(seas)) for i, island, seas in rows]
+
+    @cached_property
+    def _coast(self) -> _Layer:
+        return _Layer(GeometryPack(self._file("coast.geom")))
+
+    @cached_property
+    def _gaps(self) -> _Layer:
+        return _Layer(GeometryPack(self._file("gaps.geom")))
+
+    def coast_geoms(self, indices: Sequence[int]) -> list[BaseGeometry]:
+        return self._coast.geoms(indices)
+
+    def coasts_near(self, lat: float, lon: float) -> list[int]:
+        return _bbox_hits(self._coast.bbox, lat, lon, 0.0)
+
+    def gap_geoms(self, indices: Sequence[int]) -> list[BaseGeometry]:
+        """Per named sea (in `sea_list` order): the gap it fills."""
+        return self._gaps.geoms(indices)
+
+    def gaps_near(self, lat: float, lon: float) -> list[int]:
+        return _bbox_hits(self._gaps.bbox, lat, lon, 0.0)
 
     # --------------------------------------------------------------------------------------------- seas
     @cached_property
@@ -351,14 +374,7 @@ class GeoData:
         return [self._sea_cache[i] for i in indices]
 
     def seas_near(self, lat: float, lon: float, pad_deg: float = 0.0) -> list[int]:
-        b = self.sea_bbox
-        mask = (
-            (b[:, 0] - pad_deg <= lon)
-            & (lon <= b[:, 2] + pad_deg)
-            & (b[:, 1] - pad_deg <= lat)
-            & (lat <= b[:, 3] + pad_deg)
-        )
-        return [int(i) for i in np.flatnonzero(mask)]
+        return _bbox_hits(self.sea_bbox, lat, lon, pad_deg)
 
     # ----------------------------------------------------------------------------------------- curated
     @cached_property
@@ -477,6 +493,39 @@ class GeoData:
     @cached_property
     def places_index(self) -> SortedIndex:
         return SortedIndex(self._file("places.tsv"))
+
+
+BBOX_SLACK_DEG = 1e-4
+
+
+def _bbox_hits(b: NDArray[np.float64], lat: float, lon: float, pad_deg: float) -> list[int]:
+    """Rows of a (minx, miny, maxx, maxy) table whose box, grown by `pad_deg`, holds the point (NaN rows never).
+    Boxes are grown by BBOX_SLACK_DEG more: those in the JSON files are rounded to 1e-5 degree, and a point on a
+    polygon's outermost vertex must still find it."""
+    pad_deg += BBOX_SLACK_DEG
+    mask = (
+        (b[:, 0] - pad_deg <= lon)
+        & (lon <= b[:, 2] + pad_deg)
+        & (b[:, 1] - pad_deg <= lat)
+        & (lat <= b[:, 3] + pad_deg)
+    )
+    return [int(i) for i in np.flatnonzero(mask)]
+
+
+class _Layer:
+    """Geometries of a pack, decoded and prepared on first use, with their bounding boxes."""
+
+    def __init__(self, pack: GeometryPack) -> None:
+        self.pack = pack
+        self.bbox = pack.bounds()
+        self._cache: dict[int, BaseGeometry] = {}
+
+    def geoms(self, indices: Sequence[int]) -> list[BaseGeometry]:
+        missing = [i for i in indices if i not in self._cache]
+        for i, g in zip(missing, self.pack.get_many(missing)):
+            shapely.prepare(g)
+            self._cache[i] = g
+        return [self._cache[i] for i in indices]
 
 
 def _status_keys(entry: dict[str, Any]) -> Iterable[str]:

@@ -72,6 +72,25 @@ class GeometryPack:
     def __len__(self) -> int:
         return self.count
 
+    def bounds(self) -> NDArray[np.float64]:
+        """(minx, miny, maxx, maxy) of every geometry, read from the coordinates without decoding (NaN if empty)."""
+        starts = self._ring[self._poly[self._geom]]
+        out = np.full((self.count, 4), np.nan)
+        sizes = np.diff(starts)
+        full = np.flatnonzero(sizes > 0)
+        if len(full):
+            xy = self._xy.astype(np.float64) / SCALE
+            lo = np.minimum.reduceat(xy, starts[:-1][full], axis=0)
+            hi = np.maximum.reduceat(xy, starts[:-1][full], axis=0)
+            # reduceat runs to the next start given, so take each geometry's own slice when empties follow it
+            ends = starts[1:][full]
+            for k in np.flatnonzero(ends != np.append(starts[:-1][full][1:], len(xy))):
+                g = full[k]
+                lo[k] = xy[starts[g] : starts[g + 1]].min(axis=0)
+                hi[k] = xy[starts[g] : starts[g + 1]].max(axis=0)
+            out[full] = np.column_stack([lo, hi])
+        return out
+
     def get(self, index: int) -> BaseGeometry:
         return self.get_many([index])[0]
 
