@@ -133,7 +133,7 @@ def test_an_unreadable_input_is_one_line_and_exit_2(
 
 def test_the_python_api() -> None:
     verdicts = classify([59.437, 25.03, 95.0], [24.7536, 121.56, 0.0], treaty="nato", dates="2024-01-01")
-    assert verdicts == ["applies", "does-not-apply", "error"]
+    assert list(verdicts) == ["applies", "does-not-apply", "error"]
 
 
 @settings(max_examples=30, deadline=None)
@@ -186,3 +186,47 @@ def test_tests_still_cannot_reach_the_network() -> None:
 
     with pytest.raises(RuntimeError, match="must not use the network"):
         socket.create_connection(("192.0.2.1", 80), timeout=0.1)  # TEST-NET-1, never routed
+
+
+def test_rows_across_chunks_keep_count_order_and_verdicts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """More rows than one chunk, with per-row dates, targets and parties, and bad rows scattered through."""
+    import random
+
+    from treatyscope.batch import CHUNK_ROWS
+
+    rng = random.Random(5)
+    n = CHUNK_ROWS + 2_345
+    src, dst = tmp_path / "big.csv", tmp_path / "out.csv"
+    expected_rows = []
+    with src.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "lat", "lon", "date", "target", "party"])
+        for i in range(n):
+            lat, lon = round(rng.uniform(-90, 90), 4), round(rng.uniform(-180, 180), 4)
+            day = rng.choice(
+                ["1960-01-01", "2000-05-05", "2024-01-01", "not a day"] if i % 997 == 0 else ["2024-01-01"]
+            )
+            row = [
+                i,
+                lat if i % 1499 else "",
+                lon,
+                day,
+                rng.choice(["territory", "vessel"]),
+                rng.choice(["", "", "FRA"]),
+            ]
+            w.writerow(row)
+            expected_rows.append(row)
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--treaty", "nato")
+    assert code == 0, err
+    with dst.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["id"] for r in rows] == [str(i) for i in range(n)]
+    bad = [r for r in rows if r["nato_verdict"] == "error"]
+    assert {r["nato_reason"] for r in bad} == {"missing-coordinates", "bad-date"}
+    assert all(r["treatyscope_error"] for r in bad)
+    for r in rng.sample([r for r in rows if r["nato_verdict"] != "error"], 40):
+        party = r["party"] or None
+        expected = scalar(
+            float(r["lat"]), float(r["lon"]), dt.date.fromisoformat(r["date"]), r["target"], "nato", party
+        )
+        assert r["nato_verdict"] == expected, r

@@ -1,17 +1,17 @@
 """Batch classification: a file of incidents in, the same file out with a verdict and a reason code per treaty.
 CSV, GeoJSON, newline-delimited GeoJSON and (with pyarrow, the `parquet` extra) Parquet.
 
-Rows stream through one at a time (memory stays bounded whatever the file's size) and keep their order and every
-input column. A row that cannot be classified — no or unreadable coordinates, an out-of-range coordinate, an
+Rows stream through in chunks of CHUNK_ROWS (memory stays bounded whatever the file's size) and keep their order
+and every input column. A row that cannot be classified — no or unreadable coordinates, an out-of-range coordinate, an
 unparsable date, an unknown party or target kind — is kept, with the verdict `error`, the error kind as its
 reason, and a message in the `treatyscope_error` column: the output always has as many rows as the input.
 
 A row's date is the calendar day written at the start of its date cell (a timestamp such as 2024-03-07T17:30Z
 counts as 2024-03-07, with no time-zone conversion), as `check --date` takes whole days.
 
-Each row is answered by the same engine as `treatyscope check --at "LAT,LON"` (without the nearest-covered-place
-search), so a batch verdict is the verdict `check` gives; rows at the same place, date, target and party share one
-evaluation.
+Each chunk is answered by the vectorised engine (`vectorised.py`): a verdict is the one `treatyscope check --at
+"LAT,LON"` gives at that point on that day, found once per distinct combination of the facts `check` reads and
+reused for every row that shares them.
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, TextIO
+
+import numpy as np
 
 from treatyscope.errors import TreatyscopeError, UsageError
 from treatyscope.rules.kinds import TARGETS
@@ -35,6 +38,7 @@ DATE_NAMES = ("date", "event_date", "day", "timestamp", "time", "datetime")
 TARGET_NAMES = ("target", "target_kind")
 PARTY_NAMES = ("party", "attacked_party", "state", "country_code")
 ERROR_COLUMN = "treatyscope_error"
+CHUNK_ROWS = 20_000
 
 
 @dataclass
@@ -75,11 +79,12 @@ class RowError(Exception):
 
 
 class Classifier:
-    """Verdicts for rows, one treaty at a time, with identical rows answered once."""
+    """Verdicts for chunks of rows, for each treaty asked about, from the vectorised engine."""
 
     def __init__(self, settings: Settings) -> None:
         from treatyscope.api import rulebook
         from treatyscope.evaluation import check_pins
+        from treatyscope.vectorised import engine_for
 
         self.settings = settings
         self.book = rulebook(settings.rules)
@@ -87,7 +92,7 @@ class Classifier:
             if t not in self.book.treaties:
                 raise UsageError(f"Unknown treaty '{t}'.", f"Encoded treaties: {', '.join(self.book.treaties)}.")
         check_pins(settings.interpretations, self.book)
-        self._memo: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+        self.engine = engine_for(self.book)
         self._parties: dict[str, str] = {}
 
     def party(self, text: str | None) -> str | None:
@@ -104,30 +109,26 @@ class Classifier:
             self._parties[key] = code or key
         return self._parties[key]
 
-    def classify(self, lat: float, lon: float, on: dt.date, target: str, party: str | None) -> list[tuple[str, str]]:
-        """(verdict, reason code) per treaty."""
-        key = (lat, lon, on, target, party)
-        found = self._memo.get(key)
-        if found is None:
-            from treatyscope.evaluation import Scenario, check
+    def classify_many(self, points: Sequence[tuple[float, float, dt.date, str, str | None]]) -> list[list[int]]:
+        """Per treaty, the codes (verdict * 16 + reason) of each point, rows grouped by target and party."""
+        from treatyscope.vectorised import Question
 
-            scenario = Scenario(
-                label=f"{lat},{lon}",
-                target=target,
-                date=on,
-                point=(lat, lon),
-                party=party,
-                interpretations=self.settings.interpretations,
-                find_nearest=False,
-            )
-            found = []
-            for t in self.settings.treaties:
-                (result, *_) = check(scenario, self.book, [t])
-                found.append((result.verdict, reason_code(result)))
-            if len(self._memo) > 200_000:
-                self._memo.clear()  # keep memory bounded on huge inputs with few repeats
-            self._memo[key] = found
-        return found
+        n = len(points)
+        lats = np.fromiter((p[0] for p in points), dtype=np.float64, count=n)
+        lons = np.fromiter((p[1] for p in points), dtype=np.float64, count=n)
+        days = np.array([p[2] for p in points], dtype="datetime64[D]")
+        groups: dict[tuple[str, str | None], list[int]] = {}
+        for k, p in enumerate(points):
+            groups.setdefault((p[3], p[4]), []).append(k)
+        out = []
+        for t in self.settings.treaties:
+            codes = np.empty(n, dtype=np.int8)
+            for (target, party), rows in groups.items():
+                idx = np.array(rows, dtype=np.intp)
+                q = Question(t, target, party, self.settings.interpretations)
+                codes[idx] = self.engine.classify(q, lats[idx], lons[idx], days[idx])
+            out.append(codes.tolist())
+        return out
 
 
 def reason_code(result: Any) -> str:
@@ -188,24 +189,47 @@ def read_row(
     return lat, lon, on, target, party
 
 
-def annotate(values: dict[str, Any], columns: Columns, clf: Classifier, summary: Summary) -> dict[str, Any]:
-    """The row with a verdict and reason column per treaty and the error column added."""
-    out = dict(values)
-    summary.rows += 1
-    try:
-        lat, lon, on, target, party = read_row(values, columns, clf)
-        answers = clf.classify(lat, lon, on, target, party)
-        error = ""
-    except RowError as e:
-        answers = [("error", e.kind)] * len(clf.settings.treaties)
-        error = str(e)
-        summary.errors[e.kind] += 1
-    for t, (verdict, reason) in zip(clf.settings.treaties, answers, strict=True):
-        out[f"{t}_verdict"] = verdict
-        out[f"{t}_reason"] = reason
-        summary.verdicts.setdefault(t, Counter())[verdict] += 1
-    out[ERROR_COLUMN] = error
+def annotate_many(
+    rows: Sequence[dict[str, Any]], columns: Columns, clf: Classifier, summary: Summary
+) -> list[dict[str, Any]]:
+    """Each row with a verdict and reason column per treaty and the error column added."""
+    from treatyscope.vectorised import REASONS, VERDICTS
+
+    points, where, problems = [], [], {}
+    for k, values in enumerate(rows):
+        try:
+            points.append(read_row(values, columns, clf))
+            where.append(k)
+        except RowError as e:
+            problems[k] = e
+    codes = clf.classify_many(points) if points else [[] for _ in clf.settings.treaties]
+    answers: list[list[tuple[str, str]]] = [[] for _ in rows]
+    for per_treaty in codes:
+        for k, code in zip(where, per_treaty, strict=True):
+            answers[k].append((VERDICTS[code // 16], REASONS[code % 16]))
+    out = []
+    for k, values in enumerate(rows):
+        row = dict(values)
+        summary.rows += 1
+        problem = problems.get(k)
+        if problem is not None:
+            found = [("error", problem.kind)] * len(clf.settings.treaties)
+            summary.errors[problem.kind] += 1
+        else:
+            found = answers[k]
+        for t, (verdict, reason) in zip(clf.settings.treaties, found, strict=True):
+            row[f"{t}_verdict"] = verdict
+            row[f"{t}_reason"] = reason
+            summary.verdicts.setdefault(t, Counter())[verdict] += 1
+        row[ERROR_COLUMN] = str(problem) if problem is not None else ""
+        out.append(row)
     return out
+
+
+def chunks(items: Iterator[Any], size: int = CHUNK_ROWS) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def added_columns(treaties: Sequence[str]) -> list[str]:
@@ -275,7 +299,7 @@ def run(
         raise UsageError(f"The output ({output_path}) must be the same kind of file as the input ({input_path}).")
     clf = Classifier(settings)
     summary = Summary()
-    tick = progress or (lambda: None)
+    tick = progress or (lambda n: None)
     if kind == "parquet":
         _run_parquet(input_path, output_path, given_columns, clf, summary, tick)
         return summary
@@ -353,20 +377,23 @@ def _run_csv(
         extrasaction="ignore",
     )
     writer.writeheader()
+    rows_read = 0
     try:
-        for row in reader:
+        for chunk in chunks(reader):
             # Cells beyond the header (a malformed row) are kept under the key None by DictReader: drop the key,
             # keep the row, and say so.
-            overflow = row.pop(None, None)
-            out = annotate(row, columns, clf, summary)
-            if overflow:
-                out[ERROR_COLUMN] = (out[ERROR_COLUMN] + "; " if out[ERROR_COLUMN] else "") + (
-                    f"{len(overflow)} cells beyond the header were dropped"
-                )
-            writer.writerow(out)
-            tick()
+            overflow = [row.pop(None, None) for row in chunk]
+            out = annotate_many(chunk, columns, clf, summary)
+            for row, extra_cells in zip(out, overflow, strict=True):
+                if extra_cells:
+                    row[ERROR_COLUMN] = (row[ERROR_COLUMN] + "; " if row[ERROR_COLUMN] else "") + (
+                        f"{len(extra_cells)} cells beyond the header were dropped"
+                    )
+            writer.writerows(out)
+            rows_read += len(chunk)
+            tick(len(chunk))
     except (csv.Error, UnicodeDecodeError) as e:
-        raise UsageError(f"{path}, row {summary.rows + 1}: cannot read the file further ({e}).") from None
+        raise UsageError(f"{path}, row {rows_read + 1}: cannot read the file further ({e}).") from None
 
 
 def _chain(first: str, rest: TextIO) -> Iterator[str]:
@@ -413,34 +440,57 @@ def _error_columns(problem: RowError, clf: Classifier, summary: Summary) -> dict
     return added
 
 
-def _annotate_feature(feature: Any, given: dict[str, str | None], clf: Classifier, summary: Summary, path: str) -> Any:
-    values, problem = _feature_values(feature)
-    columns = _geo_columns(given, list(values), path)
-    if problem is not None:
-        added = _error_columns(problem, clf, summary)
-    else:
-        out = annotate(values, columns, clf, summary)
-        added = {k: out[k] for k in added_columns(clf.settings.treaties)}
-    if not isinstance(feature, dict):
-        return {"type": "Feature", "geometry": None, "properties": added, "input": feature}
-    return {**feature, "properties": {**(feature.get("properties") or {}), **added}}
+def _annotate_features(
+    features: Sequence[Any], given: dict[str, str | None], clf: Classifier, summary: Summary, path: str
+) -> list[Any]:
+    """Features with the added columns in their properties (a feature that is not a point gets an error)."""
+    read = [_feature_values(f) for f in features]
+    names = list(dict.fromkeys(k for values, _ in read for k in values))
+    columns = _geo_columns(given, names, path)
+    good = [k for k, (_, problem) in enumerate(read) if problem is None]
+    annotated = dict(zip(good, annotate_many([read[k][0] for k in good], columns, clf, summary), strict=True))
+    out = []
+    for k, feature in enumerate(features):
+        problem = read[k][1]
+        if problem is not None:
+            added = _error_columns(problem, clf, summary)
+        else:
+            added = {c: annotated[k][c] for c in added_columns(clf.settings.treaties)}
+        if not isinstance(feature, dict):
+            out.append({"type": "Feature", "geometry": None, "properties": added, "input": feature})
+        else:
+            out.append({**feature, "properties": {**(feature.get("properties") or {}), **added}})
+    return out
 
 
 def _run_ndjson(
     src: TextIO, dst: TextIO, path: str, given: dict[str, str | None], clf: Classifier, summary: Summary, tick: Any
 ) -> None:
-    for number, line in enumerate(src, 1):
-        if not line.strip():
-            continue
-        try:
-            feature = json.loads(line.lstrip("\x1e"))  # RFC 8142 record separators are allowed
-        except json.JSONDecodeError as e:
-            added = _error_columns(RowError("not-json", f"line {number} is not JSON ({e.msg})"), clf, summary)
-            out = {"type": "Feature", "geometry": None, "properties": {**added, "input_line": line.rstrip("\n")}}
-        else:
-            out = _annotate_feature(feature, given, clf, summary, path)
-        dst.write(json.dumps(out, ensure_ascii=False) + "\n")
-        tick()
+    lines = ((number, line) for number, line in enumerate(src, 1) if line.strip())
+    for chunk in chunks(lines):
+        parsed: list[Any] = []
+        for number, line in chunk:
+            try:
+                parsed.append(json.loads(line.lstrip("\x1e")))  # RFC 8142 record separators are allowed
+            except json.JSONDecodeError as e:
+                parsed.append(_NotJson(number, line, e.msg))
+        features = [p for p in parsed if not isinstance(p, _NotJson)]
+        done = iter(_annotate_features(features, given, clf, summary, path))
+        for p in parsed:
+            if isinstance(p, _NotJson):
+                added = _error_columns(RowError("not-json", f"line {p.number} is not JSON ({p.msg})"), clf, summary)
+                out = {"type": "Feature", "geometry": None, "properties": {**added, "input_line": p.line.rstrip("\n")}}
+            else:
+                out = next(done)
+            dst.write(json.dumps(out, ensure_ascii=False) + "\n")
+        tick(len(chunk))
+
+
+@dataclass
+class _NotJson:
+    number: int
+    line: str
+    msg: str
 
 
 def _run_geojson(
@@ -453,9 +503,9 @@ def _run_geojson(
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise UsageError(f"{path}: not a GeoJSON FeatureCollection.", "Give one, or one feature a line (.ndjson).")
     features = []
-    for feature in doc["features"]:
-        features.append(_annotate_feature(feature, given, clf, summary, path))
-        tick()
+    for chunk in chunks(iter(doc["features"])):
+        features.extend(_annotate_features(chunk, given, clf, summary, path))
+        tick(len(chunk))
     json.dump({**doc, "features": features}, dst, ensure_ascii=False)
     dst.write("\n")
 
@@ -486,17 +536,15 @@ def _run_parquet(
     except (OSError, pa.ArrowException) as e:
         raise UsageError(f"Cannot write {dst}: {e}.") from None
     with writer:
-        for batch in reader.iter_batches(batch_size=65_536):
-            rows = []
-            for values in batch.to_pylist():
-                rows.append(annotate(values, columns, clf, summary))
-                tick()
+        for batch in reader.iter_batches(batch_size=CHUNK_ROWS):
+            rows = annotate_many(batch.to_pylist(), columns, clf, summary)
             writer.write_table(pa.Table.from_pylist(rows, schema=out_schema))
+            tick(len(rows))
 
 
 def classify(
-    lats: Sequence[float],
-    lons: Sequence[float],
+    lats: Sequence[float] | Any,
+    lons: Sequence[float] | Any,
     *,
     treaty: str = "nato",
     target: str = "territory",
@@ -504,22 +552,91 @@ def classify(
     parties: Sequence[str | None] | None = None,
     interpretations: dict[str, str] | None = None,
     rules: Sequence[str] | None = None,
-) -> list[str]:
-    """Python API: the verdict for each point (`error` where a coordinate or date is invalid)."""
-    if len(lats) != len(lons):
-        raise UsageError(f"{len(lats)} latitudes but {len(lons)} longitudes.")
-    n = len(lats)
-    day_list = [dates] * n if dates is None or isinstance(dates, str | dt.date) else list(dates)
-    party_list = list(parties) if parties is not None else [None] * n
-    if len(day_list) != n or len(party_list) != n:
-        raise UsageError("dates and parties must have one value per point.")
+    reasons: bool = False,
+) -> Any:
+    """Python API: the verdict at each point, as a numpy array of strings (`error` where a coordinate, date or
+    party is invalid); with `reasons=True`, a pair of arrays (verdicts, reason codes). Sequences or numpy arrays
+    of latitudes and longitudes; one date (default today) or one per point; parties one per point, or none (the
+    state whose territory each point is)."""
+    from treatyscope.vectorised import Question
+
+    lat = np.asarray(lats, dtype=np.float64)
+    lon = np.asarray(lons, dtype=np.float64)
+    if lat.shape != lon.shape or lat.ndim != 1:
+        raise UsageError(f"{lat.size} latitudes but {lon.size} longitudes (give two flat sequences).")
+    n = len(lat)
     clf = Classifier(Settings([treaty], target, dt.date.today(), None, dict(interpretations or {}), rules))
-    summary = Summary()
-    out = []
-    for lat, lon, day, party in zip(lats, lons, day_list, party_list, strict=True):
-        values = {"lat": lat, "lon": lon, "date": day.isoformat() if isinstance(day, dt.date) else day, "party": party}
-        out.append(annotate(values, Columns("lat", "lon", "date", None, "party"), clf, summary)[f"{treaty}_verdict"])
-    return out
+    if target not in TARGETS:
+        raise UsageError(f"Unknown target '{target}'.", f"Targets: {', '.join(TARGETS)}.")
+    ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0)
+    problem = np.where(ok, -1, 0).astype(np.int8)  # index into PROBLEMS, -1 for none
+    days = np.full(n, np.datetime64(dt.date.today(), "D"))
+    if isinstance(dates, str | dt.date):
+        days[:] = np.datetime64(_day(dates), "D")
+    elif dates is not None:
+        listed = list(dates)
+        if len(listed) != n:
+            raise UsageError(f"{len(listed)} dates for {n} points (give one, or one per point).")
+        seen: dict[Any, Any] = {}
+        for k, d in enumerate(listed):
+            if d not in seen:
+                try:
+                    seen[d] = np.datetime64(_day(d), "D")
+                except (ValueError, TypeError):
+                    seen[d] = None
+            if seen[d] is None:
+                problem[k] = problem[k] if problem[k] >= 0 else 1
+            else:
+                days[k] = seen[d]
+    groups: dict[str | None, Any] = {None: None}
+    if parties is not None:
+        listed_parties = list(parties)
+        if len(listed_parties) != n:
+            raise UsageError(f"{len(listed_parties)} parties for {n} points (give one per point, or none).")
+        resolved: list[str | None] = []
+        for k, text in enumerate(listed_parties):
+            try:
+                resolved.append(clf.party(text))
+            except RowError:
+                resolved.append(None)
+                problem[k] = problem[k] if problem[k] >= 0 else 2
+        groups = {c: np.array([x == c for x in resolved]) for c in dict.fromkeys(resolved)}
+    verdicts = np.full(n, "error", dtype="<U14")
+    why = np.full(n, "", dtype="<U21")
+    good = problem < 0
+    for party, members in groups.items():
+        rows = np.flatnonzero(good if members is None else good & members)
+        q = Question(treaty, target, party, clf.settings.interpretations)
+        answers = clf.engine.classify(q, lat[rows], lon[rows], days[rows])
+        verdicts[rows] = VERDICT_NAMES.take(answers)
+        why[rows] = REASON_NAMES.take(answers)
+    bad = np.flatnonzero(~good)
+    why[bad] = np.asarray(PROBLEMS)[problem[bad]]
+    return (verdicts, why) if reasons else verdicts
+
+
+PROBLEMS = ("out-of-range", "bad-date", "unknown-party")
+
+
+def _names() -> tuple[Any, Any]:
+    """Verdict and reason names indexed by an answer code (verdict * 16 + reason)."""
+    from treatyscope.vectorised import REASONS, VERDICTS
+
+    codes = np.arange(16 * len(VERDICTS))
+    verdicts = np.array([VERDICTS[c // 16] for c in codes], dtype="<U14")
+    reasons = np.array([REASONS[c % 16] if c % 16 < len(REASONS) else "" for c in codes], dtype="<U21")
+    return verdicts, reasons
+
+
+VERDICT_NAMES, REASON_NAMES = _names()
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip()[:10])
 
 
 # --------------------------------------------------------------------------------------------------------- Dask
@@ -602,7 +719,7 @@ def _classify_partition(part: Any, settings: Settings, columns: Columns, extra: 
     """One partition, on a worker: each row annotated as the local engine does."""
     clf = Classifier(settings)
     summary = Summary()
-    rows = [annotate(values, columns, clf, summary) for values in part.to_dict("records")]
+    rows = annotate_many(part.to_dict("records"), columns, clf, summary)
     out = part.copy()
     for c in extra:
         out[c] = [r[c] for r in rows]

@@ -439,11 +439,10 @@ def batch(
 
             start = time.perf_counter()
 
-            def tick() -> None:
-                bar.advance(task)
+            def tick(rows: int) -> None:
+                bar.advance(task, rows)
                 done = bar.tasks[0].completed
-                if done % 50 == 0:
-                    bar.update(task, rate=f"{done / max(1e-9, time.perf_counter() - start):,.0f}")
+                bar.update(task, rate=f"{done / max(1e-9, time.perf_counter() - start):,.0f}")
 
             summary = run(input_path, output_path, settings, given, tick)
     else:

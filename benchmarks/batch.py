@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""Batch classification speed, in points per second, against shapely.contains_xy and a geopandas sjoin, in one run;
+with --memory, the `treatyscope batch` command's wall time and peak memory on a large CSV.
+
+    python benchmarks/batch.py                       # 1,000,000 points, NATO vessel area on 2024-01-01, 5 runs
+    python benchmarks/batch.py --points 2000 --runs 3
+    python benchmarks/batch.py --memory              # 10,000,000 CSV rows through `treatyscope batch`
+    python benchmarks/batch.py --memory --rows 20000
+
+Speed (the default mode). N points (--points, seeded by --seed) with the longitude uniform in [-180, 180] and the
+latitude uniform in [-90, 90]: uniform in degrees, not in area, so the polar regions are over-represented against
+the Earth's surface. Three ways of answering "is this point in the NATO area for a vessel on --date?", each given
+the same numpy float64 arrays:
+
+  engine       treatyscope.classify(lats, lons, treaty="nato", target="vessel", dates=DATE), one verdict a point.
+               Its first call builds and caches its indexes: that call is timed on its own and reported as
+               "first call (builds indexes)"; the figures are for the warm calls after it.
+  contains_xy  shapely.contains_xy(region, lons, lats), where region is the covered area of
+               treatyscope.area.covered_area(rulebook(None), "nato", "vessel", DATE).covered, prepared with
+               shapely.prepare before timing. Computing that area the first time takes tens of seconds; it is then
+               cached under ~/.cache/treatyscope (the time it took is printed, and is not in any figure).
+  sjoin        geopandas.sjoin(points, region_frame, predicate="within"), with the points as a GeoDataFrame and the
+               region as a one-row GeoDataFrame. Only the sjoin call is timed: the points' GeoDataFrame is built
+               before the timer starts, afresh for every run, so that each run builds its own spatial index as a
+               one-off sjoin does (geopandas caches the index on the frame). Needs geopandas, an optional extra
+               (pip install -e '.[bench]'); without it that baseline is skipped and the rest still printed.
+
+Each is run once to warm up (for the engine, that is the timed first call, on all N points, so the figure printed
+for it is index building plus one call's work, and how much it exceeds a warm call), then --runs times; points/s is
+N over the best and over the median run, and the ratios, which are what to quote, are of medians. The targets: the
+engine at >= 30 M points/s, >= 5x contains_xy and >= 50x sjoin. As a sanity check, the number of points where the
+engine's verdict is "applies" but contains_xy says outside, or the other way round, is printed; some may differ
+legitimately near coasts, where the engine is the authority, so a count is reported rather than checked.
+
+Memory (--memory). Writes --rows random rows (id,lat,lon,date: points as above, the date a uniformly random day
+from 1950-01-01 to 2025-12-31) to a CSV in a temporary directory (under --tmpdir; written in chunks, never held in
+memory), after checking that the directory has room for it and the output. Then runs
+
+    treatyscope batch IN.csv -o OUT.csv --treaty nato --target vessel -q
+
+as a child process and reports its wall time (start-up included), rows/s and peak resident memory, against the
+target of < 2 GB (--max-gb; 1 GB = 1024 MB = 2^30 bytes). The peak is getrusage(RUSAGE_CHILDREN).ru_maxrss: the
+largest resident set of any one process the benchmark has waited for (this mode starts no other), not a sum, so
+memory in worker processes of the command's own would not add up in it. The output is then read back as CSV,
+streaming, to check it has one row per input row. The temporary directory is removed at the end, whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+
+T = TypeVar("T")
+Floats = npt.NDArray[np.float64]
+
+# As a pip install has it: modules compiled to bytecode once (see benchmarks/startup.py).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+TARGET_RATE = 30e6  # engine points/s
+TARGET_VS_CONTAINS = 5.0
+TARGET_VS_SJOIN = 50.0
+
+FIRST_DAY, LAST_DAY = dt.date(1950, 1, 1), dt.date(2025, 12, 31)  # --memory's random dates
+CHUNK = 500_000  # rows generated and written at a time
+
+
+def note(text: str) -> None:
+    """Progress, on stderr, so that a slow run shows where it is; the figures go to stdout."""
+    print(f"... {text}", file=sys.stderr, flush=True)
+
+
+def random_points(n: int, seed: int) -> tuple[Floats, Floats]:
+    """(lats, lons), uniform in degrees."""
+    rng = np.random.default_rng(seed)
+    lons = rng.uniform(-180.0, 180.0, n)
+    lats = rng.uniform(-90.0, 90.0, n)
+    return lats, lons
+
+
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def runs(fn: Callable[[], T], count: int, setup: Callable[[], None] | None = None) -> tuple[list[float], T]:
+    """The times of `count` calls after one warm-up call, and the last call's result; `setup` runs untimed
+    before each call."""
+    if setup:
+        setup()
+    fn()
+    times = []
+    out: Any = None
+    for _ in range(count):
+        if setup:
+            setup()
+        t, out = timed(fn)
+        times.append(t)
+    return times, out
+
+
+def rate(per_s: float) -> str:
+    if per_s >= 1e6:
+        return f"{per_s / 1e6:8.2f} M/s"
+    if per_s >= 1e3:
+        return f"{per_s / 1e3:8.2f} k/s"
+    return f"{per_s:8.1f}  /s"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "not met"
+
+
+def target_line(name: str, value: str, target: str, ok: bool) -> None:
+    print(f"  {name:22} {value:>12}   target >= {target:8} {verdict(ok)}")
+
+
+# ------------------------------------------------------------------------------------------------------- speed
+
+
+def speed(args: argparse.Namespace) -> None:
+    import treatyscope
+    from treatyscope.api import rulebook
+    from treatyscope.area import covered_area
+
+    n: int = args.points
+    day = dt.date.fromisoformat(args.date)
+    lats, lons = random_points(n, args.seed)
+
+    note(f"covered area of nato/vessel on {day} (tens of seconds the first time, then cached)")
+    area_s, area = timed(lambda: covered_area(rulebook(None), "nato", "vessel", day))
+    region = area.covered
+    shapely.prepare(region)
+
+    note(f"shapely.contains_xy on {n:,} points")
+    contains_times, inside = runs(lambda: shapely.contains_xy(region, lons, lats), args.runs)
+
+    sjoin_times: list[float] | None = None
+    sjoin_hits = 0
+    try:
+        import geopandas as gpd  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        gpd = None
+    if gpd is not None:
+        note(f"geopandas.sjoin on {n:,} points")
+        frames: list[Any] = []
+        region_frame = gpd.GeoDataFrame(geometry=[region], crs="EPSG:4326")
+
+        def fresh_points() -> None:
+            frames[:] = [gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs="EPSG:4326")]
+
+        sjoin_times, joined = runs(
+            lambda: gpd.sjoin(frames[0], region_frame, predicate="within"), args.runs, setup=fresh_points
+        )
+        sjoin_hits = len(joined)
+        frames.clear()
+        del joined
+
+    note(f"treatyscope.classify on {n:,} points: first call")
+    classify: Any = treatyscope.classify  # given numpy arrays, which the vectorised engine takes
+
+    def engine() -> Any:
+        return classify(lats, lons, treaty="nato", target="vessel", dates=args.date)
+
+    first_s, verdicts = timed(engine)
+    if len(verdicts) != n:
+        raise SystemExit(f"treatyscope.classify returned {len(verdicts):,} verdicts for {n:,} points")
+    note(f"treatyscope.classify: {args.runs} warm calls (at most {args.runs * first_s:,.0f} s at the first one's pace)")
+    engine_times = []
+    for _ in range(args.runs):
+        t, verdicts = timed(engine)
+        engine_times.append(t)
+
+    def row(name: str, times: list[float]) -> float:
+        med = statistics.median(times)
+        print(f"  {name:34} {rate(n / min(times))}   {rate(n / med)}   {med:9.3f} s")
+        return n / med
+
+    print(
+        f"{n:,} random points (uniform in degrees, seed {args.seed}), NATO vessel area on {day}; "
+        f"{args.runs} warm runs each"
+    )
+    print(f"  {'':34} {'best':>12}   {'median':>12}   {'median time':>11}")
+    engine_rate = row("engine  treatyscope.classify", engine_times)
+    contains_rate = row("contains_xy  prepared region", contains_times)
+    sjoin_rate = row("sjoin  geopandas, predicate within", sjoin_times) if sjoin_times else None
+    if sjoin_times is None:
+        print("  sjoin  skipped: geopandas is not installed (pip install -e '.[bench]')")
+    extra = first_s - statistics.median(engine_times)
+    print(f"  first call (builds indexes)        {first_s:.3f} s, {extra:+.3f} s against a warm call")
+    print(
+        f"  (region: {shapely.get_num_coordinates(region):,} vertices, "
+        f"{shapely.get_num_geometries(region):,} parts; computed or read in {area_s:.1f} s)"
+    )
+
+    print("targets (medians)")
+    target_line("engine", rate(engine_rate), "30 M/s", engine_rate >= TARGET_RATE)
+    r = engine_rate / contains_rate
+    target_line("engine / contains_xy", f"{r:10.3g}x", f"{TARGET_VS_CONTAINS:g}x", r >= TARGET_VS_CONTAINS)
+    if sjoin_rate is None:
+        print("  engine / sjoin         skipped (no geopandas)")
+    else:
+        r = engine_rate / sjoin_rate
+        target_line("engine / sjoin", f"{r:10.3g}x", f"{TARGET_VS_SJOIN:g}x", r >= TARGET_VS_SJOIN)
+
+    applies = np.asarray(verdicts) == "applies"
+    only_engine = int(np.count_nonzero(applies & ~inside))
+    only_region = int(np.count_nonzero(~applies & inside))
+    differ = only_engine + only_region
+    counts = Counter(str(v) for v in np.asarray(verdicts).tolist())
+    print("sanity check (not a test: near coasts the engine is the authority)")
+    print(f"  engine 'applies' vs contains_xy: {differ:,} of {n:,} points differ ({differ / n:.4%})")
+    print(f"    {only_engine:,} 'applies' outside the region, {only_region:,} inside it not 'applies'")
+    print("  engine verdicts: " + ", ".join(f"{v} {c:,}" for v, c in sorted(counts.items())))
+    hits = int(np.count_nonzero(inside))
+    if sjoin_times is not None:
+        print(f"  points in the region: contains_xy {hits:,}, sjoin {sjoin_hits:,}")
+
+
+# ------------------------------------------------------------------------------------------------------ memory
+
+
+def tool() -> str:
+    script = Path(sys.executable).parent / "treatyscope"
+    exe = str(script) if script.exists() else shutil.which("treatyscope")
+    if not exe:
+        raise SystemExit("treatyscope is not installed in this environment (pip install -e .)")
+    return exe
+
+
+def write_csv(path: Path, rows: int, seed: int) -> None:
+    """id,lat,lon,date rows, CHUNK at a time."""
+    rng = np.random.default_rng(seed)
+    first = np.datetime64(FIRST_DAY.isoformat(), "D")
+    days = (LAST_DAY - FIRST_DAY).days + 1
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write("id,lat,lon,date\n")
+        for start in range(0, rows, CHUNK):
+            k = min(CHUNK, rows - start)
+            lons = rng.uniform(-180.0, 180.0, k).tolist()
+            lats = rng.uniform(-90.0, 90.0, k).tolist()
+            dates = (first + rng.integers(0, days, k)).astype(str).tolist()
+            f.write(
+                "".join(
+                    f"{i},{la:.6f},{lo:.6f},{d}\n"
+                    for i, la, lo, d in zip(range(start + 1, start + k + 1), lats, lons, dates)
+                )
+            )
+
+
+def read_back(path: Path) -> tuple[int, Counter[str]]:
+    """Data rows in a CSV, and the count of each nato_verdict, streaming."""
+    counts: Counter[str] = Counter()
+    rows = 0
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        col = header.index("nato_verdict") if "nato_verdict" in header else None
+        for rec in reader:
+            rows += 1
+            if col is not None and col < len(rec):
+                counts[rec[col]] += 1
+    return rows, counts
+
+
+def memory(args: argparse.Namespace) -> None:
+    rows = args.rows
+    base = Path(args.tmpdir or tempfile.gettempdir())
+    # An input row is about 42 bytes (id, two 6-decimal coordinates, an ISO date); the output repeats it and adds
+    # the verdict, the reason and an empty error column (about 30 bytes). Room for both, with a margin.
+    need = int((42 + 42 + 30) * rows * 1.2) + (64 << 20)
+    free = shutil.disk_usage(base).free
+    if free < need:
+        raise SystemExit(
+            f"Not enough free disk space in {base}: {free / 2**30:.1f} GB free, about {need / 2**30:.1f} GB needed "
+            f"for {rows:,} rows in and out. Use --tmpdir DIR elsewhere, or fewer --rows."
+        )
+    exe = tool()
+    with tempfile.TemporaryDirectory(prefix="treatyscope-bench-", dir=base) as tmp:
+        src, out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
+        note(f"writing {rows:,} rows to {src}")
+        gen_s, _ = timed(lambda: write_csv(src, rows, args.seed))
+        size = src.stat().st_size
+        cmd = [exe, "batch", str(src), "-o", str(out), "--treaty", "nato", "--target", "vessel", "-q"]
+        note("running " + " ".join(["treatyscope", *cmd[1:]]))
+        wall, done = timed(lambda: subprocess.run(cmd, env=ENV, stdout=subprocess.DEVNULL))
+        if done.returncode != 0:
+            raise SystemExit(f"treatyscope batch exited with {done.returncode}")
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
+        peak_mb = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+        cpu = usage.ru_utime + usage.ru_stime
+        out_size = out.stat().st_size
+        note(f"reading back {out}")
+        got, counts = read_back(out)
+
+    print(f"treatyscope batch IN.csv -o OUT.csv --treaty nato --target vessel -q ({rows:,} rows, seed {args.seed})")
+    print(f"  input        {size / 2**20:9.1f} MB, written in {gen_s:.1f} s (not in the figures)")
+    print(f"  wall time    {wall:9.2f} s (start-up included); cpu {cpu:.2f} s (user + sys)")
+    print(f"  rows/s       {rate(rows / wall)}")
+    max_mb = args.max_gb * 1024
+    print(
+        f"  peak RSS     {peak_mb:9.1f} MB  target < {args.max_gb:g} GB ({max_mb:g} MB)   {verdict(peak_mb < max_mb)}"
+    )
+    same = "equals" if got == rows else "DIFFERS FROM"
+    print(f"  output       {out_size / 2**20:9.1f} MB, {got:,} rows: {same} the input's {rows:,}")
+    print("  verdicts     " + ", ".join(f"{v} {c:,}" for v, c in sorted(counts.items())))
+    if got != rows:
+        raise SystemExit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--points", type=int, default=1_000_000, help="random points (speed mode)")
+    parser.add_argument("--runs", type=int, default=5, help="timed warm runs of each (speed mode)")
+    parser.add_argument("--date", default="2024-01-01", help="the day classified (speed mode)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--memory", action="store_true", help="time `treatyscope batch` on a CSV, and its peak RSS")
+    parser.add_argument("--rows", type=int, default=10_000_000, help="CSV rows (--memory)")
+    parser.add_argument("--tmpdir", help="where to write the CSVs (--memory; default the system's temp directory)")
+    parser.add_argument("--max-gb", type=float, default=2.0, help="the peak-RSS target in GB (--memory)")
+    args = parser.parse_args()
+    if args.points < 1 or args.rows < 1 or args.runs < 1:
+        parser.error("--points, --rows and --runs must be at least 1")
+    if args.memory:
+        memory(args)
+    else:
+        speed(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,545 @@
+"""The vectorised engine behind `batch` and `classify`: verdicts for millions of points, each the one `check` gives.
+
+A point's verdict depends on three things only:
+1. where it is: the facts `locate` finds (territory, subdivision, island, adjoining seas, sea, feature);
+2. which side of each parallel, and inside which polygon, the rule draws it lies (`engine.split_lines`);
+3. the day, through memberships, texts, suspensions, statuses and readings that change on dates named in the rule
+   files and the status history.
+So the world is cut into the atoms `locate` tells apart — land parts, coastal bands, named seas, gap fills, open
+water — held in `locate`'s order of precedence behind an exact two-level grid (`grid.LayeredGrid`); the rule's
+lines are tested per point; and days are grouped into spans between consecutive dates named anywhere in the data.
+Each distinct (atom, sides, span) is answered once and the answer reused for every point with the same key. The
+answer comes from `check` itself, asked at the first point with that key — or, when another point with the same
+facts on the same sides was already asked in that span, its answer (the invariant `area` rests on).
+Curated features (`locate` measures great-circle distance to their centres) are found per point near them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import shapely
+
+from treatyscope.geo.data import GeoData, geodata
+from treatyscope.geo.sphere import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT
+from treatyscope.grid import LayeredGrid
+from treatyscope.rules.kinds import VERDICTS as KIND_VERDICTS
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from treatyscope.locate import Location
+    from treatyscope.rules.load import RuleBook
+
+VERDICTS = (*KIND_VERDICTS, "error")  # a batch row that cannot be classified is an error
+REASONS = (  # the short codes of `batch.reason_code`
+    "in-scope",
+    "partly-in-scope",
+    "outside-scope",
+    "contested-reading",
+    "unknown-fact",
+    "not-in-force",
+    "no-text",
+    "not-a-party",
+    "obligations-suspended",
+)
+OPEN_WATER = -1  # atom of a point in no land, band, named sea or gap fill
+BY_CHECK = -2  # a point near a curated feature on land, from a coastal band: `locate` at the point decides
+NOT_NEAR = -3  # a point near no curated feature
+CHUNK = 1 << 20  # points per step: bounds the temporary arrays (a step costs ~40 bytes a point)
+
+
+# ------------------------------------------------------------------------------------------------ places
+
+
+class Places:
+    """The atoms `locate` tells apart, in its order of precedence, behind one grid; and the curated features."""
+
+    def __init__(self, data: GeoData) -> None:
+        self.data = data
+        territory = data.piece_territory
+        owners = data.coast_owners
+        n_parts = [len(data.piece_detail(i)["islands"]) for i in range(len(data.piece_ids))]
+        land = sorted((territory[i], i, k) for i in range(len(n_parts)) for k in range(n_parts[i]))
+        bands = sorted(range(len(owners)), key=lambda b: (territory[owners[b][0]], owners[b][0], b))
+        # (kind, piece or sea, part or band): land part, coastal band, named sea, gap fill (one per sea)
+        self.atoms: list[tuple[str, int, int]] = (
+            [("land", i, k) for _, i, k in land]
+            + [("coast", owners[b][0], b) for b in bands]
+            + [("sea", i, 0) for i in range(len(data.sea_list))]
+            + [("gap", i, 0) for i in range(len(data.sea_list))]
+        )
+        self.features = [f for f in data.features.values() if not (f.is_group and data.group_members(f.id))]
+        self._feature_xyr = np.array([(f.lat, f.lon, f.radius_km) for f in self.features]).reshape(-1, 3)
+        # The grid holds, ahead of the atoms, a box around each feature's radius: a point in one is looked at
+        # again (its atom, then the feature rule); every other point is answered by the grid alone.
+        self._boxes = [_reach_box(lat, lon, km) for lat, lon, km in self._feature_xyr]
+        self.grid = _cached_grid(data, lambda: self._boxes + self._polygons())
+        self._atom_tree: shapely.STRtree | None = None
+        self._kind = np.array([["land", "coast", "sea", "gap"].index(a[0]) for a in self.atoms] + [4], dtype=np.int8)
+        ids = {t: n for n, t in enumerate(data.territories)}
+        held = [ids[territory[a[1]]] if a[0] in ("land", "coast") else -1 for a in self.atoms]
+        self._territory_index = np.array([*held, -1], dtype=np.int32)  # the last: open water
+        self._feature_within = [ids[f.within] if f.within else -1 for f in self.features]
+        self._feature_parts: dict[int, NDArray[np.int32]] = {}
+
+    def location(self, atom: int, lat: float, lon: float) -> Location:
+        """What `locate` reports at a point of the atom (outside any curated feature's radius)."""
+        from treatyscope.locate import at_sea, on_land
+
+        if atom < 0:
+            return at_sea(lat, lon, None)
+        kind, i, k = self.atoms[atom]
+        data = self.data
+        if kind == "land":
+            detail = data.piece_detail(i)
+            return on_land(data, lat, lon, i, bool(detail["islands"][k]), detail["island_seas"][k])
+        if kind == "coast":
+            _, island, seas = data.coast_owners[k]
+            return on_land(data, lat, lon, i, island, seas, setting="coast")
+        return at_sea(lat, lon, data.sea_list[i])
+
+    def _polygons(self) -> list[Any]:
+        data = self.data
+        out: list[Any] = []
+        for kind, i, k in self.atoms:
+            if kind == "land":
+                out.append(shapely.get_parts(data.piece_geoms([i])[0])[k])
+            elif kind == "coast":
+                out.append(data.coast_geoms([k])[0])
+            elif kind == "sea":
+                out.append(data.sea_geoms([i])[0])
+            else:
+                out.append(data.gap_geoms([i])[0])
+        return out
+
+    def lookup(self, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> tuple[NDArray[np.int32], Any]:
+        """The atom of each point (OPEN_WATER in no land, band, named sea or gap fill), and the points within a
+        curated feature's radius as (row indices, feature index or BY_CHECK)."""
+        found = self.grid.lookup(np.where(lons == 180.0, -180.0, lons), lats)  # as `locate.lookup_lon`
+        n_boxes = len(self._boxes)
+        atoms = found - n_boxes
+        atoms[found < 0] = OPEN_WATER
+        boxed = np.flatnonzero((found >= 0) & (found < n_boxes))
+        if len(boxed):
+            atoms[boxed] = self._atoms_exactly(lats[boxed], lons[boxed])
+        return atoms, self._features_at(lats[boxed], lons[boxed], atoms[boxed], boxed)
+
+    def _atoms_exactly(self, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> NDArray[np.int32]:
+        """The first atom covering each point, testing every atom near it (for the few points in feature boxes)."""
+        if self._atom_tree is None:
+            self._atom_tree = shapely.STRtree(self.grid.polygons()[len(self._boxes) :])
+        lons = np.where(lons == 180.0, -180.0, lons)
+        which, atom = self._atom_tree.query(shapely.points(lons, lats))  # by bounding box, then exactly:
+        hit = shapely.intersects_xy(self.grid.polygons()[atom + len(self._boxes)], lons[which], lats[which])
+        which, atom = which[hit], atom[hit]
+        out = np.full(len(lats), OPEN_WATER, dtype=np.int32)
+        order = np.lexsort((atom, which))  # per point, its atoms in precedence order: the first wins
+        which, atom = which[order], atom[order]
+        first = np.ones(len(which), dtype=bool)
+        first[1:] = which[1:] != which[:-1]
+        out[which[first]] = atom[first]
+        return out
+
+    def _features_at(
+        self, la: NDArray[np.float64], lo: NDArray[np.float64], at: NDArray[np.int32], rows: NDArray[np.intp]
+    ) -> tuple[NDArray[np.intp], NDArray[np.int32]]:
+        """`locate`'s feature rule, for the few points near one: the nearest feature within its radius that is at
+        sea (over open water or a sea), or on the very land part of the territory that holds it. A point in a
+        coastal band near a feature on land is left to `check` (its part is the nearest, not a containing one)."""
+        which = np.full(len(rows), -1, dtype=np.int32)
+        if len(rows) == 0:
+            return rows, which
+        best = np.full(len(rows), np.inf)
+        kinds = self._kind[at]  # -1 (open water) indexes the trailing 4
+        held_by = self._territory_index[at]
+        for f_index, (flat, flon, radius) in enumerate(self._feature_xyr):
+            p1, p2 = np.radians(flat), np.radians(la)
+            a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo - flon) / 2) ** 2
+            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+            inside = km <= radius
+            if not inside.any():
+                continue
+            within = self._feature_within[f_index]
+            if within < 0:
+                ok = inside & (kinds >= 2)
+            else:
+                held = inside & (held_by == within)
+                # In a band, `locate` measures from the nearest part of the piece: `check` decides.
+                band = held & (kinds == 1)
+                which[band] = BY_CHECK
+                ok = held & (kinds == 0) & np.isin(at, self._parts_of(f_index))
+            closer = ok & (km < best) & (which != BY_CHECK)
+            best[closer] = km[closer]
+            which[closer] = f_index
+        return rows[which != -1], which[which != -1]
+
+    def _parts_of(self, f_index: int) -> NDArray[np.int32]:
+        """Land-part atoms of the feature's territory within FEATURE_SAME_LAND_KM of its centre."""
+        if f_index not in self._feature_parts:
+            from treatyscope.geo.sphere import distance_km
+            from treatyscope.locate import FEATURE_SAME_LAND_KM
+
+            f = self.features[f_index]
+            near = []
+            for a, (kind, i, k) in enumerate(self.atoms):
+                if kind != "land" or self.data.piece_territory[i] != f.within:
+                    continue
+                part = shapely.get_parts(self.data.piece_geoms([i])[0])[k]
+                if distance_km(f.lat, f.lon, part) <= FEATURE_SAME_LAND_KM:
+                    near.append(a)
+            self._feature_parts[f_index] = np.array(near, dtype=np.int32)
+        return self._feature_parts[f_index]
+
+
+_PLACES: dict[int, Places] = {}
+
+
+def places(data: GeoData | None = None) -> Places:
+    data = data or geodata()
+    if id(data) not in _PLACES:
+        _PLACES[id(data)] = Places(data)
+    return _PLACES[id(data)]
+
+
+def _reach_box(lat: float, lon: float, km: float) -> Any:
+    """A box holding every point within `km` of (lat, lon), with a margin, split at ±180 if it crosses it."""
+    pad = km / KM_PER_DEGREE_LAT * 1.01 + 1e-4
+    top, bottom = min(90.0, lat + pad), max(-90.0, lat - pad)
+    widest = max(abs(top), abs(bottom))
+    reach = 360.0 if widest > 89.0 else min(360.0, pad / float(np.cos(np.radians(widest))))
+    boxes = [shapely.box(max(-180.0, lon - reach), bottom, min(180.0, lon + reach), top)]
+    if lon - reach < -180.0:
+        boxes.append(shapely.box(lon - reach + 360.0, bottom, 180.0, top))
+    if lon + reach > 180.0:
+        boxes.append(shapely.box(-180.0, bottom, lon + reach - 360.0, top))
+    return shapely.union_all(boxes)
+
+
+def _cached_grid(data: GeoData, polygons: Any) -> LayeredGrid:
+    """The places grid, kept on disk: building it takes about a minute, loading it a fraction of a second."""
+    from treatyscope.area import _geodata_digest
+    from treatyscope.rules.load import _cache_dir
+
+    code = hashlib.sha256(b"".join((p.read_bytes()) for p in _module_files("grid.py", "vectorised.py"))).hexdigest()[
+        :16
+    ]
+    base = _cache_dir()
+    path = None if base is None else base / "grids" / f"places-{_geodata_digest(data)}-{code}.bin"
+    if path is not None and path.exists():
+        try:
+            return LayeredGrid.from_bytes(path.read_bytes())
+        except (OSError, ValueError):
+            pass  # a damaged cache entry is rebuilt
+    grid = LayeredGrid(polygons())
+    if path is not None:
+        from treatyscope.area import _write
+
+        _write(path, grid.to_bytes())
+    return grid
+
+
+def _module_files(*names: str) -> list[Any]:
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    return [here / n for n in names]
+
+
+# ------------------------------------------------------------------------------------------------ days
+
+
+def date_breaks(book: RuleBook, data: GeoData) -> NDArray[np.datetime64]:
+    """Every day on which an answer can change: each date named in the rule files or the status history, and the
+    day after it (so a date read as inclusive and one read as exclusive both start a span)."""
+    days: set[dt.date] = set()
+    for value in _walk([book.treaties, book.regions, book.conditions, book.interpretations, book.parallels]):
+        if isinstance(value, dt.date):
+            days.add(value)
+        elif isinstance(value, str) and _ISO_DAY.match(value):
+            with contextlib.suppress(ValueError):  # a string that only starts like a date
+                days.add(dt.date.fromisoformat(value[:10]))
+    for periods in data._status_table.values():
+        for p in periods:
+            days.update(d for d in (p.start, p.end) if d is not None)
+    days |= {d + dt.timedelta(days=1) for d in days if d < dt.date.max}
+    return np.array(sorted(days), dtype="datetime64[D]")
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _walk(value: Any, seen: set[int] | None = None) -> Iterator[Any]:
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    yield value
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _walk(v, seen)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for v in value:
+            yield from _walk(v, seen)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            yield from _walk(getattr(value, f.name), seen)
+
+
+# ------------------------------------------------------------------------------------------------ verdicts
+
+
+@dataclass
+class Question:
+    """What is asked of every point in a group: one treaty, target, attacked party and set of pinned readings."""
+
+    treaty: str
+    target: str
+    party: str | None
+    pins: dict[str, str] = field(default_factory=dict)
+
+
+class Engine:
+    """Verdict and reason codes (indices into VERDICTS and REASONS) for arrays of points and days."""
+
+    def __init__(self, book: RuleBook, data: GeoData | None = None) -> None:
+        self.book = book
+        self.data = data or geodata()
+        self.places = places(self.data)
+        self.breaks = date_breaks(book, self.data)
+        # Per (question, span): answers as verdict * 16 + reason (under 80: one byte), -1 where not yet asked,
+        # indexed by (atom + 1) * 2**bits + sides (row 0: open water).
+        self._tables: dict[tuple[Any, ...], NDArray[np.int8]] = {}
+        self._feature_answers: dict[tuple[Any, ...], int] = {}
+        self._by_facts: dict[tuple[Any, ...], int] = {}
+        self._lines: dict[tuple[str, str, dt.date], tuple[list[float], list[Any]]] = {}
+        self._poly_grids: dict[int, LayeredGrid] = {}
+        self._bits: dict[tuple[Any, ...], int] = {}
+        self._named: dict[tuple[Any, ...], tuple[frozenset[str], frozenset[str]]] = {}
+        self.checks = 0  # how many times `check` itself was asked (the benchmark reports it)
+
+    def classify(
+        self, q: Question, lats: NDArray[np.float64], lons: NDArray[np.float64], days: NDArray[np.datetime64]
+    ) -> NDArray[np.int8]:
+        """Per point, its answer as verdict * 16 + reason (indices into VERDICTS and REASONS), taken CHUNK points at
+        a time. (Not on threads: GEOS prepared geometries, which the grids test with, are not thread-safe.)"""
+        n = len(lats)
+        answers = np.empty(n, dtype=np.int8)
+        for start in range(0, n, CHUNK):
+            sl = slice(start, min(n, start + CHUNK))
+            for row, span, key, feature, sides in self._chunk(q, lats[sl], lons[sl], days[sl], answers[sl]):
+                at = start + row
+                day = days[at]
+                if feature != NOT_NEAR:  # near a curated feature: key is the atom
+                    answers[at] = self._answer_feature(
+                        q, float(lats[at]), float(lons[at]), day, span, key, feature, sides
+                    )
+                    continue
+                table_key = self._table_key(q, span)
+                table = self._tables[table_key]
+                if table[key] < 0:
+                    bits = self._bits[table_key]
+                    table[key] = self._ask(
+                        q,
+                        float(lats[at]),
+                        float(lons[at]),
+                        day.astype(dt.date),
+                        key & ((1 << bits) - 1),
+                        (key >> bits) - 1,  # the atom (-1: open water)
+                    )
+                answers[at] = table[key]
+        return answers
+
+    def _chunk(
+        self,
+        q: Question,
+        lats: NDArray[np.float64],
+        lons: NDArray[np.float64],
+        days: NDArray[np.datetime64],
+        out: NDArray[np.int8],
+    ) -> list[tuple[int, int, int, int, int]]:
+        """Answers from the tables into `out`; the rest as (row, span, table index or atom, feature, sides), for
+        the caller to fill in (asking once per new key, in row order)."""
+        atoms, (near_rows, near_features) = self.places.lookup(lats, lons)
+        atoms += 1  # open water (-1) is row 0 of the tables
+        if (days == days[0]).all():
+            groups: list[tuple[int, Any]] = [(int(np.searchsorted(self.breaks, days[0], side="right")), None)]
+        else:
+            spans = np.searchsorted(self.breaks, days, side="right")
+            groups = [(int(sp), np.flatnonzero(spans == sp)) for sp in np.unique(spans)]
+        todo: list[tuple[int, int, int, int, int]] = []
+        for span, rows in groups:
+            sel: Any = slice(None) if rows is None else rows
+            sides, bits = self._sides(q, lats[sel], lons[sel], days[sel])
+            table = self._table(q, span, len(self.places.atoms) + 1, bits)
+            index = atoms[sel].astype(np.int64) << bits  # int64: numpy gathers with it several times faster
+            index |= sides
+            got = table.take(index)
+            out[sel] = got
+            if len(near_rows):
+                # Rows near a curated feature are answered by the feature rule (their table entry may stay empty).
+                local = near_rows if rows is None else np.flatnonzero(np.isin(rows, near_rows))
+                got[local] = 0
+                where_near = local if rows is None else rows[local]
+                features = near_features[np.searchsorted(near_rows, where_near)]
+                todo += [
+                    (r, span, int(atoms[r]) - 1, f, side)
+                    for r, f, side in zip(where_near.tolist(), features.tolist(), sides[local].tolist(), strict=True)
+                ]
+            if got.min() >= 0:
+                continue
+            missing = np.flatnonzero(got < 0)
+            where = missing if rows is None else rows[missing]
+            todo += [(r, span, k, NOT_NEAR, 0) for r, k in zip(where.tolist(), index[missing].tolist(), strict=True)]
+        return todo
+
+    def _table_key(self, q: Question, span: int) -> tuple[Any, ...]:
+        return (q.treaty, q.target, q.party, tuple(sorted(q.pins.items())), span)
+
+    def _table(self, q: Question, span: int, n_atoms: int, bits: int) -> NDArray[np.int8]:
+        key = self._table_key(q, span)
+        if key not in self._tables:
+            self._tables[key] = np.full(n_atoms << bits, -1, dtype=np.int8)
+            self._bits[key] = bits
+        return self._tables[key]
+
+    def _answer_feature(
+        self, q: Question, lat: float, lon: float, day: np.datetime64, span: int, atom: int, feature: int, sides: int
+    ) -> int:
+        if feature == BY_CHECK:  # `locate` at the point itself decides which feature, if any
+            return self._ask(q, lat, lon, day.astype(dt.date), sides, None)
+        key = (q.treaty, q.target, q.party, tuple(sorted(q.pins.items())), span, atom, feature, sides)
+        if key not in self._feature_answers:
+            self._feature_answers[key] = self._ask(q, lat, lon, day.astype(dt.date), sides, None)
+        return self._feature_answers[key]
+
+    def _sides(
+        self, q: Question, lats: NDArray[np.float64], lons: NDArray[np.float64], days: NDArray[np.datetime64]
+    ) -> tuple[NDArray[np.int32], int]:
+        """Per point, a number whose bits say on which side of each of the rule's parallels (north of it, south of
+        it: both on the line) and inside which of its polygons the point lies, for each point's own day; and how
+        many bits that takes."""
+        one_day = bool((days == days[0]).all())
+        uniq, inverse = (days[:1], None) if one_day else np.unique(days, return_inverse=True)
+        per_day = [self._rule_lines(q, d.astype(dt.date)) for d in uniq]
+        shapes = {(len(p[0]), len(p[1])) for p in per_day}
+        n_lats, n_polys = shapes.pop()
+        if shapes or 2 * n_lats + n_polys > 16:
+            raise ValueError("the rule draws a different number of lines on different days of one span")
+        out = np.zeros(len(lats), dtype=np.int32)
+        if n_lats and inverse is None:
+            # Fixed parallels (one day): the bits follow from how many parallels lie at or south of the point and
+            # how many strictly south of it, counted on byte arrays and looked up in a small table.
+            lines = sorted(per_day[0][0])
+            at_or_south = np.zeros(len(lats), dtype=np.int32)
+            south = np.zeros(len(lats), dtype=np.int32)
+            for parallel in lines:
+                at_or_south += lats >= parallel
+                south += lats > parallel
+            out += self._line_table(per_day[0][0]).take(at_or_south * (n_lats + 1) + south)
+        else:
+            for j in range(n_lats):
+                line: Any = per_day[0][0][j] if inverse is None else np.array([p[0][j] for p in per_day])[inverse]
+                out |= (lats >= line).astype(np.int32) << (2 * j)
+                out |= (lats <= line).astype(np.int32) << (2 * j + 1)
+        bit = 2 * n_lats
+        for poly in per_day[0][1]:
+            grid = self._poly_grids.get(id(poly))
+            if grid is None:
+                grid = self._poly_grids[id(poly)] = LayeredGrid([poly])
+            out |= (grid.lookup(lons, lats) == 0).astype(np.int32) << bit
+            bit += 1
+        return out, bit
+
+    @staticmethod
+    def _line_table(lats: list[float]) -> NDArray[np.int32]:
+        """The side bits for each (parallels at or south of the point, parallels strictly south of it)."""
+        n = len(lats)
+        rank = np.argsort(np.argsort(lats, kind="stable"), kind="stable")  # each parallel's place, south to north
+        table = np.zeros((n + 1) * (n + 1), dtype=np.int32)
+        for at_or_south in range(n + 1):
+            for south in range(n + 1):
+                for j in range(n):
+                    # with equal parallels, rank still orders them so that the counts below read right
+                    north_of = rank[j] < at_or_south  # lat >= L_j
+                    south_of = rank[j] >= south  # lat <= L_j
+                    table[at_or_south * (n + 1) + south] |= (int(north_of) << (2 * j)) | (int(south_of) << (2 * j + 1))
+        return table
+
+    def _rule_lines(self, q: Question, day: dt.date) -> tuple[list[float], list[Any]]:
+        key = (q.treaty, q.target, day)
+        if key not in self._lines:
+            from treatyscope.engine import split_lines
+            from treatyscope.evaluation import _version_on
+
+            article = self.book.treaties[q.treaty].articles[0]
+            version = _version_on(article, day)
+            cond = version["targets"].get(q.target) if version else None
+            self._lines[key] = split_lines(cond, self.book, day) if cond is not None else ([], [])
+        return self._lines[key]
+
+    def _ask(self, q: Question, lat: float, lon: float, day: dt.date, sides: int, atom: int | None) -> int:
+        """The answer at one point: verdict * 16 + reason. `check` itself is asked once per distinct set of the
+        facts the rule can read there (as `area` does: points that share them, and lie on the same sides of the
+        rule's lines, share one answer). The facts come from the point's atom, or from `locate` at the point
+        when `atom` is None (near a curated feature)."""
+        from treatyscope.batch import reason_code
+        from treatyscope.evaluation import Scenario, check
+
+        memo = self._facts_key(q, lat, lon, day, sides, atom)
+        if memo in self._by_facts:
+            return self._by_facts[memo]
+        self.checks += 1
+        scenario = Scenario(
+            label=f"{lat},{lon}",
+            target=q.target,
+            date=day,
+            point=(lat, lon),
+            party=q.party,
+            interpretations=q.pins,
+            find_nearest=False,
+        )
+        (result, *_) = check(scenario, self.book, [q.treaty])
+        answer = VERDICTS.index(result.verdict) * 16 + REASONS.index(reason_code(result))
+        self._by_facts[memo] = answer
+        return answer
+
+    def _facts_key(
+        self, q: Question, lat: float, lon: float, day: dt.date, sides: int, atom: int | None
+    ) -> tuple[Any, ...]:
+        from treatyscope.evaluation import _facts, _referenced, _version_on, point_subject
+        from treatyscope.locate import locate
+
+        article = self.book.treaties[q.treaty].articles[0]
+        version = _version_on(article, day)
+        cond = version["targets"].get(q.target) if version else None
+        named_key = (q.treaty, q.target, version["id"] if version else None)
+        if named_key not in self._named:
+            self._named[named_key] = (
+                _referenced(cond, self.book, self.data) if cond is not None else (frozenset(), frozenset())
+            )
+        named = self._named[named_key]
+        where = (
+            locate(lat, lon, data=self.data, distances=False) if atom is None else self.places.location(atom, lat, lon)
+        )
+        subject = point_subject(where, day, "", self.data)
+        span = int(np.searchsorted(self.breaks, np.datetime64(day, "D"), side="right"))
+        return (q.treaty, q.target, q.party, tuple(sorted(q.pins.items())), span, sides, _facts(subject, *named))
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def engine_for(book: RuleBook) -> Engine:
+    """One engine per set of rule files in a process (by their contents), so answers are reused between calls."""
+    key = book.digest or f"serial:{book.serial}"
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine(book)
+    return _ENGINES[key]
