@@ -134,6 +134,13 @@ def test_an_unreadable_input_is_one_line_and_exit_2(
 def test_the_python_api() -> None:
     verdicts = classify([59.437, 25.03, 95.0], [24.7536, 121.56, 0.0], treaty="nato", dates="2024-01-01")
     assert list(verdicts) == ["applies", "does-not-apply", "error"]
+    _, reasons = classify(
+        [59.437, 25.03, 95.0, 50.0],
+        [24.7536, 121.56, 0.0, 10.0],
+        dates=["2024-01-01"] * 3 + ["2024-13-40"],
+        reasons=True,
+    )
+    assert list(reasons) == ["in-scope", "not-a-party", "out-of-range", "bad-date"]  # Taiwan is no NATO member
 
 
 @settings(max_examples=30, deadline=None)

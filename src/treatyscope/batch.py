@@ -554,7 +554,7 @@ def classify(
     rules: Sequence[str] | None = None,
     reasons: bool = False,
 ) -> Any:
-    """Python API: the verdict at each point, as a numpy array of strings (`error` where a coordinate, date or
+    """Python API: the verdict at each point, as a numpy array of str objects (`error` where a coordinate, date or
     party is invalid); with `reasons=True`, a pair of arrays (verdicts, reason codes). Sequences or numpy arrays
     of latitudes and longitudes; one date (default today) or one per point; parties one per point, or none (the
     state whose territory each point is)."""
@@ -601,30 +601,41 @@ def classify(
                 resolved.append(None)
                 problem[k] = problem[k] if problem[k] >= 0 else 2
         groups = {c: np.array([x == c for x in resolved]) for c in dict.fromkeys(resolved)}
-    verdicts = np.full(n, "error", dtype="<U14")
-    why = np.full(n, "", dtype="<U21")
     good = problem < 0
+    answers = np.empty(n, dtype=np.int8)
     for party, members in groups.items():
-        rows = np.flatnonzero(good if members is None else good & members)
+        everyone = members is None and bool(good.all())
+        rows: Any = slice(None) if everyone else np.flatnonzero(good if members is None else good & members)
         q = Question(treaty, target, party, clf.settings.interpretations)
-        answers = clf.engine.classify(q, lat[rows], lon[rows], days[rows])
-        verdicts[rows] = VERDICT_NAMES.take(answers)
-        why[rows] = REASON_NAMES.take(answers)
+        answers[rows] = clf.engine.classify(q, lat[rows], lon[rows], days[rows])
     bad = np.flatnonzero(~good)
-    why[bad] = np.asarray(PROBLEMS)[problem[bad]]
-    return (verdicts, why) if reasons else verdicts
+    answers[bad] = ERROR_ANSWER + problem[bad]
+    verdicts = VERDICT_NAMES.take(answers)  # object arrays: no copy of the strings
+    return (verdicts, REASON_NAMES.take(answers)) if reasons else verdicts
 
 
 PROBLEMS = ("out-of-range", "bad-date", "unknown-party")
+ERROR_ANSWER = 4 * 16  # the answer code of the verdict "error"; its reason is PROBLEMS[code - ERROR_ANSWER]
 
 
 def _names() -> tuple[Any, Any]:
     """Verdict and reason names indexed by an answer code (verdict * 16 + reason)."""
     from treatyscope.vectorised import REASONS, VERDICTS
 
-    codes = np.arange(16 * len(VERDICTS))
-    verdicts = np.array([VERDICTS[c // 16] for c in codes], dtype="<U14")
-    reasons = np.array([REASONS[c % 16] if c % 16 < len(REASONS) else "" for c in codes], dtype="<U21")
+    assert VERDICTS[ERROR_ANSWER // 16] == "error"
+    codes = range(16 * len(VERDICTS))
+    verdicts = np.array([VERDICTS[c // 16] for c in codes], dtype=object)
+    reasons = np.array(
+        [
+            PROBLEMS[c % 16]
+            if c // 16 == 4 and c % 16 < len(PROBLEMS)
+            else REASONS[c % 16]
+            if c % 16 < len(REASONS)
+            else ""
+            for c in codes
+        ],
+        dtype=object,
+    )
     return verdicts, reasons
 
 
