@@ -53,6 +53,7 @@ REASONS = (  # the short codes of `batch.reason_code`
 OPEN_WATER = -1  # atom of a point in no land, band, named sea or gap fill
 BY_CHECK = -2  # a point near a curated feature on land, from a coastal band: `locate` at the point decides
 NOT_NEAR = -3  # a point near no curated feature
+FEW = 5_000  # fewer points than this, and no places grid built yet: each is located instead
 CHUNK = 1 << 20  # points per step: bounds the temporary arrays (a step costs ~40 bytes a point)
 
 
@@ -223,16 +224,26 @@ def _reach_box(lat: float, lon: float, km: float) -> Any:
     return shapely.union_all(boxes)
 
 
-def _cached_grid(data: GeoData, polygons: Any) -> LayeredGrid:
-    """The places grid, kept on disk: building it takes about a minute, loading it a fraction of a second."""
+def _grid_path(data: GeoData) -> Any:
+    """Where the places grid is kept on disk (None without a cache directory)."""
     from treatyscope.area import _geodata_digest
     from treatyscope.rules.load import _cache_dir
 
-    code = hashlib.sha256(b"".join((p.read_bytes()) for p in _module_files("grid.py", "vectorised.py"))).hexdigest()[
-        :16
-    ]
+    code = hashlib.sha256(b"".join(p.read_bytes() for p in _module_files("grid.py", "vectorised.py")))
     base = _cache_dir()
-    path = None if base is None else base / "grids" / f"places-{_geodata_digest(data)}-{code}.bin"
+    return None if base is None else base / "grids" / f"places-{_geodata_digest(data)}-{code.hexdigest()[:16]}.bin"
+
+
+def places_ready(data: GeoData | None = None) -> bool:
+    """Whether the places grid is built (in this process or on disk)."""
+    data = data or geodata()
+    path = _grid_path(data)
+    return id(data) in _PLACES or (path is not None and path.exists())
+
+
+def _cached_grid(data: GeoData, polygons: Any) -> LayeredGrid:
+    """The places grid, kept on disk: building it takes about a minute, loading it a fraction of a second."""
+    path = _grid_path(data)
     if path is not None and path.exists():
         try:
             return LayeredGrid.from_bytes(path.read_bytes())
@@ -312,7 +323,6 @@ class Engine:
     def __init__(self, book: RuleBook, data: GeoData | None = None) -> None:
         self.book = book
         self.data = data or geodata()
-        self.places = places(self.data)
         self.breaks = date_breaks(book, self.data)
         # Per (question, span): answers as verdict * 16 + reason (under 80: one byte), -1 where not yet asked,
         # indexed by (atom + 1) * 2**bits + sides (row 0: open water).
@@ -325,6 +335,10 @@ class Engine:
         self._named: dict[tuple[Any, ...], tuple[frozenset[str], frozenset[str]]] = {}
         self.checks = 0  # how many times `check` itself was asked (the benchmark reports it)
 
+    @property
+    def places(self) -> Places:
+        return places(self.data)
+
     def classify(
         self, q: Question, lats: NDArray[np.float64], lons: NDArray[np.float64], days: NDArray[np.datetime64]
     ) -> NDArray[np.int8]:
@@ -332,6 +346,13 @@ class Engine:
         a time. (Not on threads: GEOS prepared geometries, which the grids test with, are not thread-safe.)"""
         n = len(lats)
         answers = np.empty(n, dtype=np.int8)
+        if n < FEW and not places_ready(self.data):
+            # Not worth building the grid (about a minute, once) for a few points: `locate` each one instead.
+            for k in range(n):
+                one = slice(k, k + 1)
+                sides = int(self._sides(q, lats[one], lons[one], days[one])[0][0])
+                answers[k] = self._ask(q, float(lats[k]), float(lons[k]), days[k].astype(dt.date), sides, None)
+            return answers
         for start in range(0, n, CHUNK):
             sl = slice(start, min(n, start + CHUNK))
             for row, span, key, feature, sides in self._chunk(q, lats[sl], lons[sl], days[sl], answers[sl]):
