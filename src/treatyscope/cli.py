@@ -421,6 +421,12 @@ def batch(
         "party": party_col,
     }
     show = not quiet and sys.stderr.isatty()
+    from treatyscope.vectorised import FEW, places_ready
+
+    if not quiet and not places_ready():
+        sys.stderr.write(
+            f"The first run of {FEW:,} rows or more on this machine builds an index of places (30-60 s, once).\n"
+        )
     if engine == "dask":
         summary = run_dask(input_path, output_path, settings, given, scheduler)
     elif show:
