@@ -455,21 +455,10 @@ class Engine:
         if shapes or 2 * n_lats + n_polys > 16:
             raise ValueError("the rule draws a different number of lines on different days of one span")
         out = np.zeros(len(lats), dtype=np.int32)
-        if n_lats and inverse is None:
-            # Fixed parallels (one day): the bits follow from how many parallels lie at or south of the point and
-            # how many strictly south of it, counted on byte arrays and looked up in a small table.
-            lines = sorted(per_day[0][0])
-            at_or_south = np.zeros(len(lats), dtype=np.int32)
-            south = np.zeros(len(lats), dtype=np.int32)
-            for parallel in lines:
-                at_or_south += lats >= parallel
-                south += lats > parallel
-            out += self._line_table(per_day[0][0]).take(at_or_south * (n_lats + 1) + south)
-        else:
-            for j in range(n_lats):
-                line: Any = per_day[0][0][j] if inverse is None else np.array([p[0][j] for p in per_day])[inverse]
-                out |= (lats >= line).astype(np.int32) << (2 * j)
-                out |= (lats <= line).astype(np.int32) << (2 * j + 1)
+        for j in range(n_lats):
+            line: Any = per_day[0][0][j] if inverse is None else np.array([p[0][j] for p in per_day])[inverse]
+            out |= (lats >= line).astype(np.int32) << (2 * j)
+            out |= (lats <= line).astype(np.int32) << (2 * j + 1)
         bit = 2 * n_lats
         for poly in per_day[0][1]:
             grid = self._poly_grids.get(id(poly))
@@ -479,30 +468,22 @@ class Engine:
             bit += 1
         return out, bit
 
-    @staticmethod
-    def _line_table(lats: list[float]) -> NDArray[np.int32]:
-        """The side bits for each (parallels at or south of the point, parallels strictly south of it)."""
-        n = len(lats)
-        rank = np.argsort(np.argsort(lats, kind="stable"), kind="stable")  # each parallel's place, south to north
-        table = np.zeros((n + 1) * (n + 1), dtype=np.int32)
-        for at_or_south in range(n + 1):
-            for south in range(n + 1):
-                for j in range(n):
-                    # with equal parallels, rank still orders them so that the counts below read right
-                    north_of = rank[j] < at_or_south  # lat >= L_j
-                    south_of = rank[j] >= south  # lat <= L_j
-                    table[at_or_south * (n + 1) + south] |= (int(north_of) << (2 * j)) | (int(south_of) << (2 * j + 1))
-        return table
+    def _condition(self, q: Question, day: dt.date) -> tuple[str | None, Any]:
+        """The id of the article's text in force on the day and its condition for the target (None, None without
+        one). The first article, as `batch` reports it."""
+        from treatyscope.evaluation import _version_on
+
+        version = _version_on(self.book.treaties[q.treaty].articles[0], day)
+        if version is None:
+            return None, None
+        return str(version["id"]), version["targets"].get(q.target)
 
     def _rule_lines(self, q: Question, day: dt.date) -> tuple[list[float], list[Any]]:
         key = (q.treaty, q.target, day)
         if key not in self._lines:
             from treatyscope.engine import split_lines
-            from treatyscope.evaluation import _version_on
 
-            article = self.book.treaties[q.treaty].articles[0]
-            version = _version_on(article, day)
-            cond = version["targets"].get(q.target) if version else None
+            _, cond = self._condition(q, day)
             self._lines[key] = split_lines(cond, self.book, day) if cond is not None else ([], [])
         return self._lines[key]
 
@@ -535,13 +516,11 @@ class Engine:
     def _facts_key(
         self, q: Question, lat: float, lon: float, day: dt.date, sides: int, atom: int | None
     ) -> tuple[Any, ...]:
-        from treatyscope.evaluation import _facts, _referenced, _version_on, point_subject
+        from treatyscope.evaluation import _facts, _referenced, point_subject
         from treatyscope.locate import locate
 
-        article = self.book.treaties[q.treaty].articles[0]
-        version = _version_on(article, day)
-        cond = version["targets"].get(q.target) if version else None
-        named_key = (q.treaty, q.target, version["id"] if version else None)
+        version_id, cond = self._condition(q, day)
+        named_key = (q.treaty, q.target, version_id)
         if named_key not in self._named:
             self._named[named_key] = (
                 _referenced(cond, self.book, self.data) if cond is not None else (frozenset(), frozenset())

@@ -268,19 +268,11 @@ class GeoData:
         return out
 
     @cached_property
-    def _land_pack(self) -> GeometryPack:
-        return GeometryPack(self._file("land.geom"))
-
-    @cached_property
-    def _piece_cache(self) -> dict[int, BaseGeometry]:
-        return {}
+    def _land_layer(self) -> _Layer:
+        return _Layer(GeometryPack(self._file("land.geom")))
 
     def piece_geoms(self, indices: Sequence[int]) -> list[BaseGeometry]:
-        missing = [i for i in indices if i not in self._piece_cache]
-        for i, g in zip(missing, self._land_pack.get_many(missing)):
-            shapely.prepare(g)
-            self._piece_cache[i] = g
-        return [self._piece_cache[i] for i in indices]
+        return self._land_layer.geoms(indices)
 
     def leaves(self, tid: str) -> list[Territory]:
         t = self.territories[tid]
@@ -359,19 +351,11 @@ class GeoData:
         return sorted(self.seas.values(), key=lambda s: s.index)
 
     @cached_property
-    def _sea_pack(self) -> GeometryPack:
-        return GeometryPack(self._file("seas.geom"))
-
-    @cached_property
-    def _sea_cache(self) -> dict[int, BaseGeometry]:
-        return {}
+    def _sea_layer(self) -> _Layer:
+        return _Layer(GeometryPack(self._file("seas.geom")))
 
     def sea_geoms(self, indices: Sequence[int]) -> list[BaseGeometry]:
-        missing = [i for i in indices if i not in self._sea_cache]
-        for i, g in zip(missing, self._sea_pack.get_many(missing)):
-            shapely.prepare(g)
-            self._sea_cache[i] = g
-        return [self._sea_cache[i] for i in indices]
+        return self._sea_layer.geoms(indices)
 
     def seas_near(self, lat: float, lon: float, pad_deg: float = 0.0) -> list[int]:
         return _bbox_hits(self.sea_bbox, lat, lon, pad_deg)
@@ -513,12 +497,15 @@ def _bbox_hits(b: NDArray[np.float64], lat: float, lon: float, pad_deg: float) -
 
 
 class _Layer:
-    """Geometries of a pack, decoded and prepared on first use, with their bounding boxes."""
+    """Geometries of a pack, decoded and prepared on first use, and (when asked) their bounding boxes."""
 
     def __init__(self, pack: GeometryPack) -> None:
         self.pack = pack
-        self.bbox = pack.bounds()
         self._cache: dict[int, BaseGeometry] = {}
+
+    @cached_property
+    def bbox(self) -> NDArray[np.float64]:
+        return self.pack.bounds()
 
     def geoms(self, indices: Sequence[int]) -> list[BaseGeometry]:
         missing = [i for i in indices if i not in self._cache]

@@ -79,15 +79,11 @@ class GeometryPack:
         sizes = np.diff(starts)
         full = np.flatnonzero(sizes > 0)
         if len(full):
+            # reduceat runs from each start given to the next one: empty geometries have no coordinates between
+            # them, so leaving their starts out still gives every other geometry exactly its own.
             xy = self._xy.astype(np.float64) / SCALE
             lo = np.minimum.reduceat(xy, starts[:-1][full], axis=0)
             hi = np.maximum.reduceat(xy, starts[:-1][full], axis=0)
-            # reduceat runs to the next start given, so take each geometry's own slice when empties follow it
-            ends = starts[1:][full]
-            for k in np.flatnonzero(ends != np.append(starts[:-1][full][1:], len(xy))):
-                g = full[k]
-                lo[k] = xy[starts[g] : starts[g + 1]].min(axis=0)
-                hi[k] = xy[starts[g] : starts[g + 1]].max(axis=0)
             out[full] = np.column_stack([lo, hi])
         return out
 
