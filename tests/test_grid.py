@@ -1,4 +1,5 @@
-"""LayeredGrid answers exactly what testing every polygon in order with shapely.intersects_xy answers."""
+"""LayeredGrid answers exactly what testing every polygon in order with shapely.intersects_xy answers, in numpy and
+in its compiled look-up (when numba is installed), each test run both ways."""
 
 from __future__ import annotations
 
@@ -8,14 +9,25 @@ from functools import cache
 import numpy as np
 import pytest
 import shapely
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+import treatyscope.grid
+from treatyscope._kernels import KERNELS
 from treatyscope.grid import LayeredGrid
 
 WORLD = shapely.box(-180, -90, 180, 90)
+
+
+@pytest.fixture(autouse=True, params=["numpy", "compiled"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every look-up in a test goes the one way or the other, however few its points."""
+    if request.param == "compiled" and KERNELS is None:
+        pytest.skip("numba is not installed (the `fast` extra)")
+    monkeypatch.setattr(treatyscope.grid, "_COMPILED_FROM", 0 if request.param == "compiled" else 2**62)
+    return str(request.param)
 
 
 def brute(polygons: Sequence[BaseGeometry], lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.int32]:
@@ -119,7 +131,8 @@ def scenes(draw: st.DrawFn) -> tuple[float, int, list[BaseGeometry], NDArray[np.
     return cell, sub, polygons, lon_all, lat_all
 
 
-@settings(max_examples=150, deadline=None)
+# The fixture `way` only sets which look-up runs, the same for every example.
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scenes())
 def test_matches_the_definition_on_awkward_points(
     scene: tuple[float, int, list[BaseGeometry], NDArray[np.float64], NDArray[np.float64]],

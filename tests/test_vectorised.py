@@ -79,6 +79,21 @@ def antimeridian_points(rng: np.random.Generator, n: int) -> tuple[Any, Any]:
     return lats, side * (180.0 - off / np.maximum(0.05, np.cos(np.radians(lats))))
 
 
+def feature_points(rng: np.random.Generator, n: int) -> tuple[Any, Any]:
+    """Within 1.1 radii of the curated features (islands, straits, enclaves): which feature `locate` names there
+    turns on the land part, or for a point in a coastal band the part nearest it."""
+    data = geodata()
+    features = [f for f in data.features.values() if not (f.is_group and data.group_members(f.id))]
+    pick = rng.integers(0, len(features), n)
+    flat = np.array([f.lat for f in features])[pick]
+    flon = np.array([f.lon for f in features])[pick]
+    km = np.array([f.radius_km for f in features])[pick] * 1.1 * np.sqrt(rng.uniform(0, 1, n))
+    bearing = rng.uniform(0, 2 * np.pi, n)
+    lats = np.clip(flat + km * np.cos(bearing) / KM_PER_DEGREE_LAT, -90, 90)
+    lons = flon + km * np.sin(bearing) / KM_PER_DEGREE_LAT / np.maximum(0.05, np.cos(np.radians(lats)))
+    return lats, (lons + 180) % 360 - 180
+
+
 class Reference:
     """The scalar engine at each point, with answers shared between points with the same facts on the same day."""
 
@@ -119,12 +134,14 @@ class Reference:
 
 
 def sample(total: int) -> tuple[Any, Any, Any]:
-    """60% uniform on the sphere, 30% within 1 km of a boundary, 10% on or by ±180; a day for each."""
+    """55% uniform on the sphere, 30% within 1 km of a boundary, 10% on or by ±180, 5% near curated features; a
+    day for each."""
     rng = np.random.default_rng(20261128)
     parts = [
-        world_points(rng, total * 6 // 10),
+        world_points(rng, total * 55 // 100),
         boundary_points(rng, total * 3 // 10),
         antimeridian_points(rng, total // 10),
+        feature_points(rng, total // 20),
     ]
     lats = np.concatenate([p[0] for p in parts])
     lons = np.concatenate([p[1] for p in parts])
@@ -186,6 +203,26 @@ def test_direct_check_agrees_at_random_points() -> None:
             s = Scenario(label="x", target=target, date=day, point=(lats[k], lons[k]), find_nearest=False)
             (result, *_) = check(s, book, [treaty])
             assert VERDICTS[v[k]] == result.verdict, (treaty, target, lats[k], lons[k])
+
+
+def test_without_numba_the_answers_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The numpy code alone (an install without the `fast` extra) gives the compiled loops' answers."""
+    import treatyscope.grid
+    import treatyscope.vectorised
+    from treatyscope.vectorised import Engine
+
+    lats, lons, day_index = sample(5_000)
+    days = np.array(DAYS, dtype="datetime64[D]")[day_index]
+    one_day = np.full(len(lats), np.datetime64(DAYS[2]))
+    book = rulebook(None)
+    compiled = [
+        engine_for(book).classify(Question(t, g, None), lats, lons, d) for t, g in QUESTIONS for d in (days, one_day)
+    ]
+    monkeypatch.setattr(treatyscope.grid, "KERNELS", None)
+    monkeypatch.setattr(treatyscope.vectorised, "KERNELS", None)
+    alone = [Engine(book).classify(Question(t, g, None), lats, lons, d) for t, g in QUESTIONS for d in (days, one_day)]
+    for a, b in zip(compiled, alone, strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_days_split_where_the_data_changes() -> None:

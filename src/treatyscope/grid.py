@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
+from treatyscope._kernels import KERNELS
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
@@ -49,6 +51,12 @@ _MICRO = 1 << _MICRO_SHIFT  # micro-cells a sub-cell side
 _TEST = np.array([0, -1, -1, -1, -1, -1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2])
 _THEN = np.array([-2, -1, 0, 1, 2, 3, -1, 1, 2, 3, -2, -1, 2, 3, -2, -1])
 _MAGIC = b"TSGRID1\0"
+_OFF_WORLD = "points must have -180 <= lon <= 180 and -90 <= lat <= 90 (and no NaN)"
+# Below this many points the compiled look-up is not worth its start (and its first call compiles it).
+_COMPILED_FROM = 2_000
+# The compiled point-in-polygon test finds a polygon's segments by row: rows of 1/64 degree (~1.7 km) list each
+# segment once per row it spans (the world's land and seas: ~4 M entries, ~2.4 a segment).
+_ROWS_PER_DEG = 64.0
 _HEADER = struct.Struct("<8sdqqqqq")  # magic, cell_deg, sub, polygons, blocks, mixed sub-cells, candidates
 
 
@@ -80,6 +88,7 @@ class LayeredGrid:
         """Keep the polygons, prepared: a prepared polygon answers a point test in well under a microsecond."""
         shapely.prepare(polys)
         self._polygons = polys
+        self._edges: tuple[Any, ...] | None = None
 
     def _setup(self, cell_deg: float, sub: int, npoly: int) -> None:
         """The grid's shape, which the parameters alone fix (for a build and for from_bytes alike)."""
@@ -98,6 +107,38 @@ class LayeredGrid:
         """The polygons, in their order (prepared)."""
         return self._polygons
 
+    def _edge_index(self) -> tuple[Any, ...]:
+        """For the compiled look-up: which polygons it may test by ray crossing (the valid ones: on an invalid one
+        GEOS's answer is not the even-odd one), their bounds (GEOS tests them first), and each polygon's segments
+        by row: its first and last rows, where its rows start in `starts`, the rows' first entries there, the
+        entries (a segment's index into the coordinates: it runs from there to the next coordinate) and the
+        coordinates. Built on first use (a second or so for the world)."""
+        if self._edges is None:
+            exact = shapely.is_valid(self._polygons)
+            xy, seg, poly = _segments(self._polygons)
+            y0, y1 = xy[seg, 1], xy[seg + 1, 1]
+            # The same arithmetic as the kernel's for a point: monotonic, so a segment whose y-range holds a point's
+            # y is listed in that point's row.
+            r0 = ((np.minimum(y0, y1) + 90.0) * _ROWS_PER_DEG).astype(np.int64)
+            r1 = ((np.maximum(y0, y1) + 90.0) * _ROWS_PER_DEG).astype(np.int64)
+            n = self._polygons.size
+            low = np.full(n, np.iinfo(np.int64).max)
+            high = np.full(n, -1)
+            np.minimum.at(low, poly, r0)
+            np.maximum.at(high, poly, r1)
+            low = np.minimum(low, high + 1)  # no segments: no rows
+            first = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(high - low + 1, out=first[1:])
+            which, row = _expand(r0, r1)
+            slot = first[poly[which]] + row - low[poly[which]]
+            order = np.argsort(slot, kind="stable")
+            starts = np.zeros(first[-1] + 1, dtype=np.int64)
+            np.cumsum(np.bincount(slot, minlength=first[-1]), out=starts[1:])
+            segs = seg[which[order]].astype(np.int64)
+            box = np.ascontiguousarray(shapely.bounds(self._polygons))
+            self._edges = (exact, box, _ROWS_PER_DEG, low, high, first, starts, segs, np.ascontiguousarray(xy))
+        return self._edges
+
     def lookup(self, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.int32]:
         """The answer for each point, in an array of the points' shape. ValueError for points off the world."""
         lon = np.asarray(lon, dtype=np.float64)
@@ -105,7 +146,26 @@ class LayeredGrid:
         if lon.shape != lat.shape:
             raise ValueError(f"lon and lat differ in shape: {lon.shape} and {lat.shape}")
         shape = lon.shape
-        lon, lat = lon.ravel(), lat.ravel()
+        lon, lat = np.ascontiguousarray(lon.ravel()), np.ascontiguousarray(lat.ravel())
+        if KERNELS is None or lon.size < _COMPILED_FROM:
+            return self._lookup(lon, lat).reshape(shape)
+        out = np.empty(lon.size, dtype=np.int32)
+        unsure = np.zeros(lon.size, dtype=np.uint8)
+        edges = self._edge_index()
+        bad = KERNELS.grid_lookup(
+            lon, lat, self._sub * _MICRO / self._cell_deg, self._shift, self._nx,
+            self._level1, self._level2, self._base, self._micro, self._ptr, self._list, _TEST, _THEN,
+            *edges, out, unsure,
+        )  # fmt: skip
+        if bad:
+            raise ValueError(_OFF_WORLD)
+        redo = np.flatnonzero(unsure)
+        if redo.size:
+            out[redo] = self._lookup(lon[redo], lat[redo])
+        return out.reshape(shape)
+
+    def _lookup(self, lon: Floats, lat: Floats) -> NDArray[np.int32]:
+        """lookup in numpy, for flat arrays."""
         # Micro-cell column and row of every point, from one computation, so that the cell, sub-cell and micro-cell
         # found always nest.
         mx, my = self._grid_xy(lon, 180.0), self._grid_xy(lat, 90.0)
@@ -132,7 +192,7 @@ class LayeredGrid:
                 at = (sub_cell << 2 * _MICRO_SHIFT) + (((my & m) << _MICRO_SHIFT) | (mx & m))
                 code = (self._micro[at >> 1] >> ((at & 1) << 2)) & 15  # two codes a byte
                 out[pts] = self._resolve(sub_cell, code.astype(np.int64), lon[pts], lat[pts])
-        return out.reshape(shape)
+        return out
 
     def _grid_xy(self, v: Floats, half: float) -> NDArray[np.int32]:
         """Each coordinate's index on the micro-cell grid, for coordinates in [-half, half]."""
@@ -142,7 +202,7 @@ class LayeredGrid:
         # Checked here, on an array still in cache, rather than on the input. Points that rounding puts a hair
         # outside the world are let through: their (grown) boxes hold them, so their answers are still exact.
         if t.size and not (t.min() >= 0 and t.max() <= 2 * half * per):
-            raise ValueError("points must have -180 <= lon <= 180 and -90 <= lat <= 90 (and no NaN)")
+            raise ValueError(_OFF_WORLD)
         return t.astype(np.int32)  # truncates: the values are not negative
 
     def _resolve(self, sub_cell: Ints, code: Ints, lon: Floats, lat: Floats) -> NDArray[np.int32]:
@@ -384,11 +444,7 @@ class _Build:
     def _rasterise(self) -> list[Ints]:
         """For each box size 2**i micro-cells, the sorted keys polygon * boxes + box of every box (on the grid of
         that size) that a boundary segment of the polygon may meet."""
-        parts, owner = shapely.get_parts(self.polys, return_index=True)
-        rings, ring_part = shapely.get_rings(parts, return_index=True)
-        xy, ring = shapely.get_coordinates(rings, return_index=True)
-        seg = np.flatnonzero(ring[1:] == ring[:-1])
-        poly = owner[ring_part[ring[seg]]]
+        xy, seg, poly = _segments(self.polys)
         wide, high = self.nx * self.fine, self.ny * self.fine
         keys = []
         for start in range(0, seg.size, 10_000):  # in chunks, to bound the memory the walks take
@@ -434,6 +490,16 @@ class _Build:
         j1 = _index(np.maximum(v0, v1) + margin, voff, per, ve.size - 2)
         cell, iv = _expand(j0, j1)
         return iu[cell], iv, seg[cell]
+
+
+def _segments(polys: NDArray[np.object_]) -> tuple[Floats, Ints, Ints]:
+    """Every ring segment of the polygons: the coordinates, each segment's first coordinate (it runs to the next)
+    and its polygon."""
+    parts, owner = shapely.get_parts(polys, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    xy, ring = shapely.get_coordinates(rings, return_index=True)
+    seg = np.flatnonzero(ring[1:] == ring[:-1])
+    return xy, seg, owner[ring_part[ring[seg]]]
 
 
 def _join(parts: list[NDArray[Any]], dtype: type[np.generic]) -> NDArray[Any]:

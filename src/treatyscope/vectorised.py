@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
+from treatyscope._kernels import KERNELS
 from treatyscope.geo.data import GeoData, geodata
 from treatyscope.geo.sphere import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT
 from treatyscope.grid import LayeredGrid
@@ -51,7 +52,6 @@ REASONS = (  # the short codes of `batch.reason_code`
     "obligations-suspended",
 )
 OPEN_WATER = -1  # atom of a point in no land, band, named sea or gap fill
-BY_CHECK = -2  # a point near a curated feature on land, from a coastal band: `locate` at the point decides
 NOT_NEAR = -3  # a point near no curated feature
 FEW = 5_000  # fewer points than this, and no places grid built yet: each is located instead
 CHUNK = 1 << 20  # points per step: bounds the temporary arrays (a step costs ~40 bytes a point)
@@ -82,6 +82,7 @@ class Places:
         # The grid holds, ahead of the atoms, a box around each feature's radius: a point in one is looked at
         # again (its atom, then the feature rule); every other point is answered by the grid alone.
         self._boxes = [_reach_box(lat, lon, km) for lat, lon, km in self._feature_xyr]
+        self.n_boxes = len(self._boxes)
         self.grid = _cached_grid(data, lambda: self._boxes + self._polygons())
         self._atom_tree: shapely.STRtree | None = None
         self._kind = np.array([["land", "coast", "sea", "gap"].index(a[0]) for a in self.atoms] + [4], dtype=np.int8)
@@ -90,6 +91,9 @@ class Places:
         self._territory_index = np.array([*held, -1], dtype=np.int32)  # the last: open water
         self._feature_within = [ids[f.within] if f.within else -1 for f in self.features]
         self._feature_parts: dict[int, NDArray[np.int32]] = {}
+        self._band_rules: dict[tuple[int, int], tuple[NDArray[np.object_], NDArray[np.bool_]]] = {}
+        piece = [a[1] if a[0] in ("land", "coast") else -1 for a in self.atoms]
+        self._atom_piece = np.array([*piece, -1], dtype=np.int32)  # the last: open water
 
     def location(self, atom: int, lat: float, lon: float) -> Location:
         """What `locate` reports at a point of the atom (outside any curated feature's radius)."""
@@ -121,25 +125,36 @@ class Places:
                 out.append(data.gap_geoms([i])[0])
         return out
 
-    def lookup(self, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> tuple[NDArray[np.int32], Any]:
-        """The atom of each point (OPEN_WATER in no land, band, named sea or gap fill), and the points within a
-        curated feature's radius as (row indices, feature index or BY_CHECK)."""
-        found = self.grid.lookup(np.where(lons == 180.0, -180.0, lons), lats)  # as `locate.lookup_lon`
-        n_boxes = len(self._boxes)
-        atoms = found - n_boxes
-        atoms[found < 0] = OPEN_WATER
-        boxed = np.flatnonzero((found >= 0) & (found < n_boxes))
-        if len(boxed):
-            atoms[boxed] = self._atoms_exactly(lats[boxed], lons[boxed])
-        return atoms, self._features_at(lats[boxed], lons[boxed], atoms[boxed], boxed)
+    def lookup(
+        self, lats: NDArray[np.float64], lons: NDArray[np.float64]
+    ) -> tuple[NDArray[np.int32], NDArray[np.intp], NDArray[np.int32], Any]:
+        """The grid's answer at each point (a feature box, below n_boxes; then the atoms, from n_boxes on; -1 in
+        none of them: open water); the points in a feature box, and their atoms, found exactly; and the points
+        within a curated feature's radius, as (row indices, feature index)."""
+        wrapped = np.where(lons == 180.0, -180.0, lons) if (lons == 180.0).any() else lons  # as `locate.lookup_lon`
+        found = self.grid.lookup(wrapped, lats)
+        boxed = np.flatnonzero(found.view(np.uint32) < self.n_boxes)  # -1 reads as 2**32 - 1
+        atoms = self._atoms_exactly(lats[boxed], lons[boxed])
+        return found, boxed, atoms, self._features_at(lats[boxed], lons[boxed], atoms, boxed)
+
+    def atoms_at(
+        self, rows: NDArray[np.intp], found: NDArray[np.int32], boxed: NDArray[np.intp], boxed_atoms: NDArray[np.int32]
+    ) -> NDArray[np.int32]:
+        """The atom (OPEN_WATER in none) of each of the rows, from lookup's answers."""
+        at = found[rows]
+        atoms = at - self.n_boxes
+        atoms[at < 0] = OPEN_WATER
+        inside = np.flatnonzero(np.isin(rows, boxed))
+        atoms[inside] = boxed_atoms[np.searchsorted(boxed, rows[inside])]
+        return atoms
 
     def _atoms_exactly(self, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> NDArray[np.int32]:
         """The first atom covering each point, testing every atom near it (for the few points in feature boxes)."""
         if self._atom_tree is None:
-            self._atom_tree = shapely.STRtree(self.grid.polygons()[len(self._boxes) :])
+            self._atom_tree = shapely.STRtree(self.grid.polygons()[self.n_boxes :])
         lons = np.where(lons == 180.0, -180.0, lons)
         which, atom = self._atom_tree.query(shapely.points(lons, lats))  # by bounding box, then exactly:
-        hit = shapely.intersects_xy(self.grid.polygons()[atom + len(self._boxes)], lons[which], lats[which])
+        hit = shapely.intersects_xy(self.grid.polygons()[atom + self.n_boxes], lons[which], lats[which])
         which, atom = which[hit], atom[hit]
         out = np.full(len(lats), OPEN_WATER, dtype=np.int32)
         order = np.lexsort((atom, which))  # per point, its atoms in precedence order: the first wins
@@ -153,34 +168,75 @@ class Places:
         self, la: NDArray[np.float64], lo: NDArray[np.float64], at: NDArray[np.int32], rows: NDArray[np.intp]
     ) -> tuple[NDArray[np.intp], NDArray[np.int32]]:
         """`locate`'s feature rule, for the few points near one: the nearest feature within its radius that is at
-        sea (over open water or a sea), or on the very land part of the territory that holds it. A point in a
-        coastal band near a feature on land is left to `check` (its part is the nearest, not a containing one)."""
+        sea (over open water or a sea), or on the very land part (for a point in a coastal band, the part nearest
+        it) of the territory that holds it."""
         which = np.full(len(rows), -1, dtype=np.int32)
-        if len(rows) == 0:
-            return rows, which
         best = np.full(len(rows), np.inf)
         kinds = self._kind[at]  # -1 (open water) indexes the trailing 4
         held_by = self._territory_index[at]
+        by_lat = np.argsort(la, kind="stable")
+        lat_sorted = la[by_lat]
         for f_index, (flat, flon, radius) in enumerate(self._feature_xyr):
-            p1, p2 = np.radians(flat), np.radians(la)
-            a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo - flon) / 2) ** 2
-            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-            inside = km <= radius
-            if not inside.any():
+            pad = radius / KM_PER_DEGREE_LAT * 1.01 + 1e-4  # a point within the radius is within this latitude
+            low, high = np.searchsorted(lat_sorted, [flat - pad, flat + pad], side="left")
+            if low == high:
                 continue
+            sub = by_lat[low:high]
+            p1, p2 = np.radians(flat), np.radians(la[sub])
+            a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo[sub] - flon) / 2) ** 2
+            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+            sub, km = sub[km <= radius], km[km <= radius]
             within = self._feature_within[f_index]
             if within < 0:
-                ok = inside & (kinds >= 2)
+                ok = kinds[sub] >= 2
             else:
-                held = inside & (held_by == within)
-                # In a band, `locate` measures from the nearest part of the piece: `check` decides.
-                band = held & (kinds == 1)
-                which[band] = BY_CHECK
-                ok = held & (kinds == 0) & np.isin(at, self._parts_of(f_index))
-            closer = ok & (km < best) & (which != BY_CHECK)
-            best[closer] = km[closer]
-            which[closer] = f_index
+                ok = held_by[sub] == within
+                land = ok & (kinds[sub] == 0)
+                ok[land] = np.isin(at[sub[land]], self._parts_of(f_index))
+                band = np.flatnonzero(ok & (kinds[sub] == 1))
+                ok[band] = self._band_takes(f_index, self._atom_piece[at[sub[band]]], la[sub[band]], lo[sub[band]])
+            closer = ok & (km < best[sub])
+            best[sub[closer]] = km[closer]
+            which[sub[closer]] = f_index
         return rows[which != -1], which[which != -1]
+
+    def _band_takes(
+        self, f_index: int, pieces: NDArray[np.int32], la: NDArray[np.float64], lo: NDArray[np.float64]
+    ) -> NDArray[np.bool_]:
+        """For points within the feature's radius in a coastal band of each piece, whether `locate` takes the
+        feature: whether the part of the piece that covers the point, or else the nearest (in degrees, the first of
+        equals), is within FEATURE_SAME_LAND_KM of the feature's centre."""
+        out = np.zeros(len(pieces), dtype=bool)
+        for piece in np.unique(pieces).tolist():
+            parts, takes = self._band_parts(f_index, piece)
+            mine = np.flatnonzero(pieces == piece)
+            if takes.all() or not takes.any():
+                out[mine] = takes.all()
+                continue
+            points = shapely.points(lo[mine], la[mine])
+            covered = shapely.covers(parts[None, :], points[:, None])
+            distance = np.where(covered, -1.0, shapely.distance(parts[None, :], points[:, None]))
+            out[mine] = takes[np.argmin(distance, axis=1)]
+        return out
+
+    def _band_parts(self, f_index: int, piece: int) -> tuple[NDArray[np.object_], NDArray[np.bool_]]:
+        """The parts of the piece that can be the nearest to a point in its coastal band within the feature's
+        radius, in their order, and whether each is within FEATURE_SAME_LAND_KM of the feature's centre. The band
+        is COAST_TOLERANCE_KM wide; a part nearest in degrees can be further in km than the part the band is drawn
+        from, by up to the secant of the latitude."""
+        key = (f_index, piece)
+        if key not in self._band_rules:
+            from treatyscope.geo.sphere import distance_km
+            from treatyscope.locate import COAST_TOLERANCE_KM, FEATURE_SAME_LAND_KM
+
+            f = self.features[f_index]
+            top = min(89.0, abs(f.lat) + f.radius_km / KM_PER_DEGREE_LAT + 1.0)
+            reach = f.radius_km + 3 * COAST_TOLERANCE_KM / float(np.cos(np.radians(top)))
+            parts = shapely.get_parts(self.data.piece_geoms([piece])[0])
+            km = np.array([distance_km(f.lat, f.lon, part) for part in parts])
+            near = km <= reach
+            self._band_rules[key] = (parts[near], km[near] <= FEATURE_SAME_LAND_KM)
+        return self._band_rules[key]
 
     def _parts_of(self, f_index: int) -> NDArray[np.int32]:
         """Land-part atoms of the feature's territory within FEATURE_SAME_LAND_KM of its centre."""
@@ -388,8 +444,8 @@ class Engine:
     ) -> list[tuple[int, int, int, int, int]]:
         """Answers from the tables into `out`; the rest as (row, span, table index or atom, feature, sides), for
         the caller to fill in (asking once per new key, in row order)."""
-        atoms, (near_rows, near_features) = self.places.lookup(lats, lons)
-        atoms += 1  # open water (-1) is row 0 of the tables
+        places = self.places
+        found, boxed, boxed_atoms, (near_rows, near_features) = places.lookup(lats, lons)
         if (days == days[0]).all():
             groups: list[tuple[int, Any]] = [(int(np.searchsorted(self.breaks, days[0], side="right")), None)]
         else:
@@ -398,27 +454,41 @@ class Engine:
         todo: list[tuple[int, int, int, int, int]] = []
         for span, rows in groups:
             sel: Any = slice(None) if rows is None else rows
-            sides, bits = self._sides(q, lats[sel], lons[sel], days[sel])
-            table = self._table(q, span, len(self.places.atoms) + 1, bits)
-            index = atoms[sel].astype(np.int64) << bits  # int64: numpy gathers with it several times faster
+            per_day, _ = self._day_lines(q, days[sel] if rows is not None else days[:1])
+            bits = 2 * len(per_day[0][0]) + len(per_day[0][1])
+            table = self._table(q, span, len(places.atoms) + 1, bits)
+            got = np.full(len(lats) if rows is None else len(rows), -1, dtype=np.int8)
+            if KERNELS is not None and all(p == per_day[0] for p in per_day):
+                # One set of lines for the whole group: the compiled loop answers every point the table knows.
+                lines, polygons = per_day[0]
+                inside = self._inside_bits(polygons, lats[sel], lons[sel], 2 * len(lines))
+                KERNELS.answers(found[sel], places.n_boxes, lats[sel], np.array(lines), inside, table, bits, got)
+            # The rest (all of them without the compiled loop): in a feature box, new to the table, or on days
+            # whose lines differ.
+            local = np.flatnonzero(got < 0)
+            where = local if rows is None else rows[local]
+            atoms = places.atoms_at(where, found, boxed, boxed_atoms)
+            sides = self._sides(q, lats[where], lons[where], days[where])[0]
+            index = (atoms.astype(np.int64) + 1) << bits
             index |= sides
-            got = table.take(index)
+            got[local] = table.take(index)
             out[sel] = got
-            if len(near_rows):
+            near = np.isin(where, near_rows)
+            if near.any():
                 # Rows near a curated feature are answered by the feature rule (their table entry may stay empty).
-                local = near_rows if rows is None else np.flatnonzero(np.isin(rows, near_rows))
-                got[local] = 0
-                where_near = local if rows is None else rows[local]
-                features = near_features[np.searchsorted(near_rows, where_near)]
+                out[where[near]] = 0
+                features = near_features[np.searchsorted(near_rows, where[near])]
                 todo += [
-                    (r, span, int(atoms[r]) - 1, f, side)
-                    for r, f, side in zip(where_near.tolist(), features.tolist(), sides[local].tolist(), strict=True)
+                    (r, span, a, f, side)
+                    for r, a, f, side in zip(
+                        where[near].tolist(), atoms[near].tolist(), features.tolist(), sides[near].tolist(), strict=True
+                    )
                 ]
-            if got.min() >= 0:
-                continue
-            missing = np.flatnonzero(got < 0)
-            where = missing if rows is None else rows[missing]
-            todo += [(r, span, k, NOT_NEAR, 0) for r, k in zip(where.tolist(), index[missing].tolist(), strict=True)]
+            missing = np.flatnonzero(~near & (got[local] < 0))
+            todo += [
+                (r, span, k, NOT_NEAR, 0) for r, k in zip(where[missing].tolist(), index[missing].tolist(), strict=True)
+            ]
+        todo.sort()  # in row order
         return todo
 
     def _table_key(self, q: Question, span: int) -> tuple[Any, ...]:
@@ -434,19 +504,15 @@ class Engine:
     def _answer_feature(
         self, q: Question, lat: float, lon: float, day: np.datetime64, span: int, atom: int, feature: int, sides: int
     ) -> int:
-        if feature == BY_CHECK:  # `locate` at the point itself decides which feature, if any
-            return self._ask(q, lat, lon, day.astype(dt.date), sides, None)
         key = (q.treaty, q.target, q.party, tuple(sorted(q.pins.items())), span, atom, feature, sides)
         if key not in self._feature_answers:
             self._feature_answers[key] = self._ask(q, lat, lon, day.astype(dt.date), sides, None)
         return self._feature_answers[key]
 
-    def _sides(
-        self, q: Question, lats: NDArray[np.float64], lons: NDArray[np.float64], days: NDArray[np.datetime64]
-    ) -> tuple[NDArray[np.int32], int]:
-        """Per point, a number whose bits say on which side of each of the rule's parallels (north of it, south of
-        it: both on the line) and inside which of its polygons the point lies, for each point's own day; and how
-        many bits that takes."""
+    def _day_lines(
+        self, q: Question, days: NDArray[np.datetime64]
+    ) -> tuple[list[tuple[list[float], list[Any]]], NDArray[np.intp] | None]:
+        """The rule's lines on each distinct day, and which of them is each point's (None: all on one day)."""
         one_day = bool((days == days[0]).all())
         uniq, inverse = (days[:1], None) if one_day else np.unique(days, return_inverse=True)
         per_day = [self._rule_lines(q, d.astype(dt.date)) for d in uniq]
@@ -454,19 +520,41 @@ class Engine:
         n_lats, n_polys = shapes.pop()
         if shapes or 2 * n_lats + n_polys > 16:
             raise ValueError("the rule draws a different number of lines on different days of one span")
+        return per_day, inverse
+
+    def _sides(
+        self, q: Question, lats: NDArray[np.float64], lons: NDArray[np.float64], days: NDArray[np.datetime64]
+    ) -> tuple[NDArray[np.int32], int]:
+        """Per point, a number whose bits say on which side of each of the rule's parallels (north of it, south of
+        it: both on the line) and inside which of its polygons the point lies, for each point's own day; and how
+        many bits that takes."""
+        if len(days) == 0:
+            return np.zeros(0, dtype=np.int32), 0
+        per_day, inverse = self._day_lines(q, days)
+        n_lats = len(per_day[0][0])
         out = np.zeros(len(lats), dtype=np.int32)
         for j in range(n_lats):
             line: Any = per_day[0][0][j] if inverse is None else np.array([p[0][j] for p in per_day])[inverse]
             out |= (lats >= line).astype(np.int32) << (2 * j)
             out |= (lats <= line).astype(np.int32) << (2 * j + 1)
-        bit = 2 * n_lats
-        for poly in per_day[0][1]:
+        polygons = per_day[0][1]
+        if polygons:
+            out |= self._inside_bits(polygons, lats, lons, 2 * n_lats)
+        return out, 2 * n_lats + len(polygons)
+
+    def _inside_bits(
+        self, polygons: list[Any], lats: NDArray[np.float64], lons: NDArray[np.float64], first_bit: int
+    ) -> NDArray[np.int32]:
+        """The side bits of the rule's polygons (bit first_bit + k: inside polygon k); empty without polygons."""
+        if not polygons:
+            return np.zeros(0, dtype=np.int32)
+        out = np.zeros(len(lats), dtype=np.int32)
+        for bit, poly in enumerate(polygons, start=first_bit):
             grid = self._poly_grids.get(id(poly))
             if grid is None:
                 grid = self._poly_grids[id(poly)] = LayeredGrid([poly])
             out |= (grid.lookup(lons, lats) == 0).astype(np.int32) << bit
-            bit += 1
-        return out, bit
+        return out
 
     def _condition(self, q: Question, day: dt.date) -> tuple[str | None, Any]:
         """The id of the article's text in force on the day and its condition for the target (None, None without

@@ -1,0 +1,221 @@
+"""Compiled loops for the batch engine's hot paths, when numba is installed (`pip install 'treatyscope[fast]'`).
+
+Each kernel does in one pass over the points, on every core, what the numpy code beside its caller does in several:
+the grid look-up with its exact point-in-polygon tests (`grid.LayeredGrid`). They answer exactly what the numpy
+code answers; a point a kernel cannot answer for certain is flagged, and the caller answers it the numpy way.
+
+Without numba, `KERNELS` is None and the callers use their numpy code alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numpy as np
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+numba: Any
+try:
+    import numba
+except ImportError:  # installs without the `fast` extra
+    numba = None
+
+
+def _compiled(fn: F) -> F:
+    # cache=True keeps the machine code on disk beside this module (or in NUMBA_CACHE_DIR): compiling takes a few
+    # seconds, once per machine and version. No fastmath: every float operation must round as numpy's does.
+    return cast(F, numba.njit(parallel=True, cache=True, nogil=True)(fn))
+
+
+def _inlined(fn: F) -> F:
+    """A helper of the kernels, compiled into them."""
+    return cast(F, numba.njit(inline="always")(fn))
+
+
+# The outcome of one point-in-polygon test in a kernel.
+OUTSIDE, COVERED, UNSURE = 0, 1, 2
+_BLOCK = 1024  # points a kernel takes at a time (its scratch stays in the first-level cache)
+
+
+if numba is not None:
+
+    @_inlined
+    def orientation(p1x: float, p1y: float, p2x: float, p2y: float, qx: float, qy: float) -> int:
+        """GEOS's fast orientation filter (CGAlgorithmsDD::orientationIndexFilter): 1 left, -1 right, 0 on the
+        line, or 2 when double arithmetic cannot say for certain (GEOS then goes on in double-double)."""
+        detleft = (p1x - qx) * (p2y - qy)
+        detright = (p1y - qy) * (p2x - qx)
+        det = detleft - detright
+        if detleft > 0.0:
+            if detright <= 0.0:
+                return (det > 0.0) - (det < 0.0)
+            detsum = detleft + detright
+        elif detleft < 0.0:
+            if detright >= 0.0:
+                return (det > 0.0) - (det < 0.0)
+            detsum = -detleft - detright
+        else:
+            return (det > 0.0) - (det < 0.0)
+        bound = 1e-15 * detsum
+        if det >= bound or -det >= bound:
+            return (det > 0.0) - (det < 0.0)
+        return 2
+
+    @_inlined
+    def covers(
+        k: int, x: float, y: float, box: Any, rows_per_deg: float, low: Any, high: Any, first: Any, starts: Any,
+        segs: Any, xy: Any,
+    ) -> int:  # fmt: skip
+        """Whether polygon k covers (x, y) (boundary included, as GEOS's intersects): GEOS's ray-crossing count
+        (RayCrossingCounter::countSegment) over the polygon's segments whose y-range meets the point's row, after
+        its test of the polygon's bounds (which decides where rounding in the count would not)."""
+        if not (box[k, 0] <= x <= box[k, 2] and box[k, 1] <= y <= box[k, 3]):
+            return OUTSIDE
+        row = int((y + 90.0) * rows_per_deg)
+        if row < low[k] or row > high[k]:
+            return OUTSIDE
+        b = first[k] + row - low[k]
+        crossings = 0
+        for j in range(starts[b], starts[b + 1]):
+            s = segs[j]
+            p1x, p1y, p2x, p2y = xy[s, 0], xy[s, 1], xy[s + 1, 0], xy[s + 1, 1]
+            if p1x < x and p2x < x:
+                continue
+            if x == p2x and y == p2y:
+                return COVERED
+            if p1y == y and p2y == y:
+                if min(p1x, p2x) <= x <= max(p1x, p2x):
+                    return COVERED
+                continue
+            if (p1y > y and p2y <= y) or (p2y > y and p1y <= y):
+                orient = orientation(p1x, p1y, p2x, p2y, x, y)
+                if orient == 2:
+                    return UNSURE
+                if orient == 0:
+                    return COVERED
+                if p2y < p1y:
+                    orient = -orient
+                if orient == 1:
+                    crossings += 1
+        return COVERED if crossings % 2 else OUTSIDE
+
+    @_compiled
+    def grid_lookup(
+        lon: Any, lat: Any, per: float, sub_shift: int, nx: int,
+        level1: Any, level2: Any, base: Any, micro: Any, ptr: Any, lists: Any, test: Any, then: Any,
+        exact: Any, box: Any, rows_per_deg: float, low: Any, high: Any, first: Any, starts: Any, segs: Any, xy: Any,
+        out: Any, unsure: Any,
+    ) -> int:  # fmt: skip
+        """LayeredGrid.lookup for every point: its answer into `out`, or unsure[i] = 1 where the numpy code must
+        answer. Returns the count of points off the world (or NaN); their answers are not written.
+
+        In two passes: level 1 for every point, noting in `out` where in level 2 a point in a boundary cell looks;
+        then, a block of points at a time, level 2 for those, and the micro-cells and tests for the points in mixed
+        sub-cells. Each of the block's loops does one independent load a point from a table far bigger than the
+        caches, so the processor keeps many in flight."""
+        shift = sub_shift + 3
+        mask = (1 << sub_shift) - 1
+        top_x, top_y = 360.0 * per, 180.0 * per
+        off_x, off_y = 180.0 * per, 90.0 * per
+        bad = 0
+        for i in numba.prange(lon.size):
+            tx = lon[i] * per + off_x
+            ty = lat[i] * per + off_y
+            if not (tx >= 0.0 and tx <= top_x and ty >= 0.0 and ty <= top_y):
+                bad += 1
+                out[i] = -1
+                continue
+            mx, my = int(tx), int(ty)
+            value = level1[(my >> shift) * nx + (mx >> shift)]
+            if value < -1:  # a boundary cell: -2 - where its sub-cell is in level 2
+                value -= ((my >> 3) & mask) << sub_shift | ((mx >> 3) & mask)
+            out[i] = value
+        n_blocks = (lon.size + _BLOCK - 1) // _BLOCK
+        for b in numba.prange(n_blocks):
+            lo, hi = b * _BLOCK, min(lon.size, (b + 1) * _BLOCK)
+            rows = np.empty(_BLOCK, dtype=np.int64)  # the block's points still open, and where each looks next
+            at = np.empty(_BLOCK, dtype=np.int64)
+            n_open = 0
+            for i in range(lo, hi):
+                if out[i] < -1:
+                    rows[n_open] = i
+                    at[n_open] = -2 - np.int64(out[i])
+                    n_open += 1
+            n_mixed = 0
+            for j in range(n_open):
+                value = np.int64(level2[at[j]])
+                if value >= -1:
+                    out[rows[j]] = value
+                    continue
+                rows[n_mixed] = rows[j]
+                at[n_mixed] = base[at[j] >> (2 * sub_shift)] + (-2 - value)  # the mixed sub-cell
+                n_mixed += 1
+            code = np.empty(n_mixed, dtype=np.int64)
+            for j in range(n_mixed):
+                i = rows[j]
+                mx, my = int(lon[i] * per + off_x), int(lat[i] * per + off_y)
+                m = (at[j] << 6) + (((my & 7) << 3) | (mx & 7))
+                code[j] = (micro[m >> 1] >> ((m & 1) << 2)) & 15
+            for j in range(n_mixed):
+                i, sub_cell = rows[j], at[j]
+                start, end = np.int64(ptr[sub_cell]), np.int64(ptr[sub_cell + 1]) - 1  # lists[end]: the default
+                first_, then_ = test[code[j]], then[code[j]]
+                if first_ < 0:
+                    out[i] = -1 if then_ == -1 else lists[start + then_]
+                    continue
+                # Test lists[start + first_]; failing it, answer as `then` says, or (-2) test on down the list.
+                k0 = start + first_
+                stop = k0 + 1 if then_ != -2 else end
+                answer = -1 if then_ == -1 else int(lists[start + then_] if then_ >= 0 else lists[end])
+                for k in range(k0, stop):
+                    poly = int(lists[k])
+                    got = UNSURE
+                    if exact[poly]:
+                        got = covers(poly, lon[i], lat[i], box, rows_per_deg, low, high, first, starts, segs, xy)
+                    if got == UNSURE:
+                        unsure[i] = 1
+                        break
+                    if got == COVERED:
+                        answer = poly
+                        break
+                out[i] = answer
+        return bad
+
+    @_compiled
+    def answers(found: Any, n_boxes: int, lats: Any, lines: Any, inside: Any, table: Any, bits: int, out: Any) -> None:
+        """vectorised.Engine's answers from its table: for each point, from its grid answer (feature boxes first,
+        then atoms), its sides of the rule's parallels (`lines`) and its polygons (`inside`, with the bits already
+        placed; empty without polygons). A point in a feature box gets -1, as does one the table does not know."""
+        n_blocks = (found.size + _BLOCK - 1) // _BLOCK
+        for b in numba.prange(n_blocks):
+            lo, hi = b * _BLOCK, min(found.size, (b + 1) * _BLOCK)
+            # The sides first, a parallel at a time (a loop the compiler vectorises), then the table.
+            sides = np.zeros(hi - lo, dtype=np.int64)
+            if inside.size:
+                for i in range(lo, hi):
+                    sides[i - lo] = inside[i]
+            for j in range(lines.size):
+                line = lines[j]
+                for i in range(lo, hi):
+                    y = lats[i]
+                    sides[i - lo] |= (np.int64(y >= line) << (2 * j)) | (np.int64(y <= line) << (2 * j + 1))
+            for i in range(lo, hi):
+                f = np.int64(found[i])
+                if 0 <= f < n_boxes:
+                    out[i] = -1  # in a curated feature's box: the caller looks again
+                else:
+                    row = 0 if f < 0 else f - n_boxes + 1  # row 0: open water
+                    out[i] = table[(row << bits) | sides[i - lo]]
+
+
+class _Kernels:
+    """The compiled kernels, typed loosely: numba checks their arguments at each call."""
+
+    def __init__(self) -> None:
+        self.grid_lookup: Any = grid_lookup
+        self.answers: Any = answers
+
+
+KERNELS: _Kernels | None = _Kernels() if numba is not None else None
