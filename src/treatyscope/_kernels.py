@@ -66,7 +66,7 @@ if numba is not None:
     @_inlined
     def covers(
         k: int, x: float, y: float, box: Any, rows_per_deg: float, low: Any, high: Any, first: Any, starts: Any,
-        segs: Any, xy: Any,
+        ends: Any,
     ) -> int:  # fmt: skip
         """Whether polygon k covers (x, y) (boundary included, as GEOS's intersects): GEOS's ray-crossing count
         (RayCrossingCounter::countSegment) over the polygon's segments whose y-range meets the point's row, after
@@ -79,8 +79,7 @@ if numba is not None:
         b = first[k] + row - low[k]
         crossings = 0
         for j in range(starts[b], starts[b + 1]):
-            s = segs[j]
-            p1x, p1y, p2x, p2y = xy[s, 0], xy[s, 1], xy[s + 1, 0], xy[s + 1, 1]
+            p1x, p1y, p2x, p2y = ends[j, 0], ends[j, 1], ends[j, 2], ends[j, 3]
             if p1x < x and p2x < x:
                 continue
             if x == p2x and y == p2y:
@@ -102,78 +101,92 @@ if numba is not None:
         return COVERED if crossings % 2 else OUTSIDE
 
     @_compiled
+    def on_world(lon: Any, lat: Any) -> bool:
+        """Whether -180 <= lon <= 180 and -90 <= lat <= 90 at every point (NaN is not): grid_lookup reads its
+        tables where the coordinates say, so it must never see one off the world."""
+        on = 0
+        for i in numba.prange(lon.size):
+            x, y = lon[i], lat[i]
+            on += np.int64((x >= -180.0) & (x <= 180.0) & (y >= -90.0) & (y <= 90.0))
+        return bool(on == lon.size)
+
+    @_compiled
     def grid_lookup(
-        lon: Any, lat: Any, per: float, sub_shift: int, nx: int,
+        lon: Any, lat: Any, east_as_west: bool, per: float, sub_shift: int, nx: int,
         level1: Any, level2: Any, base: Any, micro: Any, ptr: Any, lists: Any, test: Any, then: Any,
-        exact: Any, box: Any, rows_per_deg: float, low: Any, high: Any, first: Any, starts: Any, segs: Any, xy: Any,
+        exact: Any, box: Any, rows_per_deg: float, low: Any, high: Any, first: Any, starts: Any, ends: Any,
         out: Any, unsure: Any,
-    ) -> int:  # fmt: skip
-        """LayeredGrid.lookup for every point: its answer into `out`, or unsure[i] = 1 where the numpy code must
-        answer. Returns the count of points off the world (or NaN); their answers are not written.
+    ) -> None:  # fmt: skip
+        """LayeredGrid.lookup for points on the world (on_world): each one's answer into `out`, or unsure[i] = 1
+        where the numpy code must answer. With east_as_west, lon = 180 is taken as -180.
 
         In two passes: level 1 for every point, noting in `out` where in level 2 a point in a boundary cell looks;
         then, a block of points at a time, level 2 for those, and the micro-cells and tests for the points in mixed
-        sub-cells. Each of the block's loops does one independent load a point from a table far bigger than the
-        caches, so the processor keeps many in flight."""
+        sub-cells. Each of a block's loops does independent loads from tables far bigger than the caches, so the
+        processor keeps many in flight."""
         shift = sub_shift + 3
         mask = (1 << sub_shift) - 1
-        top_x, top_y = 360.0 * per, 180.0 * per
         off_x, off_y = 180.0 * per, 90.0 * per
-        bad = 0
+        fine = np.empty(lon.size, dtype=np.uint8)  # the micro-cell within the sub-cell, kept for the few that need it
         for i in numba.prange(lon.size):
-            tx = lon[i] * per + off_x
-            ty = lat[i] * per + off_y
-            if not (tx >= 0.0 and tx <= top_x and ty >= 0.0 and ty <= top_y):
-                bad += 1
-                out[i] = -1
-                continue
-            mx, my = int(tx), int(ty)
+            x = -180.0 if east_as_west and lon[i] == 180.0 else lon[i]
+            mx, my = int(x * per + off_x), int(lat[i] * per + off_y)
             value = level1[(my >> shift) * nx + (mx >> shift)]
             if value < -1:  # a boundary cell: -2 - where its sub-cell is in level 2
                 value -= ((my >> 3) & mask) << sub_shift | ((mx >> 3) & mask)
             out[i] = value
+            fine[i] = ((my & 7) << 3) | (mx & 7)
         n_blocks = (lon.size + _BLOCK - 1) // _BLOCK
         for b in numba.prange(n_blocks):
             lo, hi = b * _BLOCK, min(lon.size, (b + 1) * _BLOCK)
             rows = np.empty(_BLOCK, dtype=np.int64)  # the block's points still open, and where each looks next
             at = np.empty(_BLOCK, dtype=np.int64)
+            value = np.empty(_BLOCK, dtype=np.int64)
             n_open = 0
             for i in range(lo, hi):
                 if out[i] < -1:
                     rows[n_open] = i
                     at[n_open] = -2 - np.int64(out[i])
                     n_open += 1
+            for j in range(n_open):
+                value[j] = level2[at[j]]
             n_mixed = 0
             for j in range(n_open):
-                value = np.int64(level2[at[j]])
-                if value >= -1:
-                    out[rows[j]] = value
-                    continue
-                rows[n_mixed] = rows[j]
-                at[n_mixed] = base[at[j] >> (2 * sub_shift)] + (-2 - value)  # the mixed sub-cell
-                n_mixed += 1
+                if value[j] >= -1:
+                    out[rows[j]] = value[j]
+                else:
+                    rows[n_mixed] = rows[j]
+                    at[n_mixed] = base[at[j] >> (2 * sub_shift)] + (-2 - value[j])  # the mixed sub-cell
+                    n_mixed += 1
+            # The micro-cell's code and the sub-cell's list, then the answers that need no test.
             code = np.empty(n_mixed, dtype=np.int64)
+            start = np.empty(n_mixed, dtype=np.int64)
+            end = np.empty(n_mixed, dtype=np.int64)
             for j in range(n_mixed):
-                i = rows[j]
-                mx, my = int(lon[i] * per + off_x), int(lat[i] * per + off_y)
-                m = (at[j] << 6) + (((my & 7) << 3) | (mx & 7))
+                m = (at[j] << 6) + fine[rows[j]]
                 code[j] = (micro[m >> 1] >> ((m & 1) << 2)) & 15
+                start[j], end[j] = ptr[at[j]], ptr[at[j] + 1] - 1  # lists[end]: the default
+            n_test = 0
             for j in range(n_mixed):
-                i, sub_cell = rows[j], at[j]
-                start, end = np.int64(ptr[sub_cell]), np.int64(ptr[sub_cell + 1]) - 1  # lists[end]: the default
                 first_, then_ = test[code[j]], then[code[j]]
-                if first_ < 0:
-                    out[i] = -1 if then_ == -1 else lists[start + then_]
-                    continue
+                if first_ >= 0:
+                    rows[n_test], code[n_test], start[n_test], end[n_test] = rows[j], code[j], start[j], end[j]
+                    n_test += 1
+                else:
+                    out[rows[j]] = -1 if then_ == -1 else lists[start[j] + then_]
+            for j in range(n_test):
+                i = rows[j]
+                x = -180.0 if east_as_west and lon[i] == 180.0 else lon[i]
+                first_, then_ = test[code[j]], then[code[j]]
                 # Test lists[start + first_]; failing it, answer as `then` says, or (-2) test on down the list.
-                k0 = start + first_
-                stop = k0 + 1 if then_ != -2 else end
-                answer = -1 if then_ == -1 else int(lists[start + then_] if then_ >= 0 else lists[end])
+                k0 = start[j] + first_
+                stop = k0 + 1 if then_ != -2 else end[j]
+                answer = -1 if then_ == -1 else int(lists[start[j] + then_] if then_ >= 0 else lists[end[j]])
                 for k in range(k0, stop):
                     poly = int(lists[k])
                     got = UNSURE
                     if exact[poly]:
-                        got = covers(poly, lon[i], lat[i], box, rows_per_deg, low, high, first, starts, segs, xy)
+                        got = covers(poly, x, lat[i], box, rows_per_deg, low, high, first, starts, ends)
                     if got == UNSURE:
                         unsure[i] = 1
                         break
@@ -181,7 +194,6 @@ if numba is not None:
                         answer = poly
                         break
                 out[i] = answer
-        return bad
 
     @_compiled
     def answers(found: Any, n_boxes: int, lats: Any, lines: Any, inside: Any, table: Any, bits: int, out: Any) -> None:
@@ -214,6 +226,7 @@ class _Kernels:
     """The compiled kernels, typed loosely: numba checks their arguments at each call."""
 
     def __init__(self) -> None:
+        self.on_world: Any = on_world
         self.grid_lookup: Any = grid_lookup
         self.answers: Any = answers
 

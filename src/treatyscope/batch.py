@@ -568,15 +568,20 @@ def classify(
     clf = Classifier(Settings([treaty], target, dt.date.today(), None, dict(interpretations or {}), rules))
     if target not in TARGETS:
         raise UsageError(f"Unknown target '{target}'.", f"Targets: {', '.join(TARGETS)}.")
-    ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0)
-    problem = np.where(ok, -1, 0).astype(np.int8)  # index into PROBLEMS, -1 for none
-    days = np.full(n, np.datetime64(dt.date.today(), "D"))
-    if isinstance(dates, str | dt.date):
-        days[:] = np.datetime64(_day(dates), "D")
-    elif dates is not None:
+    # Four reductions tell whether every coordinate is in range (NaN fails them); only if not, which ones.
+    if n == 0 or (lat.min() >= -90.0 and lat.max() <= 90.0 and lon.min() >= -180.0 and lon.max() <= 180.0):
+        problem = np.full(n, -1, dtype=np.int8)  # index into PROBLEMS, -1 for none
+    else:
+        ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0)
+        problem = np.where(ok, -1, 0).astype(np.int8)
+    if dates is None or isinstance(dates, str | dt.date):
+        one_day = dt.date.today() if dates is None else _day(dates)
+        days = np.broadcast_to(np.datetime64(one_day, "D"), (n,))  # one day for all: no array of n copies
+    else:
         listed = list(dates)
         if len(listed) != n:
             raise UsageError(f"{len(listed)} dates for {n} points (give one, or one per point).")
+        days = np.full(n, np.datetime64(dt.date.today(), "D"))
         seen: dict[Any, Any] = {}
         for k, d in enumerate(listed):
             if d not in seen:

@@ -89,7 +89,7 @@ class Places:
         ids = {t: n for n, t in enumerate(data.territories)}
         held = [ids[territory[a[1]]] if a[0] in ("land", "coast") else -1 for a in self.atoms]
         self._territory_index = np.array([*held, -1], dtype=np.int32)  # the last: open water
-        self._feature_within = [ids[f.within] if f.within else -1 for f in self.features]
+        self._feature_within = np.array([ids[f.within] if f.within else -1 for f in self.features], dtype=np.int32)
         self._feature_parts: dict[int, NDArray[np.int32]] = {}
         self._band_rules: dict[tuple[int, int], tuple[NDArray[np.object_], NDArray[np.bool_]]] = {}
         piece = [a[1] if a[0] in ("land", "coast") else -1 for a in self.atoms]
@@ -125,28 +125,21 @@ class Places:
                 out.append(data.gap_geoms([i])[0])
         return out
 
-    def lookup(
-        self, lats: NDArray[np.float64], lons: NDArray[np.float64]
-    ) -> tuple[NDArray[np.int32], NDArray[np.intp], NDArray[np.int32], Any]:
-        """The grid's answer at each point (a feature box, below n_boxes; then the atoms, from n_boxes on; -1 in
-        none of them: open water); the points in a feature box, and their atoms, found exactly; and the points
-        within a curated feature's radius, as (row indices, feature index)."""
-        wrapped = np.where(lons == 180.0, -180.0, lons) if (lons == 180.0).any() else lons  # as `locate.lookup_lon`
-        found = self.grid.lookup(wrapped, lats)
-        boxed = np.flatnonzero(found.view(np.uint32) < self.n_boxes)  # -1 reads as 2**32 - 1
-        atoms = self._atoms_exactly(lats[boxed], lons[boxed])
-        return found, boxed, atoms, self._features_at(lats[boxed], lons[boxed], atoms, boxed)
+    def find(self, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> NDArray[np.int32]:
+        """The grid's answer at each point: a feature box (below n_boxes), else an atom (n_boxes + its index), or
+        -1 in none of them (open water). A point on 180° is looked up on -180°, as `locate.lookup_lon` does."""
+        return self.grid.lookup(lons, lats, east_as_west=True)
 
-    def atoms_at(
-        self, rows: NDArray[np.intp], found: NDArray[np.int32], boxed: NDArray[np.intp], boxed_atoms: NDArray[np.int32]
-    ) -> NDArray[np.int32]:
-        """The atom (OPEN_WATER in none) of each of the rows, from lookup's answers."""
-        at = found[rows]
-        atoms = at - self.n_boxes
-        atoms[at < 0] = OPEN_WATER
-        inside = np.flatnonzero(np.isin(rows, boxed))
-        atoms[inside] = boxed_atoms[np.searchsorted(boxed, rows[inside])]
-        return atoms
+    def resolve(
+        self, lats: NDArray[np.float64], lons: NDArray[np.float64], found: NDArray[np.int32]
+    ) -> tuple[NDArray[np.int32], tuple[NDArray[np.intp], NDArray[np.int32]]]:
+        """For points and find's answers there: each point's atom (OPEN_WATER in none; in a feature box, found
+        exactly), and the points within a curated feature's radius, as (indices, feature index)."""
+        atoms = found - self.n_boxes
+        atoms[found < 0] = OPEN_WATER
+        boxed = np.flatnonzero(found.view(np.uint32) < self.n_boxes)  # -1 reads as 2**32 - 1
+        atoms[boxed] = self._atoms_exactly(lats[boxed], lons[boxed])
+        return atoms, self._features_at(lats[boxed], lons[boxed], atoms[boxed], boxed)
 
     def _atoms_exactly(self, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> NDArray[np.int32]:
         """The first atom covering each point, testing every atom near it (for the few points in feature boxes)."""
@@ -167,38 +160,39 @@ class Places:
     def _features_at(
         self, la: NDArray[np.float64], lo: NDArray[np.float64], at: NDArray[np.int32], rows: NDArray[np.intp]
     ) -> tuple[NDArray[np.intp], NDArray[np.int32]]:
-        """`locate`'s feature rule, for the few points near one: the nearest feature within its radius that is at
-        sea (over open water or a sea), or on the very land part (for a point in a coastal band, the part nearest
-        it) of the territory that holds it."""
-        which = np.full(len(rows), -1, dtype=np.int32)
-        best = np.full(len(rows), np.inf)
-        kinds = self._kind[at]  # -1 (open water) indexes the trailing 4
-        held_by = self._territory_index[at]
-        by_lat = np.argsort(la, kind="stable")
-        lat_sorted = la[by_lat]
-        for f_index, (flat, flon, radius) in enumerate(self._feature_xyr):
-            pad = radius / KM_PER_DEGREE_LAT * 1.01 + 1e-4  # a point within the radius is within this latitude
-            low, high = np.searchsorted(lat_sorted, [flat - pad, flat + pad], side="left")
-            if low == high:
-                continue
-            sub = by_lat[low:high]
-            p1, p2 = np.radians(flat), np.radians(la[sub])
-            a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo[sub] - flon) / 2) ** 2
-            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-            sub, km = sub[km <= radius], km[km <= radius]
-            within = self._feature_within[f_index]
-            if within < 0:
-                ok = kinds[sub] >= 2
-            else:
-                ok = held_by[sub] == within
-                land = ok & (kinds[sub] == 0)
-                ok[land] = np.isin(at[sub[land]], self._parts_of(f_index))
-                band = np.flatnonzero(ok & (kinds[sub] == 1))
-                ok[band] = self._band_takes(f_index, self._atom_piece[at[sub[band]]], la[sub[band]], lo[sub[band]])
-            closer = ok & (km < best[sub])
-            best[sub[closer]] = km[closer]
-            which[sub[closer]] = f_index
-        return rows[which != -1], which[which != -1]
+        """`locate`'s feature rule, for the few points near one: the nearest feature within its radius (the first
+        of equals) that is at sea (over open water or a sea), or on the very land part (for a point in a coastal
+        band, the part nearest it) of the territory that holds it. All (point, feature) pairs at once."""
+        flat, flon, radius = self._feature_xyr.T
+        # Pairs: each point with the features whose latitude is near enough for their radius to reach it.
+        pad = radius / KM_PER_DEGREE_LAT * 1.01 + 1e-4
+        by_lat = np.argsort(flat, kind="stable")
+        low = np.searchsorted(flat[by_lat], la - pad.max(), side="left")
+        high = np.searchsorted(flat[by_lat], la + pad.max(), side="right")
+        point = np.repeat(np.arange(len(la)), high - low)
+        f = by_lat[np.arange(point.size) - np.repeat(np.cumsum(high - low) - (high - low), high - low) + low[point]]
+        p1, p2 = np.radians(flat[f]), np.radians(la[point])
+        a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo[point] - flon[f]) / 2) ** 2
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        keep = km <= radius[f]
+        point, f, km = point[keep], f[keep], km[keep]
+        kinds = self._kind[at[point]]  # -1 (open water) indexes the trailing 4
+        within = self._feature_within[f]
+        ok = np.where(within < 0, kinds >= 2, self._territory_index[at[point]] == within)
+        land = np.flatnonzero(ok & (within >= 0) & (kinds == 0))
+        for g in np.unique(f[land]).tolist():
+            mine = land[f[land] == g]
+            ok[mine] = np.isin(at[point[mine]], self._parts_of(g))
+        band = np.flatnonzero(ok & (within >= 0) & (kinds == 1))
+        for g in np.unique(f[band]).tolist():
+            mine = band[f[band] == g]
+            ok[mine] = self._band_takes(g, self._atom_piece[at[point[mine]]], la[point[mine]], lo[point[mine]])
+        point, f, km = point[ok], f[ok], km[ok]
+        order = np.lexsort((f, km, point))  # per point, the nearest, then the first feature
+        point, f = point[order], f[order]
+        first = np.ones(point.size, dtype=bool)
+        first[1:] = point[1:] != point[:-1]
+        return rows[point[first]], f[first].astype(np.int32)
 
     def _band_takes(
         self, f_index: int, pieces: NDArray[np.int32], la: NDArray[np.float64], lo: NDArray[np.float64]
@@ -213,9 +207,8 @@ class Places:
             if takes.all() or not takes.any():
                 out[mine] = takes.all()
                 continue
-            points = shapely.points(lo[mine], la[mine])
-            covered = shapely.covers(parts[None, :], points[:, None])
-            distance = np.where(covered, -1.0, shapely.distance(parts[None, :], points[:, None]))
+            # No part covers a point in a band: every land part is an atom before the bands, its boundary included.
+            distance = shapely.distance(parts[None, :], shapely.points(lo[mine], la[mine])[:, None])
             out[mine] = takes[np.argmin(distance, axis=1)]
         return out
 
@@ -445,8 +438,8 @@ class Engine:
         """Answers from the tables into `out`; the rest as (row, span, table index or atom, feature, sides), for
         the caller to fill in (asking once per new key, in row order)."""
         places = self.places
-        found, boxed, boxed_atoms, (near_rows, near_features) = places.lookup(lats, lons)
-        if (days == days[0]).all():
+        found = places.find(lats, lons)
+        if _one_day(days):
             groups: list[tuple[int, Any]] = [(int(np.searchsorted(self.breaks, days[0], side="right")), None)]
         else:
             spans = np.searchsorted(self.breaks, days, side="right")
@@ -457,34 +450,36 @@ class Engine:
             per_day, _ = self._day_lines(q, days[sel] if rows is not None else days[:1])
             bits = 2 * len(per_day[0][0]) + len(per_day[0][1])
             table = self._table(q, span, len(places.atoms) + 1, bits)
-            got = np.full(len(lats) if rows is None else len(rows), -1, dtype=np.int8)
+            # The group's answers, in `out` itself when the group is the whole chunk.
+            got = out if rows is None else np.empty(len(rows), dtype=np.int8)
             if KERNELS is not None and all(p == per_day[0] for p in per_day):
                 # One set of lines for the whole group: the compiled loop answers every point the table knows.
                 lines, polygons = per_day[0]
                 inside = self._inside_bits(polygons, lats[sel], lons[sel], 2 * len(lines))
                 KERNELS.answers(found[sel], places.n_boxes, lats[sel], np.array(lines), inside, table, bits, got)
+            else:
+                got[:] = -1
             # The rest (all of them without the compiled loop): in a feature box, new to the table, or on days
             # whose lines differ.
             local = np.flatnonzero(got < 0)
             where = local if rows is None else rows[local]
-            atoms = places.atoms_at(where, found, boxed, boxed_atoms)
-            sides = self._sides(q, lats[where], lons[where], days[where])[0]
+            la, lo = lats[where], lons[where]
+            atoms, (near, features) = places.resolve(la, lo, found[where])
+            sides = self._sides(q, la, lo, days[where])[0]
             index = (atoms.astype(np.int64) + 1) << bits
             index |= sides
             got[local] = table.take(index)
-            out[sel] = got
-            near = np.isin(where, near_rows)
-            if near.any():
-                # Rows near a curated feature are answered by the feature rule (their table entry may stay empty).
-                out[where[near]] = 0
-                features = near_features[np.searchsorted(near_rows, where[near])]
-                todo += [
-                    (r, span, a, f, side)
-                    for r, a, f, side in zip(
-                        where[near].tolist(), atoms[near].tolist(), features.tolist(), sides[near].tolist(), strict=True
-                    )
-                ]
-            missing = np.flatnonzero(~near & (got[local] < 0))
+            # Rows near a curated feature are answered by the feature rule (their table entry may stay empty).
+            got[local[near]] = 0
+            if rows is not None:
+                out[rows] = got
+            todo += [
+                (r, span, a, f, side)
+                for r, a, f, side in zip(
+                    where[near].tolist(), atoms[near].tolist(), features.tolist(), sides[near].tolist(), strict=True
+                )
+            ]
+            missing = np.flatnonzero(got[local] < 0)
             todo += [
                 (r, span, k, NOT_NEAR, 0) for r, k in zip(where[missing].tolist(), index[missing].tolist(), strict=True)
             ]
@@ -513,7 +508,7 @@ class Engine:
         self, q: Question, days: NDArray[np.datetime64]
     ) -> tuple[list[tuple[list[float], list[Any]]], NDArray[np.intp] | None]:
         """The rule's lines on each distinct day, and which of them is each point's (None: all on one day)."""
-        one_day = bool((days == days[0]).all())
+        one_day = _one_day(days)
         uniq, inverse = (days[:1], None) if one_day else np.unique(days, return_inverse=True)
         per_day = [self._rule_lines(q, d.astype(dt.date)) for d in uniq]
         shapes = {(len(p[0]), len(p[1])) for p in per_day}
@@ -620,6 +615,11 @@ class Engine:
         subject = point_subject(where, day, "", self.data)
         span = int(np.searchsorted(self.breaks, np.datetime64(day, "D"), side="right"))
         return (q.treaty, q.target, q.party, tuple(sorted(q.pins.items())), span, sides, _facts(subject, *named))
+
+
+def _one_day(days: NDArray[np.datetime64]) -> bool:
+    """Whether all the days are one (at once for one day broadcast to every point, as `classify` passes it)."""
+    return days.size == 0 or days.strides[0] == 0 or bool((days == days[0]).all())
 
 
 _ENGINES: dict[str, Engine] = {}

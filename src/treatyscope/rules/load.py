@@ -162,6 +162,8 @@ def load_rulebook(paths: Sequence[Path] | None = None) -> RuleBook:
     files = rule_files(paths)
     contents = [(str(f), f.read_bytes()) for f in files]
     key = _cache_key(contents)
+    if key in _LOADED:  # the same files, already read in this process (the API is called in loops)
+        return _LOADED[key]
     cached = _cache_read(key)
     if cached is not None:
         book = _from_compiled(cached)
@@ -170,7 +172,11 @@ def load_rulebook(paths: Sequence[Path] | None = None) -> RuleBook:
         _cache_write(key, compiled)
         book = _from_compiled(compiled)
     book.digest = key
+    _LOADED[key] = book
     return book
+
+
+_LOADED: dict[str, RuleBook] = {}
 
 
 # ------------------------------------------------------------------------------------------------- validation
