@@ -107,8 +107,16 @@ if numba is not None:
         on = 0
         for i in numba.prange(lon.size):
             x, y = lon[i], lat[i]
-            on += np.int64((x >= -180.0) & (x <= 180.0) & (y >= -90.0) & (y <= 90.0))
+            on += int((x >= -180.0) & (x <= 180.0) & (y >= -90.0) & (y <= 90.0))
         return bool(on == lon.size)
+
+    @_compiled
+    def all_same(values: Any) -> bool:
+        """Whether every value equals the first (numpy's == and all() take two passes and a temporary)."""
+        differ = 0
+        for i in numba.prange(values.size):
+            differ += int(values[i] != values[0])
+        return bool(differ == 0)
 
     @_compiled
     def grid_lookup(
@@ -227,6 +235,7 @@ class _Kernels:
 
     def __init__(self) -> None:
         self.on_world: Any = on_world
+        self.all_same: Any = all_same
         self.grid_lookup: Any = grid_lookup
         self.answers: Any = answers
 

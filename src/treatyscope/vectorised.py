@@ -619,7 +619,11 @@ class Engine:
 
 def _one_day(days: NDArray[np.datetime64]) -> bool:
     """Whether all the days are one (at once for one day broadcast to every point, as `classify` passes it)."""
-    return days.size == 0 or days.strides[0] == 0 or bool((days == days[0]).all())
+    if days.size == 0 or days.strides[0] == 0:
+        return True
+    if KERNELS is not None:
+        return bool(KERNELS.all_same(days.view(np.int64)))
+    return bool((days == days[0]).all())
 
 
 _ENGINES: dict[str, Engine] = {}
