@@ -12,9 +12,15 @@ latitude uniform in [-90, 90]: uniform in degrees, not in area, so the polar reg
 the Earth's surface. Three ways of answering "is this point in the NATO area for a vessel on --date?", each given
 the same numpy float64 arrays:
 
-  engine       treatyscope.classify(lats, lons, treaty="nato", target="vessel", dates=DATE), one verdict a point.
-               Its first call builds and caches its indexes: that call is timed on its own and reported as
-               "first call (builds indexes)"; the figures are for the warm calls after it.
+  engine       the batch engine: vectorised.engine_for(rules).classify(Question("nato", "vessel", None), lats, lons,
+               days), one answer code (verdict and reason, an int8) a point, as `treatyscope batch` takes them
+               chunk by chunk; days is an array of DATE, made before timing. Its first call builds and caches its
+               indexes (and compiles its loops, with numba): that call is timed on its own and reported as
+               "first call (builds indexes)"; the figures are for the warm calls after it, with numba's threads
+               (one a core) when numba is installed (the `fast` extra; `bench` includes it).
+  classify     treatyscope.classify(lats, lons, treaty="nato", target="vessel", dates=DATE): the Python API, which
+               checks the coordinates, runs the engine and names each verdict (a numpy array of str objects); its
+               verdicts are checked to equal the engine's. Printed for information; the targets are the engine's.
   contains_xy  shapely.contains_xy(region, lons, lats), where region is the covered area of
                treatyscope.area.covered_area(rulebook(None), "nato", "vessel", DATE).covered, prepared with
                shapely.prepare before timing. Computing that area the first time takes tens of seconds; it is then
@@ -173,20 +179,28 @@ def speed(args: argparse.Namespace) -> None:
         frames.clear()
         del joined
 
-    note(f"treatyscope.classify on {n:,} points: first call")
-    classify: Any = treatyscope.classify  # given numpy arrays, which the vectorised engine takes
+    from treatyscope._kernels import KERNELS
+    from treatyscope.vectorised import VERDICTS, Question, engine_for
+
+    note(f"engine on {n:,} points: first call")
+    batch_engine = engine_for(rulebook(None))
+    question = Question("nato", "vessel", None)
+    days = np.full(n, np.datetime64(day, "D"))
 
     def engine() -> Any:
-        return classify(lats, lons, treaty="nato", target="vessel", dates=args.date)
+        return batch_engine.classify(question, lats, lons, days)
 
-    first_s, verdicts = timed(engine)
-    if len(verdicts) != n:
-        raise SystemExit(f"treatyscope.classify returned {len(verdicts):,} verdicts for {n:,} points")
-    note(f"treatyscope.classify: {args.runs} warm calls (at most {args.runs * first_s:,.0f} s at the first one's pace)")
-    engine_times = []
-    for _ in range(args.runs):
-        t, verdicts = timed(engine)
-        engine_times.append(t)
+    first_s, codes = timed(engine)
+    note(f"engine: {args.runs} warm calls")
+    engine_times, codes = runs(engine, args.runs)
+
+    note(f"treatyscope.classify on {n:,} points: {args.runs} warm calls")
+    classify: Any = treatyscope.classify  # given numpy arrays, which the vectorised engine takes
+    api_times, verdicts = runs(lambda: classify(lats, lons, treaty="nato", target="vessel", dates=args.date), args.runs)
+    if len(verdicts) != n or len(codes) != n:
+        raise SystemExit(f"{len(codes):,} answers and {len(verdicts):,} verdicts for {n:,} points")
+    if not np.array_equal(np.asarray(VERDICTS, dtype=object)[codes // 16], verdicts):
+        raise SystemExit("the engine's answers and treatyscope.classify's verdicts differ")
 
     def row(name: str, times: list[float]) -> float:
         med = statistics.median(times)
@@ -198,13 +212,20 @@ def speed(args: argparse.Namespace) -> None:
         f"{args.runs} warm runs each"
     )
     print(f"  {'':34} {'best':>12}   {'median':>12}   {'median time':>11}")
-    engine_rate = row("engine  treatyscope.classify", engine_times)
+    engine_rate = row("engine  answer codes, as batch", engine_times)
+    row("treatyscope.classify  str verdicts", api_times)
     contains_rate = row("contains_xy  prepared region", contains_times)
     sjoin_rate = row("sjoin  geopandas, predicate within", sjoin_times) if sjoin_times else None
     if sjoin_times is None:
         print("  sjoin  skipped: geopandas is not installed (pip install -e '.[bench]')")
     extra = first_s - statistics.median(engine_times)
     print(f"  first call (builds indexes)        {first_s:.3f} s, {extra:+.3f} s against a warm call")
+    if KERNELS is None:
+        print("  compiled loops: none (numba is not installed: pip install -e '.[bench]'); numpy alone")
+    else:
+        import numba
+
+        print(f"  compiled loops: numba {numba.__version__}, {numba.get_num_threads()} threads")
     print(
         f"  (region: {shapely.get_num_coordinates(region):,} vertices, "
         f"{shapely.get_num_geometries(region):,} parts; computed or read in {area_s:.1f} s)"
@@ -220,11 +241,11 @@ def speed(args: argparse.Namespace) -> None:
         r = engine_rate / sjoin_rate
         target_line("engine / sjoin", f"{r:10.3g}x", f"{TARGET_VS_SJOIN:g}x", r >= TARGET_VS_SJOIN)
 
-    applies = np.asarray(verdicts) == "applies"
+    applies = codes // 16 == VERDICTS.index("applies")
     only_engine = int(np.count_nonzero(applies & ~inside))
     only_region = int(np.count_nonzero(~applies & inside))
     differ = only_engine + only_region
-    counts = Counter(str(v) for v in np.asarray(verdicts).tolist())
+    counts = Counter(str(v) for v in verdicts.tolist())
     print("sanity check (not a test: near coasts the engine is the authority)")
     print(f"  engine 'applies' vs contains_xy: {differ:,} of {n:,} points differ ({differ / n:.4%})")
     print(f"    {only_engine:,} 'applies' outside the region, {only_region:,} inside it not 'applies'")

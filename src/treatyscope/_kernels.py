@@ -1,8 +1,9 @@
 """Compiled loops for the batch engine's hot paths, when numba is installed (`pip install 'treatyscope[fast]'`).
 
 Each kernel does in one pass over the points, on every core, what the numpy code beside its caller does in several:
-the grid look-up with its exact point-in-polygon tests (`grid.LayeredGrid`). They answer exactly what the numpy
-code answers; a point a kernel cannot answer for certain is flagged, and the caller answers it the numpy way.
+the grid look-up with its exact point-in-polygon tests (`grid.LayeredGrid`), the engine's answers from its tables
+(`vectorised.Engine`), and the checks both make of their input. They answer exactly what the numpy code answers; a
+point a kernel cannot answer for certain is flagged, and the caller answers it the numpy way.
 
 Without numba, `KERNELS` is None and the callers use their numpy code alone.
 """
