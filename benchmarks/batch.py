@@ -4,6 +4,7 @@ with --memory, the `treatyscope batch` command's wall time and peak memory on a 
 
     python benchmarks/batch.py                       # 1,000,000 points, NATO vessel area on 2024-01-01, 5 runs
     python benchmarks/batch.py --points 2000 --runs 3
+    python benchmarks/batch.py --numpy-only          # the engine as an install without the `fast` extra runs it
     python benchmarks/batch.py --memory              # 10,000,000 CSV rows through `treatyscope batch`
     python benchmarks/batch.py --memory --rows 20000
 
@@ -143,6 +144,13 @@ def target_line(name: str, value: str, target: str, ok: bool) -> None:
 
 def speed(args: argparse.Namespace) -> None:
     import treatyscope
+
+    if args.numpy_only:  # as if numba were not installed
+        import treatyscope.grid
+        import treatyscope.vectorised
+
+        treatyscope.grid.KERNELS = None
+        treatyscope.vectorised.KERNELS = None
     from treatyscope.api import rulebook
     from treatyscope.area import covered_area
 
@@ -179,8 +187,7 @@ def speed(args: argparse.Namespace) -> None:
         frames.clear()
         del joined
 
-    from treatyscope._kernels import KERNELS
-    from treatyscope.vectorised import VERDICTS, Question, engine_for
+    from treatyscope.vectorised import KERNELS, VERDICTS, Question, engine_for
 
     note(f"engine on {n:,} points: first call")
     batch_engine = engine_for(rulebook(None))
@@ -221,7 +228,7 @@ def speed(args: argparse.Namespace) -> None:
     extra = first_s - statistics.median(engine_times)
     print(f"  first call (builds indexes)        {first_s:.3f} s, {extra:+.3f} s against a warm call")
     if KERNELS is None:
-        print("  compiled loops: none (numba is not installed: pip install -e '.[bench]'); numpy alone")
+        print("  compiled loops: none (--numpy-only, or numba is not installed: pip install -e '.[bench]')")
     else:
         import numba
 
@@ -353,6 +360,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed warm runs of each (speed mode)")
     parser.add_argument("--date", default="2024-01-01", help="the day classified (speed mode)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--numpy-only", action="store_true", help="speed mode without the compiled loops")
     parser.add_argument("--memory", action="store_true", help="time `treatyscope batch` on a CSV, and its peak RSS")
     parser.add_argument("--rows", type=int, default=10_000_000, help="CSV rows (--memory)")
     parser.add_argument("--tmpdir", help="where to write the CSVs (--memory; default the system's temp directory)")

@@ -81,7 +81,8 @@ def _random_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 @pytest.mark.parametrize(
     ("treaty", "target", "n", "on"),
     [
-        ("nato", "vessel", 10_000, DAY),
+        ("nato", "vessel", 2_000, DAY),
+        pytest.param("nato", "vessel", 10_000, DAY, marks=pytest.mark.slow),  # 40 s of `check`: in the slow run
         ("nato", "territory", 800, DAY),  # each place as its holder's territory; features; sovereign vs control
         ("csto", "territory", 400, dt.date(2023, 1, 1)),  # Crimea: contested between its sovereign and controller
     ],
