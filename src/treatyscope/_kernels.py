@@ -231,6 +231,16 @@ if numba is not None:
                     out[i] = table[(row << bits) | sides[i - lo]]
 
 
+def all_on_world(lon: Any, lat: Any) -> bool:
+    """Whether -180 <= lon <= 180 and -90 <= lat <= 90 at every point (NaN is not; no points are): compiled when
+    numba is installed, else four numpy reductions (whose comparisons NaN fails)."""
+    if lon.size == 0:
+        return True
+    if KERNELS is not None:
+        return bool(KERNELS.on_world(lon, lat))
+    return bool(lon.min() >= -180.0 and lon.max() <= 180.0 and lat.min() >= -90.0 and lat.max() <= 90.0)
+
+
 class _Kernels:
     """The compiled kernels, typed loosely: numba checks their arguments at each call."""
 

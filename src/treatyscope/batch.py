@@ -193,8 +193,6 @@ def annotate_many(
     rows: Sequence[dict[str, Any]], columns: Columns, clf: Classifier, summary: Summary
 ) -> list[dict[str, Any]]:
     """Each row with a verdict and reason column per treaty and the error column added."""
-    from treatyscope.vectorised import REASONS, VERDICTS
-
     points, where, problems = [], [], {}
     for k, values in enumerate(rows):
         try:
@@ -206,7 +204,7 @@ def annotate_many(
     answers: list[list[tuple[str, str]]] = [[] for _ in rows]
     for per_treaty in codes:
         for k, code in zip(where, per_treaty, strict=True):
-            answers[k].append((VERDICTS[code // 16], REASONS[code % 16]))
+            answers[k].append((VERDICT_NAMES[code], REASON_NAMES[code]))
     out = []
     for k, values in enumerate(rows):
         row = dict(values)
@@ -558,6 +556,7 @@ def classify(
     party is invalid); with `reasons=True`, a pair of arrays (verdicts, reason codes). Sequences or numpy arrays
     of latitudes and longitudes; one date (default today) or one per point; parties one per point, or none (the
     state whose territory each point is)."""
+    from treatyscope._kernels import all_on_world
     from treatyscope.vectorised import Question
 
     lat = np.asarray(lats, dtype=np.float64)
@@ -568,8 +567,8 @@ def classify(
     clf = Classifier(Settings([treaty], target, dt.date.today(), None, dict(interpretations or {}), rules))
     if target not in TARGETS:
         raise UsageError(f"Unknown target '{target}'.", f"Targets: {', '.join(TARGETS)}.")
-    # Four reductions tell whether every coordinate is in range (NaN fails them); only if not, which ones.
-    if n == 0 or (lat.min() >= -90.0 and lat.max() <= 90.0 and lon.min() >= -180.0 and lon.max() <= 180.0):
+    # One pass tells whether every coordinate is in range; only if not, which ones.
+    if all_on_world(lon, lat):
         problem = np.full(n, -1, dtype=np.int8)  # index into PROBLEMS, -1 for none
     else:
         ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from treatyscope._kernels import KERNELS
+from treatyscope._kernels import KERNELS, all_on_world
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -155,8 +155,8 @@ class LayeredGrid:
         shape = lon.shape
         lon, lat = np.ascontiguousarray(lon.ravel()), np.ascontiguousarray(lat.ravel())
         if KERNELS is None or lon.size < _COMPILED_FROM:
-            return self._lookup(_west(lon) if east_as_west else lon, lat).reshape(shape)
-        if lon.size and not KERNELS.on_world(lon, lat):
+            return self._lookup(wrap_east_edge(lon) if east_as_west else lon, lat).reshape(shape)
+        if not all_on_world(lon, lat):
             raise ValueError(_OFF_WORLD)
         out = np.empty(lon.size, dtype=np.int32)
         unsure = np.zeros(lon.size, dtype=np.uint8)
@@ -168,7 +168,7 @@ class LayeredGrid:
         )  # fmt: skip
         redo = np.flatnonzero(unsure)
         if redo.size:
-            out[redo] = self._lookup(_west(lon[redo]) if east_as_west else lon[redo], lat[redo])
+            out[redo] = self._lookup(wrap_east_edge(lon[redo]) if east_as_west else lon[redo], lat[redo])
         return out.reshape(shape)
 
     def _lookup(self, lon: Floats, lat: Floats) -> NDArray[np.int32]:
@@ -499,8 +499,8 @@ class _Build:
         return iu[cell], iv, seg[cell]
 
 
-def _west(lon: Floats) -> Floats:
-    """The longitudes with 180 as -180."""
+def wrap_east_edge(lon: Floats) -> Floats:
+    """The longitudes with 180 as -180 (one meridian), as lookup(east_as_west=True) takes them."""
     return np.where(lon == 180.0, -180.0, lon)
 
 

@@ -270,8 +270,10 @@ def _feature_at(data: GeoData, lat: float, lon: float, covering: list[int], sett
     land_territories = {data.piece_territory[i] for i in covering} if on_land else set()
     best: tuple[float, Feature] | None = None
     for f in data.features.values():
-        if (f.is_group and data.group_members(f.id)) or abs(f.lat - lat) > 2.0:
+        if f.is_group and data.group_members(f.id):
             continue  # a group with listed members is found through them
+        if abs(f.lat - lat) > f.radius_km / KM_PER_DEGREE_LAT * 1.01 + 1e-4:
+            continue  # too far north or south for the radius to reach (as the batch engine pairs them)
         d = haversine_km(lat, lon, f.lat, f.lon)
         if d > f.radius_km:
             continue
