@@ -162,7 +162,9 @@ def test_no_polygons_and_empty_polygons() -> None:
     assert LayeredGrid.from_bytes(LayeredGrid([]).to_bytes()).lookup(lon, lat).tolist() == [-1, -1, -1, -1]
 
 
-def test_polygon_indices_beyond_int16() -> None:
+# Compiled, this is the only test of the int32 kernels: compiling them takes ~25 s, so that way is in the slow run.
+@pytest.mark.parametrize("way", ["numpy", pytest.param("compiled", marks=pytest.mark.slow)], indirect=True)
+def test_polygon_indices_beyond_int16(way: str) -> None:
     """Past 32,765 polygons level 2 holds int32 entries; empty polygons make that cheap to reach."""
     polygons = [shapely.Polygon()] * 40_000 + [shapely.box(0, 0, 1, 1), shapely.box(0.5, 0.5, 2, 2)]
     lon, lat = np.array([0.25, 0.75, 1.5, 3.0, 1.0]), np.array([0.25, 0.75, 1.5, 3.0, 1.0])
