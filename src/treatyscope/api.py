@@ -136,6 +136,7 @@ def build_scenarios(
     assume: Sequence[str] = (),
     interpretation: Sequence[str] | dict[str, str] = (),
     territorial_sea: bool = False,
+    nearest: bool = True,
 ) -> tuple[list[Scenario], dict[str, Any]]:
     """One scenario per target kind, and the facts about the location for the report."""
     from treatyscope.coords import parse_coordinates
@@ -162,6 +163,7 @@ def build_scenarios(
         "assume": frozenset(assume),
         "interpretations": pins,
         "territorial_sea": territorial_sea,
+        "find_nearest": nearest,
     }
     place, point, geometry = None, None, None
     if location:
@@ -241,8 +243,10 @@ def check(
     interpretations: dict[str, str] | None = None,
     territorial_sea: bool = False,
     rules: Sequence[str] | None = None,
+    nearest: bool = True,
 ) -> list[Result]:
-    """Python API: the same as `treatyscope check`, returning Result objects (see `treatyscope.check.Result`)."""
+    """Python API: the same as `treatyscope check`, returning Result objects (see `treatyscope.check.Result`).
+    `nearest=False` skips the search for the nearest covered place (verdicts only, much faster)."""
     if isinstance(at, tuple):
         at = f"{at[0]},{at[1]}"
     targets = [target] if isinstance(target, str) else list(target)
@@ -258,6 +262,7 @@ def check(
         assume=assume,
         interpretation=interpretations or {},
         territorial_sea=territorial_sea,
+        nearest=nearest,
     )
     return run_check(scenarios, treaties, rules)
 
