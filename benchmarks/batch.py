@@ -23,7 +23,7 @@ the same numpy float64 arrays:
                checks the coordinates, runs the engine and names each verdict (a numpy array of str objects); its
                verdicts are checked to equal the engine's. Printed for information; the targets are the engine's.
   contains_xy  shapely.contains_xy(region, lons, lats), where region is the covered area of
-               treatyscope.area.covered_area(rulebook(None), "nato", "vessel", DATE).covered, prepared with
+               treatyscope.covered_area("nato", "vessel", date=DATE).covered, prepared with
                shapely.prepare before timing. Computing that area the first time takes tens of seconds; it is then
                cached under ~/.cache/treatyscope (the time it took is printed, and is not in any figure).
   sjoin        geopandas.sjoin(points, region_frame, predicate="within"), with the points as a GeoDataFrame and the
@@ -146,13 +146,13 @@ def speed(args: argparse.Namespace) -> None:
     import treatyscope
 
     if args.numpy_only:  # as if numba were not installed
-        import treatyscope.grid
-        import treatyscope.vectorised
+        import treatyscope.evaluation.vectorised
+        import treatyscope.place.grid
 
-        treatyscope.grid.KERNELS = None
-        treatyscope.vectorised.KERNELS = None
+        treatyscope.place.grid.KERNELS = None
+        treatyscope.evaluation.vectorised.KERNELS = None
     from treatyscope.api import rulebook
-    from treatyscope.area import covered_area
+    from treatyscope.evaluation.coverage import covered_area
 
     n: int = args.points
     day = dt.date.fromisoformat(args.date)
@@ -187,7 +187,7 @@ def speed(args: argparse.Namespace) -> None:
         frames.clear()
         del joined
 
-    from treatyscope.vectorised import KERNELS, VERDICTS, Question, engine_for
+    from treatyscope.evaluation.vectorised import KERNELS, VERDICTS, Question, engine_for
 
     note(f"engine on {n:,} points: first call")
     batch_engine = engine_for(rulebook(None))

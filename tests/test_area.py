@@ -11,10 +11,10 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from treatyscope.area import covered_area, land_union
 from treatyscope.cli import main
 from treatyscope.evaluation import Scenario, check
-from treatyscope.geo.data import geodata
+from treatyscope.evaluation.coverage import covered_area, land_union
+from treatyscope.place.data import geodata
 from treatyscope.rules.load import load_rulebook
 
 DAY = dt.date(2026, 11, 28)

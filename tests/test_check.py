@@ -373,7 +373,7 @@ def test_dated_holders_of_former_trust_territories_and_former_states(
 ) -> None:
     import datetime as dt
 
-    from treatyscope.locate import locate, status_at
+    from treatyscope.place.locate import locate, status_at
 
     status, _ = status_at(locate(lat, lon), dt.date.fromisoformat(day))
     assert (status.sovereign, status.administered_by) == (sovereign, administered_by)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from treatyscope.coords import parse_coordinates
 from treatyscope.errors import UsageError
+from treatyscope.input.coords import parse_coordinates
 
 
 @pytest.mark.parametrize(

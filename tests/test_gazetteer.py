@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from treatyscope.errors import AmbiguousPlaceError, UnknownPlaceError, UsageError
-from treatyscope.gazetteer import resolve_place
+from treatyscope.place.gazetteer import resolve_place
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from treatyscope.geo.data import geodata
-from treatyscope.locate import locate
 from treatyscope.paths import geodata_dir
+from treatyscope.place.data import geodata
+from treatyscope.place.locate import locate
 
 GEO = geodata_dir()
 
@@ -138,7 +138,7 @@ def test_curated_files_are_safe_yaml(name: str) -> None:
 
 
 def test_ambiguous_names_reference_real_places() -> None:
-    from treatyscope.gazetteer import _by_ref
+    from treatyscope.place.gazetteer import _by_ref
 
     data = geodata()
     for row in load("ambiguous.yaml")["names"]:
@@ -153,7 +153,7 @@ def test_provenance_lists_the_build_script_and_it_exists() -> None:
 
 
 def test_compiled_curated_tables_are_current() -> None:
-    from treatyscope.geo.curated import compile_curated
+    from treatyscope.place.curated import compile_curated
 
     compiled = json.loads((GEO / "curated.json").read_text(encoding="utf-8"))
     assert compiled == json.loads(json.dumps(compile_curated(GEO))), (

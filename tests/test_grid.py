@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-import treatyscope.grid
-from treatyscope._kernels import KERNELS
-from treatyscope.grid import LayeredGrid
+import treatyscope.place.grid
+from treatyscope.place.grid import LayeredGrid
+from treatyscope.place.kernels import KERNELS
 
 WORLD = shapely.box(-180, -90, 180, 90)
 
@@ -26,7 +26,7 @@ def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every look-up in a test goes the one way or the other, however few its points."""
     if request.param == "compiled" and KERNELS is None:
         pytest.skip("numba is not installed (the `fast` extra)")
-    monkeypatch.setattr(treatyscope.grid, "_COMPILED_FROM", 0 if request.param == "compiled" else 2**62)
+    monkeypatch.setattr(treatyscope.place.grid, "_COMPILED_FROM", 0 if request.param == "compiled" else 2**62)
     return str(request.param)
 
 
@@ -209,7 +209,7 @@ def test_bad_arguments_are_refused() -> None:
 def real() -> tuple[list[BaseGeometry], LayeredGrid]:
     """Land pieces, then seas (which overlap each other), around the Adriatic and Tyrrhenian: shared borders,
     islands, coasts."""
-    from treatyscope.geo.data import geodata
+    from treatyscope.place.data import geodata
 
     d = geodata()
 

@@ -11,8 +11,8 @@ import datetime as dt
 
 import pytest
 
-from treatyscope.geo.data import geodata
-from treatyscope.locate import locate, status_at
+from treatyscope.place.data import geodata
+from treatyscope.place.locate import locate, status_at
 
 TODAY = dt.date(2026, 11, 28)
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import shapely
 
-from treatyscope.geo.pack import GeometryPack, write_pack
+from treatyscope.place.pack import GeometryPack, write_pack
 
 
 def test_round_trip_keeps_holes_and_parts(tmp_path: Path) -> None:

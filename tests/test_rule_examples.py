@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from treatyscope.examples import example_cases, run_example
+from treatyscope.evaluation.examples import example_cases, run_example
 from treatyscope.rules.load import load_rulebook
 
 CASES = list(example_cases(load_rulebook()))

@@ -8,7 +8,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treatyscope.geo.sphere import (
+from treatyscope.place.sphere import (
     EARTH_RADIUS_KM,
     area_km2,
     distance_km,

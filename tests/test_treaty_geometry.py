@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from treatyscope.api import build_scenarios, run_check
 from treatyscope.engine import polygon_geometry
-from treatyscope.geo.sphere import inverse_mercator_y, mercator_y
+from treatyscope.place.sphere import inverse_mercator_y, mercator_y
 from treatyscope.rules.load import load_rulebook
 
 BOOK = load_rulebook()

@@ -20,10 +20,10 @@ from treatyscope.api import rulebook
 from treatyscope.batch import reason_code
 from treatyscope.engine import split_lines
 from treatyscope.evaluation import Scenario, _facts, _referenced, _version_on, check, point_subject
-from treatyscope.geo.data import geodata
-from treatyscope.geo.sphere import KM_PER_DEGREE_LAT
-from treatyscope.locate import locate
-from treatyscope.vectorised import REASONS, VERDICTS, Question, engine_for
+from treatyscope.evaluation.vectorised import REASONS, VERDICTS, Question, engine_for
+from treatyscope.place.data import geodata
+from treatyscope.place.locate import locate
+from treatyscope.place.sphere import KM_PER_DEGREE_LAT
 
 # Days in different spans, and two days in one span (2024-25), so that reusing an answer across a span is tested.
 DAYS = [dt.date(1960, 6, 1), dt.date(1995, 1, 1), dt.date(2024, 10, 1), dt.date(2025, 7, 15)]
@@ -208,9 +208,9 @@ def test_direct_check_agrees_at_random_points() -> None:
 
 def test_without_numba_the_answers_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     """The numpy code alone (an install without the `fast` extra) gives the compiled loops' answers."""
-    import treatyscope.grid
-    import treatyscope.vectorised
-    from treatyscope.vectorised import Engine
+    import treatyscope.evaluation.vectorised
+    import treatyscope.place.grid
+    from treatyscope.evaluation.vectorised import Engine
 
     lats, lons, day_index = sample(1_000)
     days = np.array(DAYS, dtype="datetime64[D]")[day_index]
@@ -219,8 +219,8 @@ def test_without_numba_the_answers_are_the_same(monkeypatch: pytest.MonkeyPatch)
     compiled = [
         engine_for(book).classify(Question(t, g, None), lats, lons, d) for t, g in QUESTIONS for d in (days, one_day)
     ]
-    monkeypatch.setattr(treatyscope.grid, "KERNELS", None)
-    monkeypatch.setattr(treatyscope.vectorised, "KERNELS", None)
+    monkeypatch.setattr(treatyscope.place.grid, "KERNELS", None)
+    monkeypatch.setattr(treatyscope.evaluation.vectorised, "KERNELS", None)
     alone = [Engine(book).classify(Question(t, g, None), lats, lons, d) for t, g in QUESTIONS for d in (days, one_day)]
     for a, b in zip(compiled, alone, strict=True):
         np.testing.assert_array_equal(a, b)
@@ -229,7 +229,7 @@ def test_without_numba_the_answers_are_the_same(monkeypatch: pytest.MonkeyPatch)
 def test_days_split_where_the_data_changes() -> None:
     """Every membership date and status change starts a span (Finland joined NATO on 2023-04-04; Algeria became
     independent of France on 1962-07-05), and two days with nothing between them share one."""
-    from treatyscope.vectorised import date_breaks
+    from treatyscope.evaluation.vectorised import date_breaks
 
     breaks = date_breaks(rulebook(None), geodata())
     span = lambda d: int(np.searchsorted(breaks, np.datetime64(d), side="right"))  # noqa: E731

@@ -42,9 +42,9 @@ from shapely.geometry.base import BaseGeometry
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from treatyscope.geo.data import GeoData  # noqa: E402
-from treatyscope.geo.pack import SCALE, GeometryPack, write_pack  # noqa: E402
-from treatyscope.locate import COAST_TOLERANCE_KM, SEA_GAP_KM  # noqa: E402
+from treatyscope.place.data import GeoData  # noqa: E402
+from treatyscope.place.locate import COAST_TOLERANCE_KM, SEA_GAP_KM  # noqa: E402
+from treatyscope.place.pack import SCALE, GeometryPack, write_pack  # noqa: E402
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEG = math.pi * EARTH_RADIUS_KM / 180.0

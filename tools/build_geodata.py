@@ -51,10 +51,10 @@ from shapely.geometry import shape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from treatyscope.geo.curated import compile_curated  # noqa: E402
-from treatyscope.geo.pack import GeometryPack, write_pack  # noqa: E402
-from treatyscope.geo.sphere import area_km2, bounding_cap, distance_km  # noqa: E402
-from treatyscope.names import fold  # noqa: E402
+from treatyscope.place.curated import compile_curated  # noqa: E402
+from treatyscope.place.names import fold  # noqa: E402
+from treatyscope.place.pack import GeometryPack, write_pack  # noqa: E402
+from treatyscope.place.sphere import area_km2, bounding_cap, distance_km  # noqa: E402
 
 GEODATA = ROOT / "geodata"
 CURATED = GEODATA / "curated"

@@ -38,12 +38,12 @@ _WHERE = {
     "TreatyscopeError": "treatyscope.errors",
     "UnknownPlaceError": "treatyscope.errors",
     "UsageError": "treatyscope.errors",
-    "Location": "treatyscope.locate",
-    "locate": "treatyscope.locate",
-    "status_at": "treatyscope.locate",
-    "Place": "treatyscope.gazetteer",
-    "resolve_place": "treatyscope.gazetteer",
-    "parse_coordinates": "treatyscope.coords",
+    "Location": "treatyscope.place.locate",
+    "locate": "treatyscope.place.locate",
+    "status_at": "treatyscope.place.locate",
+    "Place": "treatyscope.place.gazetteer",
+    "resolve_place": "treatyscope.place.gazetteer",
+    "parse_coordinates": "treatyscope.input.coords",
     "check": "treatyscope.api",
     "covered_area": "treatyscope.api",
     "classify": "treatyscope.batch",
@@ -55,7 +55,6 @@ _WHERE = {
 if TYPE_CHECKING:
     from treatyscope.api import area_map, article_detail, article_listing, check, covered_area
     from treatyscope.batch import classify
-    from treatyscope.coords import parse_coordinates
     from treatyscope.errors import (
         AmbiguousPlaceError,
         DataError,
@@ -64,8 +63,9 @@ if TYPE_CHECKING:
         UnknownPlaceError,
         UsageError,
     )
-    from treatyscope.gazetteer import Place, resolve_place
-    from treatyscope.locate import Location, locate, status_at
+    from treatyscope.input.coords import parse_coordinates
+    from treatyscope.place.gazetteer import Place, resolve_place
+    from treatyscope.place.locate import Location, locate, status_at
 
 
 def __getattr__(name: str) -> Any:

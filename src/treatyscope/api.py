@@ -32,14 +32,14 @@ def resolve_party(text: str | None) -> str | None:
     """An ISO alpha-3 code, or a name that resolves to a country."""
     if text is None:
         return None
-    from treatyscope.geo.data import geodata
+    from treatyscope.place.data import geodata
 
     data = geodata()
     code = text.strip()
     if re.fullmatch(r"[A-Za-z]{3}", code) and code.upper() in data.entities:
         return code.upper()
     from treatyscope.errors import AmbiguousPlaceError
-    from treatyscope.gazetteer import resolve_place
+    from treatyscope.place.gazetteer import resolve_place
 
     try:
         place = resolve_place(code)
@@ -117,7 +117,7 @@ def _geojson(path: str) -> tuple[Any, str]:
     if maxx - minx > 180:
         # RFC 7946 asks for geometries that cross ±180° to be cut there; one that spans more than half the world
         # is taken to cross the antimeridian the short way, as a track or area over the Pacific would.
-        from treatyscope.geo.sphere import split_at_antimeridian
+        from treatyscope.place.sphere import split_at_antimeridian
 
         unwrapped = shapely.transform(geom, lambda xy: np.where(xy[:, :1] < 0, xy + np.array([360.0, 0.0]), xy))
         geom = split_at_antimeridian(unwrapped)
@@ -139,11 +139,11 @@ def build_scenarios(
     nearest: bool = True,
 ) -> tuple[list[Scenario], dict[str, Any]]:
     """One scenario per target kind, and the facts about the location for the report."""
-    from treatyscope.coords import parse_coordinates
     from treatyscope.dates import parse_date
-    from treatyscope.describe import location_facts, place_identity
-    from treatyscope.gazetteer import resolve_place
-    from treatyscope.locate import locate
+    from treatyscope.input.coords import parse_coordinates
+    from treatyscope.place.describe import location_facts, place_identity
+    from treatyscope.place.gazetteer import resolve_place
+    from treatyscope.place.locate import locate
 
     given = [x for x in (location, at, geojson) if x]
     if len(given) != 1:
@@ -371,9 +371,9 @@ def covered_area(
 ) -> Any:
     """Python API: the area an article covers for a target kind on a date, as shapely geometries (a CoveredArea:
     `.covered`, `.contested` as (which readings cover it, geometry) pairs, `.classify(lat, lon)`)."""
-    from treatyscope.area import covered_area as compute
     from treatyscope.dates import parse_date
     from treatyscope.evaluation import check_pins
+    from treatyscope.evaluation.coverage import covered_area as compute
 
     if target not in TARGETS:
         raise UsageError(f"Unknown target '{target}'.", f"Targets: {', '.join(TARGETS)}.")
@@ -449,7 +449,7 @@ def result_map(
     )
     geometry = sc.geometry
     if geometry is None and sc.place is not None and sc.place.is_area and sc.place.kind == "territory":
-        from treatyscope.geo.data import geodata
+        from treatyscope.place.data import geodata
 
         geometry = geodata().territory_geom(sc.place.id)
     assert sc.point is not None

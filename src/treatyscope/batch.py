@@ -84,7 +84,7 @@ class Classifier:
     def __init__(self, settings: Settings) -> None:
         from treatyscope.api import rulebook
         from treatyscope.evaluation import check_pins
-        from treatyscope.vectorised import engine_for
+        from treatyscope.evaluation.vectorised import engine_for
 
         self.settings = settings
         self.book = rulebook(settings.rules)
@@ -111,7 +111,7 @@ class Classifier:
 
     def classify_many(self, points: Sequence[tuple[float, float, dt.date, str, str | None]]) -> list[list[int]]:
         """Per treaty, the codes (verdict * 16 + reason) of each point, rows grouped by target and party."""
-        from treatyscope.vectorised import Question
+        from treatyscope.evaluation.vectorised import Question
 
         n = len(points)
         lats = np.fromiter((p[0] for p in points), dtype=np.float64, count=n)
@@ -157,7 +157,7 @@ def read_row(
     values: dict[str, Any], columns: Columns, clf: Classifier
 ) -> tuple[float, float, dt.date, str, str | None]:
     """The row's coordinates, date, target and party, or RowError."""
-    from treatyscope.locate import check_coordinates
+    from treatyscope.place.locate import check_coordinates
 
     def number(col: str, what: str) -> float:
         raw = values.get(col)
@@ -556,8 +556,8 @@ def classify(
     party is invalid); with `reasons=True`, a pair of arrays (verdicts, reason codes). Sequences or numpy arrays
     of latitudes and longitudes; one date (default today) or one per point; parties one per point, or none (the
     state whose territory each point is)."""
-    from treatyscope._kernels import all_on_world
-    from treatyscope.vectorised import Question
+    from treatyscope.evaluation.vectorised import Question
+    from treatyscope.place.kernels import all_on_world
 
     lat = np.asarray(lats, dtype=np.float64)
     lon = np.asarray(lons, dtype=np.float64)
@@ -624,7 +624,7 @@ ERROR_ANSWER = 4 * 16  # the answer code of the verdict "error"; its reason is P
 
 def _names() -> tuple[Any, Any]:
     """Verdict and reason names indexed by an answer code (verdict * 16 + reason)."""
-    from treatyscope.vectorised import REASONS, VERDICTS
+    from treatyscope.evaluation.vectorised import REASONS, VERDICTS
 
     assert VERDICTS[ERROR_ANSWER // 16] == "error"
     codes = range(16 * len(VERDICTS))

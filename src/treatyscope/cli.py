@@ -81,8 +81,8 @@ def places(
 ) -> None:
     """Look up a place: its kind, names, codes, sovereign, administrator, continent and coordinates."""
     from treatyscope.dates import parse_date
-    from treatyscope.describe import place_facts
-    from treatyscope.gazetteer import label, resolve_place, search
+    from treatyscope.place.describe import place_facts
+    from treatyscope.place.gazetteer import label, resolve_place, search
 
     on = parse_date(date)
     place = resolve_place(query)
@@ -108,10 +108,10 @@ def where(
     output: PlacesFormat = typer.Option(PlacesFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Reverse lookup: the territory or sea a point is in, and its facts."""
-    from treatyscope.coords import parse_coordinates
     from treatyscope.dates import parse_date
-    from treatyscope.describe import location_facts
-    from treatyscope.locate import locate
+    from treatyscope.input.coords import parse_coordinates
+    from treatyscope.place.describe import location_facts
+    from treatyscope.place.locate import locate
 
     lat, lon = parse_coordinates(at)
     on = parse_date(date)
@@ -292,7 +292,7 @@ def area(
     """The area an article covers for a target kind on a date, as GeoJSON: covered, and contested (with the
     readings that cover it). The first request for a treaty, target and date takes some seconds; it is cached."""
     from treatyscope.api import covered_area
-    from treatyscope.area import to_geojson
+    from treatyscope.evaluation.coverage import to_geojson
 
     found = covered_area(
         treaty,
@@ -421,8 +421,8 @@ def batch(
         "party": party_col,
     }
     show = not quiet and sys.stderr.isatty()
-    from treatyscope._kernels import KERNELS
-    from treatyscope.vectorised import FEW, places_ready
+    from treatyscope.evaluation.vectorised import FEW, places_ready
+    from treatyscope.place.kernels import KERNELS
 
     if not quiet and not places_ready():
         sys.stderr.write(
@@ -525,7 +525,7 @@ def test_examples(
     from pathlib import Path
 
     from treatyscope.errors import EXIT_EXAMPLES_FAILED
-    from treatyscope.examples import coverage, run_examples
+    from treatyscope.evaluation.examples import coverage, run_examples
     from treatyscope.report.console import printer
     from treatyscope.report.rulecheck import examples_json, render_coverage_text, render_test_text
     from treatyscope.rules.load import load_rulebook

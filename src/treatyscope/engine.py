@@ -27,12 +27,12 @@ from typing import Any
 
 import shapely
 
-from treatyscope.geo.data import GeoData, Status, geodata
-from treatyscope.geo.sphere import rhumb_line, split_at_antimeridian
-from treatyscope.parallels import dms, mean_obliquity_deg
+from treatyscope.place.data import GeoData, Status, geodata
+from treatyscope.place.sphere import rhumb_line, split_at_antimeridian
 from treatyscope.rules.kinds import CONDITION_KINDS as _OPERATORS
 from treatyscope.rules.kinds import PLACE_KINDS
 from treatyscope.rules.load import RuleBook, TreatyRules
+from treatyscope.rules.parallels import dms, mean_obliquity_deg
 
 APPLIES, NOT, PARTIAL, CONTESTED = "applies", "does-not-apply", "partial", "contested"
 FULL_SHARE = 0.9999  # area shares within 0.01% of 0 or 1 count as none or all (simplification slivers)

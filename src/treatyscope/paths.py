@@ -35,7 +35,7 @@ def code_digest() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for name in ("engine.py", "evaluation.py", "area.py", "locate.py", "rules/load.py"):
+    for name in ("engine.py", "evaluation/__init__.py", "evaluation/coverage.py", "place/locate.py", "rules/load.py"):
         path = _PACKAGE / name
         h.update(path.read_bytes() if path.exists() else name.encode())
     return h.hexdigest()[:16]

@@ -152,8 +152,8 @@ def generate_points(seed: int = 20261206) -> list[tuple[str, float, float]]:
     """(kind, lat, lon): on land, at sea, near coasts, near borders, near the treaties' lines, and named."""
     import shapely
 
-    from treatyscope.geo.data import geodata
-    from treatyscope.locate import locate
+    from treatyscope.place.data import geodata
+    from treatyscope.place.locate import locate
 
     data = geodata()
     rng = np.random.default_rng(seed)
@@ -210,7 +210,7 @@ VARIANTS: list[dict[str, Any]] = [
 
 def generate() -> Iterator[dict[str, Any]]:
     """Every scenario of the corpus, each a dict of `treatyscope.check` arguments plus `kind`."""
-    from treatyscope.examples import example_cases
+    from treatyscope.evaluation.examples import example_cases
     from treatyscope.rules.load import load_rulebook
 
     for case in example_cases(load_rulebook()):

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import shapely
 
-from treatyscope.area import CoveredArea, land_union
 from treatyscope.errors import TreatyscopeError, UsageError
-from treatyscope.geo.data import geodata
+from treatyscope.evaluation.coverage import CoveredArea, land_union
+from treatyscope.place.data import geodata
 
 SEA = "#eaf1f7"
 LAND = "#d4d4d4"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from treatyscope.errors import RuleFileError
-from treatyscope.examples import ExampleOutcome, deciding_trace
+from treatyscope.evaluation.examples import ExampleOutcome, deciding_trace
 from treatyscope.report.console import Printer
 from treatyscope.rules.load import Inspection
 

@@ -374,7 +374,7 @@ def _link(
     parsed: list[tuple[Path, dict[str, Any], dict[Any, tuple[int, int]]]],
 ) -> tuple[dict[str, Any], list[RuleFileError]]:
     """Merge the files' named things and check every reference, date and id."""
-    from treatyscope.geo.data import geodata
+    from treatyscope.place.data import geodata
 
     errors: list[RuleFileError] = []
     regions: dict[str, Any] = {}

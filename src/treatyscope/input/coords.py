@@ -12,7 +12,7 @@ import math
 import re
 
 from treatyscope.errors import UsageError
-from treatyscope.locate import check_coordinates
+from treatyscope.place.locate import check_coordinates
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _PART = re.compile(

@@ -40,9 +40,9 @@ from treatyscope.evaluation import (
     point_subject,
     still_bound,
 )
-from treatyscope.geo.data import GeoData, geodata
-from treatyscope.geo.sphere import KM_PER_DEGREE_LAT
-from treatyscope.locate import locate
+from treatyscope.place.data import GeoData, geodata
+from treatyscope.place.locate import locate
+from treatyscope.place.sphere import KM_PER_DEGREE_LAT
 from treatyscope.rules.load import RuleBook, TreatyRules
 
 WHOSE = "whose territory"

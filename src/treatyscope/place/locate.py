@@ -34,8 +34,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from treatyscope.errors import UsageError
-from treatyscope.geo.data import Feature, GeoData, Sea, Status, Territory, geodata
-from treatyscope.geo.sphere import KM_PER_DEGREE_LAT, NAUTICAL_MILE_KM, distance_km, haversine_km, normalize_lon
+from treatyscope.place.data import Feature, GeoData, Sea, Status, Territory, geodata
+from treatyscope.place.sphere import KM_PER_DEGREE_LAT, NAUTICAL_MILE_KM, distance_km, haversine_km, normalize_lon
 
 COAST_TOLERANCE_KM = 2.0
 TERRITORIAL_SEA_KM = 12 * NAUTICAL_MILE_KM

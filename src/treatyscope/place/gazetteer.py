@@ -1,6 +1,6 @@
 """Names -> places: territories, subdivisions, seas, curated features and populated places.
 
-Matching is on folded names (see `treatyscope.names.fold`): case, diacritics and punctuation do not matter, and
+Matching is on folded names (see `treatyscope.place.names.fold`): case, diacritics and punctuation do not matter, and
 ISO 3166-1 alpha-2/alpha-3 and ISO 3166-2 codes are names too. A query may carry a qualifier after a comma or in
 parentheses ("Georgia, US", "Georgia (country)", "Paris, FR") or be an id ("territory:georgia",
 "subdivision:USA-3543", "sea:black-sea", "feature:uotsuri-jima", "place:g1668341").
@@ -19,8 +19,8 @@ from functools import cache
 import shapely
 
 from treatyscope.errors import AmbiguousPlaceError, UnknownPlaceError, UsageError
-from treatyscope.geo.data import GeoData, Territory, geodata
-from treatyscope.names import fold
+from treatyscope.place.data import GeoData, Territory, geodata
+from treatyscope.place.names import fold
 
 KINDS = ("territory", "subdivision", "sea", "feature", "place")
 _PREFIX = {"t": "territory", "d": "subdivision", "s": "sea", "p": "place", "f": "feature"}

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 from treatyscope.errors import DataError
-from treatyscope.geo.pack import GeometryPack
 from treatyscope.paths import geodata_dir
+from treatyscope.place.pack import GeometryPack
 
 
 def load_yaml(path: Path) -> Any:
@@ -363,7 +363,7 @@ class GeoData:
     # ----------------------------------------------------------------------------------------- curated
     @cached_property
     def curated(self) -> dict[str, Any]:
-        """geodata/curated/*.yaml as compiled into curated.json (see treatyscope.geo.curated)."""
+        """geodata/curated/*.yaml as compiled into curated.json (see treatyscope.place.curated)."""
         return self._json("curated.json")
 
     @cached_property

@@ -27,16 +27,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from treatyscope._kernels import KERNELS
-from treatyscope.geo.data import GeoData, geodata
-from treatyscope.geo.sphere import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT
-from treatyscope.grid import LayeredGrid, wrap_east_edge
+from treatyscope.place.data import GeoData, geodata
+from treatyscope.place.grid import LayeredGrid, wrap_east_edge
+from treatyscope.place.kernels import KERNELS
+from treatyscope.place.sphere import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT
 from treatyscope.rules.kinds import VERDICTS as KIND_VERDICTS
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from treatyscope.locate import Location
+    from treatyscope.place.locate import Location
     from treatyscope.rules.load import RuleBook
 
 VERDICTS = (*KIND_VERDICTS, "error")  # a batch row that cannot be classified is an error
@@ -97,7 +97,7 @@ class Places:
 
     def location(self, atom: int, lat: float, lon: float) -> Location:
         """What `locate` reports at a point of the atom (outside any curated feature's radius)."""
-        from treatyscope.locate import at_sea, on_land
+        from treatyscope.place.locate import at_sea, on_land
 
         if atom < 0:
             return at_sea(lat, lon, None)
@@ -219,8 +219,8 @@ class Places:
         from, by up to the secant of the latitude."""
         key = (f_index, piece)
         if key not in self._band_rules:
-            from treatyscope.geo.sphere import distance_km
-            from treatyscope.locate import COAST_TOLERANCE_KM, FEATURE_SAME_LAND_KM
+            from treatyscope.place.locate import COAST_TOLERANCE_KM, FEATURE_SAME_LAND_KM
+            from treatyscope.place.sphere import distance_km
 
             f = self.features[f_index]
             top = min(89.0, abs(f.lat) + f.radius_km / KM_PER_DEGREE_LAT + 1.0)
@@ -234,8 +234,8 @@ class Places:
     def _parts_of(self, f_index: int) -> NDArray[np.int32]:
         """Land-part atoms of the feature's territory within FEATURE_SAME_LAND_KM of its centre."""
         if f_index not in self._feature_parts:
-            from treatyscope.geo.sphere import distance_km
-            from treatyscope.locate import FEATURE_SAME_LAND_KM
+            from treatyscope.place.locate import FEATURE_SAME_LAND_KM
+            from treatyscope.place.sphere import distance_km
 
             f = self.features[f_index]
             near = []
@@ -275,10 +275,10 @@ def _reach_box(lat: float, lon: float, km: float) -> Any:
 
 def _grid_path(data: GeoData) -> Any:
     """Where the places grid is kept on disk (None without a cache directory)."""
-    from treatyscope.area import _geodata_digest
+    from treatyscope.evaluation.coverage import _geodata_digest
     from treatyscope.rules.load import _cache_dir
 
-    code = hashlib.sha256(b"".join(p.read_bytes() for p in _module_files("grid.py", "vectorised.py")))
+    code = hashlib.sha256(b"".join(p.read_bytes() for p in _module_files("../place/grid.py", "vectorised.py")))
     base = _cache_dir()
     return None if base is None else base / "grids" / f"places-{_geodata_digest(data)}-{code.hexdigest()[:16]}.bin"
 
@@ -300,7 +300,7 @@ def _cached_grid(data: GeoData, polygons: Any) -> LayeredGrid:
             pass  # a damaged cache entry is rebuilt
     grid = LayeredGrid(polygons())
     if path is not None:
-        from treatyscope.area import _write
+        from treatyscope.evaluation.coverage import _write
 
         _write(path, grid.to_bytes())
     return grid
@@ -598,7 +598,7 @@ class Engine:
         self, q: Question, lat: float, lon: float, day: dt.date, sides: int, atom: int | None
     ) -> tuple[Any, ...]:
         from treatyscope.evaluation import _facts, _referenced, point_subject
-        from treatyscope.locate import locate
+        from treatyscope.place.locate import locate
 
         version_id, cond = self._condition(q, day)
         named_key = (q.treaty, q.target, version_id)

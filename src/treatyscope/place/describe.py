@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from treatyscope.gazetteer import Place
-from treatyscope.geo.data import GeoData, Status, geodata
-from treatyscope.locate import Location, locate, status_at, territory_status
+from treatyscope.place.data import GeoData, Status, geodata
+from treatyscope.place.gazetteer import Place
+from treatyscope.place.locate import Location, locate, status_at, territory_status
 
 
 def status_facts(status: Status, data: GeoData) -> dict[str, Any]:

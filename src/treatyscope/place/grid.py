@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from treatyscope._kernels import KERNELS, all_on_world
+from treatyscope.place.kernels import KERNELS, all_on_world
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -34,10 +34,10 @@ from treatyscope.engine import (
     split_lines,
 )
 from treatyscope.errors import UsageError
-from treatyscope.gazetteer import Place
-from treatyscope.geo.data import GeoData, Status, geodata
-from treatyscope.geo.sphere import area_km2, distance_km, haversine_km, haversine_km_many, nearest_point
-from treatyscope.locate import Location, locate, status_at
+from treatyscope.place.data import GeoData, Status, geodata
+from treatyscope.place.gazetteer import Place
+from treatyscope.place.locate import Location, locate, status_at
+from treatyscope.place.sphere import area_km2, distance_km, haversine_km, haversine_km_many, nearest_point
 from treatyscope.rules.load import RuleBook, TreatyRules
 
 SCHEMA = "treatyscope.check/1"
