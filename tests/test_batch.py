@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treatyscope.batch import classify
+from treatyscope.batch.arrays import classify
 from treatyscope.cli import main
-from treatyscope.evaluation import Scenario, check
+from treatyscope.evaluation.check import check
+from treatyscope.input.scenario import Scenario
 from treatyscope.rules.load import load_rulebook
 
 BOOK = load_rulebook()
@@ -199,7 +200,7 @@ def test_rows_across_chunks_keep_count_order_and_verdicts(tmp_path: Path, capsys
     """More rows than one chunk, with per-row dates, targets and parties, and bad rows scattered through."""
     import random
 
-    from treatyscope.batch import CHUNK_ROWS
+    from treatyscope.batch.rows import CHUNK_ROWS
 
     rng = random.Random(5)
     n = CHUNK_ROWS + 2_345

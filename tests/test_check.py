@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 import treatyscope
 from treatyscope.cli import main
-from treatyscope.rules.load import rule_files, validate_files
+from treatyscope.rules.load import rule_files
+from treatyscope.rules.validate import inspect_files
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -61,11 +62,12 @@ def test_json_output_follows_its_published_schema(capsys: pytest.CaptureFixture[
 def test_contested_results_name_each_reading_and_its_source() -> None:
     [r] = treatyscope.check("Ceuta", target="territory", treaty="nato", date="2026-11-28")
     assert r.verdict == "contested"
-    [term] = r.interpretations
-    assert term["id"] == "ceuta-and-melilla"
-    verdicts = {rd["id"]: rd["verdict"] for rd in term["readings"]}
+    assert r.scope is not None
+    [term] = r.scope.terms
+    assert term.interpretation.id == "ceuta-and-melilla"
+    verdicts = {rv.reading.id: rv.verdict for rv in term.readings}
     assert verdicts == {"outside-article-6": "does-not-apply", "covered-as-spanish-territory": "applies"}
-    assert all(rd["sources"] for rd in term["readings"])
+    assert all(rv.reading.sources for rv in term.readings)
 
 
 def test_pinning_a_reading_decides_it() -> None:
@@ -78,10 +80,11 @@ def test_pinning_a_reading_decides_it() -> None:
 def test_the_united_states_is_partly_covered_part_by_part() -> None:
     [r] = treatyscope.check("United States", target="territory", treaty="nato", date="2026-11-28")
     assert r.verdict == "partial"
-    parts = {p["id"]: p for p in r.parts}
-    assert parts["hawaii"]["verdict"] == "does-not-apply"
-    assert parts["conterminous-united-states"]["verdict"] == "applies"
-    assert parts["alaska"]["verdict"] == "applies"
+    assert r.scope is not None
+    parts = {p.id: p for p in r.scope.parts}
+    assert parts["hawaii"].verdict == "does-not-apply"
+    assert parts["conterminous-united-states"].verdict == "applies"
+    assert parts["alaska"].verdict == "applies"
 
 
 def test_article_6_versions_change_on_18_february_1952() -> None:
@@ -116,11 +119,12 @@ def test_a_mid_atlantic_vessel_flips_when_moved_north_across_the_tropic(lon: flo
 
 def test_results_do_not_depend_on_rule_file_order() -> None:
     files = rule_files()
-    book_a, errs_a = validate_files(files)
+    a = inspect_files(files)
     shuffled = list(files)
     random.Random(7).shuffle(shuffled)
-    book_b, errs_b = validate_files(list(reversed(shuffled)))
-    assert not errs_a and not errs_b and book_a and book_b
+    b = inspect_files(list(reversed(shuffled)))
+    assert not a.errors and not b.errors and a.book and b.book
+    book_a, book_b = a.book, b.book
     for key in ("regions", "conditions", "interpretations", "parallels", "sources", "treaties"):
         assert json.dumps(book_a[key], sort_keys=True) == json.dumps(book_b[key], sort_keys=True)
 
@@ -183,11 +187,11 @@ def test_articles_and_show(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_nearest_covered_place_can_be_an_island_or_part_of_a_sea() -> None:
     # ~90 km east of Fuerteventura: the Canaries are covered (islands clause), not only mainland Europe.
     [r] = treatyscope.check(at="27.9,-13.0", target="territory", treaty="nato", date="2026-11-28")
-    assert r.nearest is not None and r.nearest["name"] == "Canary Islands" and r.nearest["km"] < 150
+    assert r.nearest is not None and r.nearest.name == "Canary Islands" and r.nearest.km < 150
     # On the Equator at 30° W: the North Atlantic north of the Tropic is straight north, about 2,600 km.
     [v] = treatyscope.check(at="0,-30", target="vessel", treaty="nato", date="2026-11-28")
-    assert v.nearest is not None and v.nearest["name"] == "North Atlantic Ocean"
-    assert 2550 < v.nearest["km"] < 2650
+    assert v.nearest is not None and v.nearest.name == "North Atlantic Ocean"
+    assert 2550 < v.nearest.km < 2650
 
 
 def test_a_feature_group_without_listed_members_is_found_at_its_centre() -> None:
@@ -347,8 +351,9 @@ def test_an_area_part_whose_answer_depends_on_whose_territory_it_is_is_contested
     scenarios, _ = build_scenarios(geojson=str(box), targets=["territory"], date="2023-01-01")
     (result,) = run_check(scenarios, treaties=["csto"])
     assert result.verdict == "contested"
-    crimea = [p for p in result.parts if p["id"] in ("crimea", "sevastopol")]
-    assert crimea and all(p["verdict"] == "contested" for p in crimea)
+    assert result.scope is not None
+    crimea = [p for p in result.scope.parts if p.id in ("crimea", "sevastopol")]
+    assert crimea and all(p.verdict == "contested" for p in crimea)
 
 
 @pytest.mark.parametrize(

@@ -106,9 +106,8 @@ def test_an_inline_polygon_ring_passes_through_every_vertex(
     vertices: list[tuple[float, float]], legs: list[str]
 ) -> None:
     """Each leg starts exactly where the previous one ended (up to whole turns of longitude): no drift."""
-    from treatyscope.engine import polygon_ring
+    from treatyscope.rules.regions import PolygonRegion
 
-    spec = {"vertices": vertices, "legs": legs[: len(vertices)]}
-    ring = polygon_ring(spec)
+    ring = PolygonRegion(None, None, tuple(vertices), tuple(legs[: len(vertices)])).ring()
     for lon, lat in vertices:
         assert min(abs((x - lon + 180) % 360 - 180) + abs(y - lat) for x, y in ring) < 1e-9

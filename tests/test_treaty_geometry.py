@@ -5,30 +5,25 @@ points either side of each leg fall on the side the ring's orientation says (als
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treatyscope.api import build_scenarios, run_check
-from treatyscope.engine import polygon_geometry
 from treatyscope.place.sphere import inverse_mercator_y, mercator_y
 from treatyscope.rules.load import load_rulebook
+from treatyscope.rules.regions import PolygonRegion
 
 BOOK = load_rulebook()
-RIO_POLYGON: dict[str, Any] = next(
-    node["polygon"]
-    for name, region in BOOK.regions.items()
-    if name.startswith("rio")
-    for node in [region]
-    if isinstance(node, dict) and "polygon" in node
+RIO_POLYGON: PolygonRegion = next(
+    region for name, region in BOOK.regions.items() if name.startswith("rio") and isinstance(region, PolygonRegion)
 )
-GEOMETRY = polygon_geometry(RIO_POLYGON)
-VERTICES = [(float(lon), float(lat)) for lon, lat in RIO_POLYGON["vertices"]]
+GEOMETRY = RIO_POLYGON.geometry
+VERTICES = list(RIO_POLYGON.vertices)
 LEGS = [
     (i, VERTICES[i], VERTICES[(i + 1) % len(VERTICES)])
-    for i, leg in enumerate(RIO_POLYGON["legs"])
+    for i, leg in enumerate(RIO_POLYGON.legs)
     if leg in ("rhumb", "meridian") and max(abs(VERTICES[i][1]), abs(VERTICES[(i + 1) % len(VERTICES)][1])) < 89
 ]
 
@@ -67,7 +62,7 @@ CLOCKWISE = _ring_is_clockwise()
 
 
 def test_the_rio_region_has_rhumb_legs_and_crosses_the_antimeridian() -> None:
-    assert sum(1 for leg in RIO_POLYGON["legs"] if leg == "rhumb") >= 5
+    assert sum(1 for leg in RIO_POLYGON.legs if leg == "rhumb") >= 5
     assert any(lon < -180 for lon, _ in VERTICES), "the Pacific legs are written beyond -180"
 
 
@@ -99,7 +94,7 @@ def test_long_rhumb_legs_are_not_great_circles() -> None:
     checked = 0
     for i, a, b in LEGS:
         b2 = _unwrapped(a, b)
-        if RIO_POLYGON["legs"][i] != "rhumb" or abs(b2[0] - a[0]) < 20:
+        if RIO_POLYGON.legs[i] != "rhumb" or abs(b2[0] - a[0]) < 20:
             continue
         rhumb_mid = _on_rhumb(a, b, 0.5)
         # Great-circle midpoint, from the two ends as unit vectors.

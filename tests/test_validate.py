@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from treatyscope.cli import main
 from treatyscope.errors import RuleFileError
-from treatyscope.rules.load import inspect_files, rule_files
+from treatyscope.rules.load import rule_files
+from treatyscope.rules.validate import inspect_files
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "broken-rules"
@@ -70,7 +71,7 @@ def test_text_output_is_one_line_per_error_with_file_line_and_column(capsys: pyt
         "unknown-region.yaml:35:20: error: articles.0.versions.0.targets.forces.in_region: "
         "unknown region 'tiny-aera' Did you mean 'tiny-area'?"
     )
-    assert out.splitlines()[-1] == "1 rule file invalid: 1 errors, 0 warnings, 0 unverified parts."
+    assert out.splitlines()[-1] == "1 rule file invalid: 1 error, 0 warnings, 0 unverified parts."
 
 
 def test_github_output_is_workflow_annotations(capsys: pytest.CaptureFixture[str]) -> None:

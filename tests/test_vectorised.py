@@ -16,14 +16,16 @@ import numpy as np
 import pytest
 import shapely
 
-from treatyscope.api import rulebook
-from treatyscope.batch import reason_code
-from treatyscope.engine import split_lines
-from treatyscope.evaluation import Scenario, _facts, _referenced, _version_on, check, point_subject
+from treatyscope.evaluation.check import check
+from treatyscope.evaluation.subjects import point_subject
 from treatyscope.evaluation.vectorised import REASONS, VERDICTS, Question, engine_for
+from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import geodata
 from treatyscope.place.locate import locate
 from treatyscope.place.sphere import KM_PER_DEGREE_LAT
+from treatyscope.rules.load import rulebook
+from treatyscope.rules.reach import lines as rule_lines
+from treatyscope.rules.reach import named
 
 # Days in different spans, and two days in one span (2024-25), so that reusing an answer across a span is tested.
 DAYS = [dt.date(1960, 6, 1), dt.date(1995, 1, 1), dt.date(2024, 10, 1), dt.date(2025, 7, 15)]
@@ -49,9 +51,9 @@ def boundary_points(rng: np.random.Generator, n: int) -> tuple[Any, Any]:
     lines += [g.boundary for g in data.gap_geoms(list(range(len(data.sea_list)))) if not g.is_empty]
     for treaty, target in QUESTIONS:
         for day in DAYS:
-            version = _version_on(book.treaties[treaty].articles[0], day)
-            if version and target in version["targets"]:
-                lats, polys = split_lines(version["targets"][target], book, day)
+            version = book.treaties[treaty].articles[0].version_on(day)
+            if version and target in version.targets:
+                lats, polys = rule_lines(version.targets[target], book, day)
                 lines += [shapely.LineString([(-180, lat), (180, lat)]) for lat in lats]
                 lines += [p.boundary for p in polys]
     # Sample along the lines in proportion to their length, then move each point up to 1 km.
@@ -107,11 +109,11 @@ class Reference:
         """The seas and subdivisions the rule names, and the lines it draws, on the day."""
         key = (treaty, target, day)
         if key not in self.rules:
-            version = _version_on(self.book.treaties[treaty].articles[0], day)
-            cond = version["targets"].get(target) if version else None
-            named = _referenced(cond, self.book, self.data) if cond is not None else (frozenset(), frozenset())
-            lats, polys = split_lines(cond, self.book, day) if cond is not None else ([], [])
-            self.rules[key] = (named, lats, polys)
+            version = self.book.treaties[treaty].articles[0].version_on(day)
+            cond = version.targets.get(target) if version else None
+            asked = named(cond, self.book, self.data) if cond is not None else (frozenset(), frozenset())
+            lats, polys = rule_lines(cond, self.book, day) if cond is not None else ([], [])
+            self.rules[key] = (asked, lats, polys)
         return self.rules[key]
 
     def verdicts(self, lat: float, lon: float, days: list[dt.date]) -> dict[tuple[str, str, dt.date], str]:
@@ -119,16 +121,16 @@ class Reference:
         out = {}
         for treaty, target in QUESTIONS:
             for day in days:
-                named, lats, polys = self.rule(treaty, target, day)
+                asked, lats, polys = self.rule(treaty, target, day)
                 subject = point_subject(loc, day, "", self.data)
                 sides = tuple((lat >= p, lat <= p) for p in lats) + tuple(
                     bool(p.covers(shapely.Point(lon, lat))) for p in polys
                 )
-                key = (treaty, target, day, sides, _facts(subject, *named))
+                key = (treaty, target, day, sides, subject.facts(*asked))
                 if key not in self.memo:
                     s = Scenario(label="x", target=target, date=day, point=(lat, lon), find_nearest=False)
                     (result, *_) = check(s, self.book, [treaty])
-                    self.memo[key] = f"{result.verdict}/{reason_code(result)}"
+                    self.memo[key] = f"{result.verdict}/{result.reason}"
                 out[(treaty, target, day)] = self.memo[key]
         return out
 

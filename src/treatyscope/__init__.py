@@ -15,10 +15,13 @@ __all__ = [
     "DataError",
     "Location",
     "Place",
+    "Reason",
+    "Result",
     "RuleFileError",
     "TreatyscopeError",
     "UnknownPlaceError",
     "UsageError",
+    "Verdict",
     "area_map",
     "article_detail",
     "article_listing",
@@ -45,16 +48,19 @@ _WHERE = {
     "resolve_place": "treatyscope.place.gazetteer",
     "parse_coordinates": "treatyscope.input.coords",
     "check": "treatyscope.api",
+    "Result": "treatyscope.api",
+    "Reason": "treatyscope.result",
+    "Verdict": "treatyscope.result",
     "covered_area": "treatyscope.api",
-    "classify": "treatyscope.batch",
+    "classify": "treatyscope.batch.arrays",
     "area_map": "treatyscope.api",
     "article_listing": "treatyscope.api",
     "article_detail": "treatyscope.api",
 }
 
 if TYPE_CHECKING:
-    from treatyscope.api import area_map, article_detail, article_listing, check, covered_area
-    from treatyscope.batch import classify
+    from treatyscope.api import Result, area_map, article_detail, article_listing, check, covered_area
+    from treatyscope.batch.arrays import classify
     from treatyscope.errors import (
         AmbiguousPlaceError,
         DataError,
@@ -66,6 +72,7 @@ if TYPE_CHECKING:
     from treatyscope.input.coords import parse_coordinates
     from treatyscope.place.gazetteer import Place, resolve_place
     from treatyscope.place.locate import Location, locate, status_at
+    from treatyscope.result import Reason, Verdict
 
 
 def __getattr__(name: str) -> Any:

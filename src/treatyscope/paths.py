@@ -26,16 +26,3 @@ def geodata_dir() -> Path:
 
 def rules_dir() -> Path:
     return data_dir("rules")
-
-
-@cache
-def code_digest() -> str:
-    """A hash of the modules whose logic decides answers: disk caches keyed by it are dropped when the logic
-    changes (an editable install, or an upgrade that keeps the version number)."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for name in ("engine.py", "evaluation/__init__.py", "evaluation/coverage.py", "place/locate.py", "rules/load.py"):
-        path = _PACKAGE / name
-        h.update(path.read_bytes() if path.exists() else name.encode())
-    return h.hexdigest()[:16]

@@ -220,14 +220,14 @@ def generate() -> Iterator[dict[str, Any]]:
             "id": case.id,
             "treaty": case.treaty,
             "article": case.article,
-            **({"location": ex["location"]} if ex.get("location") else {"at": ex["at"]}),
-            "target": ex["target"],
-            "party": ex.get("party"),
-            "date": str(ex["date"]),
-            "interpretations": dict(ex.get("interpretations", {})),
-            "assume_member": list(ex.get("assume_member", [])),
-            "assume": list(ex.get("assume", [])),
-            "territorial_sea": bool(ex.get("territorial_sea", False)),
+            **({"location": ex.location} if ex.location else {"at": ex.at}),
+            "target": ex.target,
+            "party": ex.party,
+            "date": str(ex.date),
+            "interpretations": dict(ex.interpretations),
+            "assume_member": list(ex.assume_member),
+            "assume": list(ex.assume),
+            "territorial_sea": ex.territorial_sea,
             "nearest": True,
         }
     rng = np.random.default_rng(7)
@@ -310,29 +310,29 @@ def answers(scenario: dict[str, Any]) -> list[dict[str, Any]]:
     else:
         results = treatyscope.check(at=scenario["at"], **kw)
     if scenario.get("article"):
-        results = [r for r in results if r.article["id"] == scenario["article"]]
+        results = [r for r in results if r.article.id == scenario["article"]]
     return [summarise(r) for r in results]
 
 
 def summarise(r: Any) -> dict[str, Any]:
-    from treatyscope.batch import reason_code
-
+    doc = r.as_dict()  # the JSON output, as a user's script reads it
     out: dict[str, Any] = {
-        "article": r.article["id"],
-        "target": r.target,
-        "verdict": r.verdict,
-        "reason": reason_code(r),
+        "article": doc["article_id"],
+        "target": doc["target"],
+        "verdict": doc["verdict"],
+        "reason": doc["reason"],
     }
-    readings = {t["id"]: {rd["id"]: rd["verdict"] for rd in t["readings"]} for t in r.interpretations}
+    readings = {t["id"]: {rd["id"]: rd["verdict"] for rd in t["readings"]} for t in doc["interpretations"]}
     if readings:
         out["readings"] = readings
-    if r.parts:
-        out["parts"] = [[p["id"], p["verdict"], p["covered_share"], p.get("covered_share_range")] for p in r.parts]
+    if doc["parts"]:
+        out["parts"] = [[p["id"], p["verdict"], p["covered_share"], p.get("covered_share_range")] for p in doc["parts"]]
+        (scope,) = [c for c in doc["trace"] if c["check"] == "scope"]
         out["shares"] = [
-            [o["readings"], o["covered_share"], o["unknown_share"]] for o in r.outcomes if "covered_share" in o
+            [o["readings"], o["covered_share"], o["unknown_share"]] for o in scope["outcomes"] if "covered_share" in o
         ]
-    if r.nearest:
-        n = r.nearest
+    n = doc["nearest_covered"]
+    if n:
         out["nearest"] = [n["name"], round(n["km"]), n.get("all_readings", True)]
         if n.get("nearer_under_some_readings"):
             m = n["nearer_under_some_readings"]

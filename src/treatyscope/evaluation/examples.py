@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from treatyscope.evaluation import Result
-from treatyscope.rules.load import RuleBook
+from treatyscope.errors import TreatyscopeError
+from treatyscope.evaluation.check import check
+from treatyscope.input.scenario import build_scenarios
+from treatyscope.result import Result
+from treatyscope.rules.language import Condition, Example, RuleBook
+from treatyscope.rules.reach import reachable
 
 
 @dataclass(frozen=True)
@@ -15,48 +18,40 @@ class ExampleCase:
     treaty: str
     article: str
     index: int
-    example: dict[str, Any]
+    example: Example
     file: str = ""
 
     @property
     def id(self) -> str:
-        return f"{self.article}[{self.index}] {self.example['name']}"
+        return f"{self.article}[{self.index}] {self.example.name}"
 
 
 def example_cases(book: RuleBook, pattern: str | None = None) -> Iterator[ExampleCase]:
     for treaty in book.treaties.values():
         for art in treaty.articles:
-            for i, ex in enumerate(art.get("examples", [])):
-                case = ExampleCase(treaty.id, art["id"], i, ex, treaty.file)
+            for i, ex in enumerate(art.examples):
+                case = ExampleCase(treaty.id, art.id, i, ex, treaty.file)
                 if pattern is None or pattern.lower() in case.id.lower():
                     yield case
 
 
-def run_example(case: ExampleCase, rules: Sequence[str] | None = None, book: RuleBook | None = None) -> Result:
-    """The example's result, from the rulebook given (or loaded from `rules`)."""
-    from treatyscope.api import build_scenarios, run_check
-    from treatyscope.evaluation import check
-
+def run_example(case: ExampleCase, book: RuleBook) -> Result:
+    """The example's result."""
     ex = case.example
     scenarios, _ = build_scenarios(
-        location=ex.get("location"),
-        at=ex.get("at"),
-        targets=[ex["target"]],
-        party=ex.get("party"),
-        date=str(ex["date"]),
-        assume_member=ex.get("assume_member", []),
-        assume=ex.get("assume", []),
-        interpretation=dict(ex.get("interpretations", {})),
-        territorial_sea=ex.get("territorial_sea", False),
+        location=ex.location,
+        at=ex.at,
+        targets=[ex.target],
+        party=ex.party,
+        date=ex.date,
+        assume_member=ex.assume_member,
+        assume=ex.assume,
+        interpretation=ex.interpretations,
+        territorial_sea=ex.territorial_sea,
     )
-    found = (
-        [r for sc in scenarios for r in check(sc, book, [case.treaty])]
-        if book is not None
-        else run_check(scenarios, treaties=[case.treaty], rules=rules)
-    )
-    results = [r for r in found if r.article["id"] == case.article]
-    assert len(results) == 1
-    return results[0]
+    found = [r for sc in scenarios for r in check(sc, book, [case.treaty]) if r.article.id == case.article]
+    assert len(found) == 1
+    return found[0]
 
 
 @dataclass(frozen=True)
@@ -67,83 +62,53 @@ class ExampleOutcome:
 
     @property
     def passed(self) -> bool:
-        return self.result is not None and self.result.verdict == self.case.example["expect"]
+        return self.result is not None and self.result.verdict == self.case.example.expect
 
     @property
     def actual(self) -> str:
-        return self.result.verdict if self.result is not None else f"error: {self.error}"
+        return str(self.result.verdict) if self.result is not None else f"error: {self.error}"
 
 
-def run_examples(
-    book: RuleBook, rules: Sequence[str] | None = None, pattern: str | None = None
-) -> list[ExampleOutcome]:
-    from treatyscope.errors import TreatyscopeError
-
+def run_examples(book: RuleBook, pattern: str | None = None) -> list[ExampleOutcome]:
     outcomes = []
     for case in example_cases(book, pattern):
         try:
-            outcomes.append(ExampleOutcome(case, run_example(case, rules, book)))
+            outcomes.append(ExampleOutcome(case, run_example(case, book)))
         except TreatyscopeError as e:
             outcomes.append(ExampleOutcome(case, None, str(e)))
     return outcomes
 
 
-def deciding_trace(result: Result) -> list[str]:
-    """The clauses of the scope check, indented, as the first outcome's trace shows them (one line each)."""
-    lines: list[str] = []
-
-    def walk(node: dict[str, Any], depth: int) -> None:
-        ev = f": {node['evidence']}" if node.get("evidence") else ""
-        lines.append(f"{'  ' * depth}{node.get('clause', '?')} — {node.get('result', '?')}{ev}")
-        for child in node.get("checks", []):
-            walk(child, depth + 1)
-
-    for outcome in result.outcomes:
-        if "trace" in outcome:
-            readings = ", ".join(f"{k}={v}" for k, v in outcome.get("readings", {}).items())
-            if readings:
-                lines.append(f"under {readings}: {outcome.get('result')}")
-            walk(outcome["trace"], 1 if readings else 0)
-    return lines
+def held_clauses(result: Result) -> set[str]:
+    """The labelled clauses found true in the result's traces (their labels as written in the rule file)."""
+    scope = result.scope
+    traces = [o.trace for o in (scope.shown if scope else ()) if o.trace is not None]
+    return {t.node.clause for root in traces for t in root.walk() if t.result is True and t.node.clause}
 
 
-def _held_clauses(result: Result) -> set[str]:
-    held: set[str] = set()
-    stack = [o["trace"] for o in result.outcomes if "trace" in o]
-    while stack:
-        node = stack.pop()
-        if node.get("result") == "yes" and node.get("clause"):
-            held.add(node["clause"])
-        stack.extend(node.get("checks", []))
-    return held
-
-
-def coverage(book: RuleBook, outcomes: Sequence[ExampleOutcome]) -> list[dict[str, Any]]:
+def coverage(book: RuleBook, outcomes: Sequence[ExampleOutcome]) -> list[dict[str, object]]:
     """Per article version and target kind: how many examples exercise it, and which of its labelled clauses
     no example finds true."""
-    from treatyscope.engine import reachable
-
-    rows = []
+    rows: list[dict[str, object]] = []
     for treaty in book.treaties.values():
         for art in treaty.articles:
-            for version in art["versions"]:
-                for target, cond in version["targets"].items():
+            for version in art.versions:
+                for target, cond in version.targets.items():
                     mine = [
-                        o
+                        o.result
                         for o in outcomes
                         if o.result is not None
-                        and o.case.article == art["id"]
-                        and o.result.version is not None
-                        and o.result.version["id"] == version["id"]
+                        and o.case.article == art.id
+                        and o.result.version is version
                         and o.result.target == target
                     ]
-                    held = set().union(*(_held_clauses(o.result) for o in mine if o.result is not None))
-                    clauses = sorted({n["clause"] for n in reachable(cond, book) if n.get("clause")})
+                    held = set().union(*(held_clauses(r) for r in mine))
+                    clauses = sorted({n.clause for n in reachable(cond, book) if isinstance(n, Condition) and n.clause})
                     rows.append(
                         {
                             "treaty": treaty.id,
-                            "article": art["id"],
-                            "version": version["id"],
+                            "article": art.id,
+                            "version": version.id,
                             "target": target,
                             "examples": len(mine),
                             "clauses": len(clauses),

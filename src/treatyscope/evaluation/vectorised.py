@@ -2,7 +2,7 @@
 
 A point's verdict depends on three things only:
 1. where it is: the facts `locate` finds (territory, subdivision, island, adjoining seas, sea, feature);
-2. which side of each parallel, and inside which polygon, the rule draws it lies (`engine.split_lines`);
+2. which side of each parallel, and inside which polygon, the rule draws it lies (`rules.reach.lines`);
 3. the day, through memberships, texts, suspensions, statuses and readings that change on dates named in the rule
    files and the status history.
 So the world is cut into the atoms `locate` tells apart — land parts, coastal bands, named seas, gap fills, open
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -27,30 +26,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
+from treatyscope import cache
+from treatyscope.evaluation.check import check
+from treatyscope.evaluation.subjects import point_subject
+from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import GeoData, geodata
 from treatyscope.place.grid import LayeredGrid, wrap_east_edge
 from treatyscope.place.kernels import KERNELS
-from treatyscope.place.sphere import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT
-from treatyscope.rules.kinds import VERDICTS as KIND_VERDICTS
+from treatyscope.place.locate import COAST_TOLERANCE_KM, FEATURE_SAME_LAND_KM, at_sea, locate, on_land
+from treatyscope.place.sphere import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT, distance_km
+from treatyscope.result import Reason, Verdict
+from treatyscope.rules.reach import lines, named
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from treatyscope.place.locate import Location
-    from treatyscope.rules.load import RuleBook
+    from treatyscope.rules.language import Condition, RuleBook
 
-VERDICTS = (*KIND_VERDICTS, "error")  # a batch row that cannot be classified is an error
-REASONS = (  # the short codes of `batch.reason_code`
-    "in-scope",
-    "partly-in-scope",
-    "outside-scope",
-    "contested-reading",
-    "unknown-fact",
-    "not-in-force",
-    "no-text",
-    "not-a-party",
-    "obligations-suspended",
-)
+VERDICTS = (*(str(v) for v in Verdict), "error")  # a batch row that cannot be classified is an error
+REASONS = tuple(str(r) for r in Reason)
 OPEN_WATER = -1  # atom of a point in no land, band, named sea or gap fill
 NOT_NEAR = -3  # a point near no curated feature
 FEW = 5_000  # fewer points than this, and no places grid built yet: each is located instead
@@ -97,8 +92,6 @@ class Places:
 
     def location(self, atom: int, lat: float, lon: float) -> Location:
         """What `locate` reports at a point of the atom (outside any curated feature's radius)."""
-        from treatyscope.place.locate import at_sea, on_land
-
         if atom < 0:
             return at_sea(lat, lon, None)
         kind, i, k = self.atoms[atom]
@@ -219,9 +212,6 @@ class Places:
         from, by up to the secant of the latitude."""
         key = (f_index, piece)
         if key not in self._band_rules:
-            from treatyscope.place.locate import COAST_TOLERANCE_KM, FEATURE_SAME_LAND_KM
-            from treatyscope.place.sphere import distance_km
-
             f = self.features[f_index]
             top = min(89.0, abs(f.lat) + f.radius_km / KM_PER_DEGREE_LAT + 1.0)
             reach = f.radius_km + 3 * COAST_TOLERANCE_KM / float(np.cos(np.radians(top)))
@@ -234,9 +224,6 @@ class Places:
     def _parts_of(self, f_index: int) -> NDArray[np.int32]:
         """Land-part atoms of the feature's territory within FEATURE_SAME_LAND_KM of its centre."""
         if f_index not in self._feature_parts:
-            from treatyscope.place.locate import FEATURE_SAME_LAND_KM
-            from treatyscope.place.sphere import distance_km
-
             f = self.features[f_index]
             near = []
             for a, (kind, i, k) in enumerate(self.atoms):
@@ -249,14 +236,13 @@ class Places:
         return self._feature_parts[f_index]
 
 
-_PLACES: dict[int, Places] = {}
+_PLACES = cache.memo()
 
 
 def places(data: GeoData | None = None) -> Places:
     data = data or geodata()
-    if id(data) not in _PLACES:
-        _PLACES[id(data)] = Places(data)
-    return _PLACES[id(data)]
+    found: Places = _PLACES.remember(str(data.root), lambda: Places(data))
+    return found
 
 
 def _reach_box(lat: float, lon: float, km: float) -> Any:
@@ -273,44 +259,29 @@ def _reach_box(lat: float, lon: float, km: float) -> Any:
     return shapely.union_all(boxes)
 
 
-def _grid_path(data: GeoData) -> Any:
-    """Where the places grid is kept on disk (None without a cache directory)."""
-    from treatyscope.evaluation.coverage import _geodata_digest
-    from treatyscope.rules.load import _cache_dir
+_GRIDS = cache.Store("grids", ".bin")
 
-    code = hashlib.sha256(b"".join(p.read_bytes() for p in _module_files("../place/grid.py", "vectorised.py")))
-    base = _cache_dir()
-    return None if base is None else base / "grids" / f"places-{_geodata_digest(data)}-{code.hexdigest()[:16]}.bin"
+
+def _grid_key() -> str:
+    """The places grid depends on the vendored data and on the code that builds it (not on the rules)."""
+    return cache.key("places", code=("place/grid.py", "evaluation/vectorised.py"))
 
 
 def places_ready(data: GeoData | None = None) -> bool:
     """Whether the places grid is built (in this process or on disk)."""
     data = data or geodata()
-    path = _grid_path(data)
-    return id(data) in _PLACES or (path is not None and path.exists())
+    path = _GRIDS.path(_grid_key())
+    return str(data.root) in _PLACES or (path is not None and path.exists())
 
 
 def _cached_grid(data: GeoData, polygons: Any) -> LayeredGrid:
     """The places grid, kept on disk: building it takes about a minute, loading it a fraction of a second."""
-    path = _grid_path(data)
-    if path is not None and path.exists():
-        try:
-            return LayeredGrid.from_bytes(path.read_bytes())
-        except (OSError, ValueError):
-            pass  # a damaged cache entry is rebuilt
-    grid = LayeredGrid(polygons())
-    if path is not None:
-        from treatyscope.evaluation.coverage import _write
-
-        _write(path, grid.to_bytes())
+    key = _grid_key()
+    grid = _GRIDS.load(key, LayeredGrid.from_bytes)
+    if grid is None:  # none yet, or a damaged entry: built (again)
+        grid = LayeredGrid(polygons())
+        _GRIDS.save(key, grid.to_bytes())
     return grid
-
-
-def _module_files(*names: str) -> list[Any]:
-    from pathlib import Path
-
-    here = Path(__file__).parent
-    return [here / n for n in names]
 
 
 # ------------------------------------------------------------------------------------------------ days
@@ -326,9 +297,7 @@ def date_breaks(book: RuleBook, data: GeoData) -> NDArray[np.datetime64]:
         elif isinstance(value, str) and _ISO_DAY.match(value):
             with contextlib.suppress(ValueError):  # a string that only starts like a date
                 days.add(dt.date.fromisoformat(value[:10]))
-    for periods in data._status_table.values():
-        for p in periods:
-            days.update(d for d in (p.start, p.end) if d is not None)
+    days.update(data.status_dates())
     days |= {d + dt.timedelta(days=1) for d in days if d < dt.date.max}
     return np.array(sorted(days), dtype="datetime64[D]")
 
@@ -550,23 +519,19 @@ class Engine:
             out |= (grid.lookup(lons, lats) == 0).astype(np.int32) << bit
         return out
 
-    def _condition(self, q: Question, day: dt.date) -> tuple[str | None, Any]:
+    def _condition(self, q: Question, day: dt.date) -> tuple[str | None, Condition | None]:
         """The id of the article's text in force on the day and its condition for the target (None, None without
         one). The first article, as `batch` reports it."""
-        from treatyscope.evaluation import _version_on
-
-        version = _version_on(self.book.treaties[q.treaty].articles[0], day)
+        version = self.book.treaties[q.treaty].articles[0].version_on(day)
         if version is None:
             return None, None
-        return str(version["id"]), version["targets"].get(q.target)
+        return version.id, version.targets.get(q.target)
 
     def _rule_lines(self, q: Question, day: dt.date) -> tuple[list[float], list[Any]]:
         key = (q.treaty, q.target, day)
         if key not in self._lines:
-            from treatyscope.engine import split_lines
-
             _, cond = self._condition(q, day)
-            self._lines[key] = split_lines(cond, self.book, day) if cond is not None else ([], [])
+            self._lines[key] = lines(cond, self.book, day) if cond is not None else ([], [])
         return self._lines[key]
 
     def _ask(self, q: Question, lat: float, lon: float, day: dt.date, sides: int, atom: int | None) -> int:
@@ -574,9 +539,6 @@ class Engine:
         facts the rule can read there (as `area` does: points that share them, and lie on the same sides of the
         rule's lines, share one answer). The facts come from the point's atom, or from `locate` at the point
         when `atom` is None (near a curated feature)."""
-        from treatyscope.batch import reason_code
-        from treatyscope.evaluation import Scenario, check
-
         memo = self._facts_key(q, lat, lon, day, sides, atom)
         if memo in self._by_facts:
             return self._by_facts[memo]
@@ -590,29 +552,26 @@ class Engine:
             find_nearest=False,
         )
         (result, *_) = check(scenario, self.book, [q.treaty])
-        answer = VERDICTS.index(result.verdict) * 16 + REASONS.index(reason_code(result))
+        answer = VERDICTS.index(result.verdict) * 16 + REASONS.index(result.reason)
         self._by_facts[memo] = answer
         return answer
 
     def _facts_key(
         self, q: Question, lat: float, lon: float, day: dt.date, sides: int, atom: int | None
     ) -> tuple[Any, ...]:
-        from treatyscope.evaluation import _facts, _referenced, point_subject
-        from treatyscope.place.locate import locate
-
         version_id, cond = self._condition(q, day)
         named_key = (q.treaty, q.target, version_id)
         if named_key not in self._named:
             self._named[named_key] = (
-                _referenced(cond, self.book, self.data) if cond is not None else (frozenset(), frozenset())
+                named(cond, self.book, self.data) if cond is not None else (frozenset(), frozenset())
             )
-        named = self._named[named_key]
+        asked = self._named[named_key]
         where = (
             locate(lat, lon, data=self.data, distances=False) if atom is None else self.places.location(atom, lat, lon)
         )
         subject = point_subject(where, day, "", self.data)
         span = int(np.searchsorted(self.breaks, np.datetime64(day, "D"), side="right"))
-        return (q.treaty, q.target, q.party, tuple(sorted(q.pins.items())), span, sides, _facts(subject, *named))
+        return (q.treaty, q.target, q.party, tuple(sorted(q.pins.items())), span, sides, subject.facts(*asked))
 
 
 def _one_day(days: NDArray[np.datetime64]) -> bool:
@@ -624,12 +583,10 @@ def _one_day(days: NDArray[np.datetime64]) -> bool:
     return bool((days == days[0]).all())
 
 
-_ENGINES: dict[str, Engine] = {}
+_ENGINES = cache.memo()
 
 
 def engine_for(book: RuleBook) -> Engine:
     """One engine per set of rule files in a process (by their contents), so answers are reused between calls."""
-    key = book.digest or f"serial:{book.serial}"
-    if key not in _ENGINES:
-        _ENGINES[key] = Engine(book)
-    return _ENGINES[key]
+    found: Engine = _ENGINES.remember(book.digest or id(book), lambda: Engine(book))
+    return found

@@ -436,6 +436,10 @@ class GeoData:
     def status_history(self, key: str) -> list[Status]:
         return list(self._status_table.get(key, []))
 
+    def status_dates(self) -> set[dt.date]:
+        """Every day on which some recorded status begins or ends."""
+        return {d for periods in self._status_table.values() for p in periods for d in (p.start, p.end) if d}
+
     @cached_property
     def entities(self) -> dict[str, str]:
         """Display names for state codes: ISO alpha-3 from the territories, plus curated extras."""

@@ -1,115 +1,288 @@
-"""Render check results: JSON (the contract, versioned by `schema`), text (rich) and Markdown."""
+"""`check` results rendered: the JSON contract (versioned by its `schema` field; fields are added, never removed),
+text (the verdict first, then the reasons, the trace as a tree, the quoted clause, the sources) and Markdown. The
+words come from report.explain and report.words; the formats are a registry (FORMATS)."""
 
 from __future__ import annotations
 
-import json
-import re
+import dataclasses
+import datetime as dt
+import enum
+import textwrap
+from collections.abc import Sequence
 from typing import Any
 
-from treatyscope.evaluation import SCHEMA, Result
+from treatyscope.report.console import STYLES, Printer
+from treatyscope.report.explain import (
+    COVERED_WORDS,
+    VERDICT_WORDS,
+    CheckLine,
+    checks,
+    headline,
+    names,
+    one_line,
+    part_lines,
+    reasons,
+    term_lines,
+    unverified,
+)
+from treatyscope.report.words import Names, evidence, trace_tree
+from treatyscope.result import Result, ScopeOutcome
+from treatyscope.rules.language import Interpretation, Node, Reading, Trace
 
-VERDICT_WORDS = {
-    "applies": "Applies",
-    "does-not-apply": "Does not apply",
-    "partial": "Partly applies",
-    "contested": "Contested",
-}
+SCHEMA = "treatyscope.check/1"
+
+
+# -------------------------------------------------------------------------------------------------------- JSON
 
 
 def result_dict(r: Result) -> dict[str, Any]:
+    n = names(r)
+    scope = r.scope
     return {
         "treaty": r.treaty.id,
         "treaty_name": r.treaty.name,
-        "article": r.article["number"],
-        "article_id": r.article["id"],
-        "version": r.version["id"] if r.version else None,
-        "version_label": r.version["label"] if r.version else None,
+        "article": r.article.number,
+        "article_id": r.article.id,
+        "version": r.version.id if r.version else None,
+        "version_label": r.version.label if r.version else None,
         "target": r.target,
         "party": r.party,
         "party_is_default": r.party_is_default,
         "date": r.date.isoformat(),
-        "verdict": r.verdict,
-        "headline": r.headline,
-        "reasons": r.reasons,
-        "trace": r.checks,
-        "interpretations": r.interpretations,
-        "parts": r.parts,
-        "nearest_covered": r.nearest,
+        "verdict": str(r.verdict),
+        "reason": str(r.reason),
+        "headline": headline(r),
+        "reasons": reasons(r),
+        "trace": [_check_dict(c, r, n) for c in checks(r)],
+        "interpretations": [
+            {
+                "term": t.interpretation.term,
+                "id": t.interpretation.id,
+                "question": t.interpretation.question,
+                "readings": [
+                    {
+                        "id": rv.reading.id,
+                        "label": rv.reading.label,
+                        "summary": rv.reading.summary,
+                        "verdict": str(rv.verdict) if rv.verdict else "depends on other readings",
+                        "sources": list(rv.reading.sources),
+                    }
+                    for rv in t.readings
+                ],
+            }
+            for t in (scope.terms if scope else ())
+        ],
+        "parts": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "area_km2": p.size,
+                "covered_share": p.covered_share,
+                "covered_share_range": list(p.covered_share_range) if p.covered_share_range else None,
+                "verdict": str(p.verdict),
+            }
+            for p in (scope.parts if scope else ())
+        ],
+        "nearest_covered": _nearest_dict(r),
         "text": {
-            "article": r.article["text"],
-            "scope": r.version["text"] if r.version else None,
-            "verified": bool(r.article.get("verified", True) and (r.version or {}).get("verified", True)),
+            "article": r.article.text,
+            "scope": r.version.text if r.version else None,
+            "verified": r.verified,
         },
-        "unverified": r.unverified,
-        "notes": r.notes,
-        "sources": [{k: v for k, v in s.items() if v is not None} for s in r.sources],
+        "unverified": unverified(r),
+        "notes": list(r.notes),
+        "sources": [s.as_dict() for s in r.sources],
+        "facts": _facts(r),
     }
 
 
-def check_document(location: dict[str, Any], date: str, results: list[Result]) -> dict[str, Any]:
+def _nearest_dict(r: Result) -> dict[str, Any] | None:
+    near = r.nearest
+    if near is None:
+        return None
+    out: dict[str, Any] = {
+        "name": near.name,
+        "km": near.km,
+        "lat": near.lat,
+        "lon": near.lon,
+        "clause": near.clause,
+        "all_readings": near.all_readings,
+    }
+    if near.nearer is not None:
+        out["nearer_under_some_readings"] = {
+            "name": near.nearer.name,
+            "km": near.nearer.km,
+            "lat": near.nearer.lat,
+            "lon": near.nearer.lon,
+            "clause": near.nearer.clause,
+            "all_readings": near.nearer.all_readings,
+        }
+    return out
+
+
+def _check_dict(c: CheckLine, r: Result, n: Names) -> dict[str, Any]:
+    out: dict[str, Any] = {"check": c.check, "result": c.result}
+    if c.evidence:
+        out["evidence"] = c.evidence
+    if c.check == "scope" and r.scope is not None:
+        subject = r.scope.subject.label
+        if r.scope.measure:
+            out["outcomes"] = [_share_dict(o) for o in r.scope.outcomes] + [
+                {"readings": {}, "result": "trace of the largest part", "trace": trace_dict(o.trace, subject, n)}
+                for o in r.scope.traces[:1]
+                if o.trace is not None
+            ]
+        else:
+            out["outcomes"] = [
+                {
+                    "readings": dict(o.readings),
+                    "result": str(o.verdict),
+                    "unknown": sorted(str(u) for u in o.unknowns),
+                    **({"trace": trace_dict(o.trace, subject, n)} if o.trace else {}),
+                }
+                for o in r.scope.outcomes
+            ]
+    return out
+
+
+def _share_dict(o: ScopeOutcome) -> dict[str, Any]:
+    return {
+        "readings": dict(o.readings),
+        "result": str(o.verdict),
+        "covered_share": o.covered_share,
+        "unknown_share": o.unknown_share,
+    }
+
+
+def trace_dict(t: Trace, subject: str, n: Names) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "clause": n.clause(t),
+        "result": {True: "yes", False: "no", None: "unknown"}[t.result],
+        "kind": t.node.kind,
+    }
+    text = evidence(t, subject, n)
+    if text:
+        out["evidence"] = text
+    if t.quote:
+        out["quote"] = t.quote
+    if t.note:
+        out["note"] = t.note
+    if t.fact is not None:
+        out["fact"] = plain(t.fact, n)
+    if t.skipped:
+        out["skipped"] = True
+    if t.children:
+        out["checks"] = [trace_dict(c, subject, n) for c in t.children]
+    return out
+
+
+def plain(value: Any, n: Names) -> Any:
+    """A fact as JSON: rule nodes by kind and label, readings and interpretations by id, dates as ISO days."""
+    if isinstance(value, Node):
+        return {"kind": value.kind, "label": n.node(value)}
+    if isinstance(value, Interpretation):
+        return value.id
+    if isinstance(value, Reading):
+        return value.id
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: plain(getattr(value, f.name), n) for f in dataclasses.fields(value)}
+        return {"type": type(value).__name__.lower(), **out}
+    if isinstance(value, list | tuple | frozenset | set):
+        items = [plain(v, n) for v in value]
+        return sorted(items, key=str) if isinstance(value, frozenset | set) else items
+    return value
+
+
+def _facts(r: Result) -> dict[str, Any]:
+    m = r.membership
+    out: dict[str, Any] = {
+        "in_force": r.in_force,
+        "membership": {
+            "standing": str(m.standing),
+            "party": m.party,
+            "from": m.entry.period.start.isoformat() if m.entry and m.entry.period.start else None,
+            "holders": [{"code": h.code, "party": h.member} for h in m.holders],
+        },
+        "obligations": [
+            {
+                "beneficiary": o.beneficiary,
+                "suspended_by": [s.obligor for s in o.suspended],
+                "still_bound": list(o.still_bound),
+            }
+            for o in r.obligations
+        ],
+    }
+    if r.scope is not None:
+        out["scope"] = {"verdict": str(r.scope.verdict), "measure": r.scope.measure or "point"}
+    if r.holders is not None:
+        out["holders"] = {
+            "sovereign": str(r.holders.sovereign.verdict),
+            "controller": str(r.holders.controller.verdict),
+        }
+    return out
+
+
+def check_document(location: dict[str, Any], date: str, results: Sequence[Result]) -> dict[str, Any]:
     return {"schema": SCHEMA, "location": location, "date": date, "results": [result_dict(r) for r in results]}
 
 
-# ------------------------------------------------------------------------------------------------------- text
+# -------------------------------------------------------------------------------------------------------- text
 
 
-def render_text(doc: dict[str, Any], results: list[Result], out: Any, details: bool = True) -> None:
+def _same_answer(r: Result) -> tuple[Any, ...]:
+    """Forces, vessels and aircraft are often covered by one clause: results with this key are said once."""
+    return (r.article.id, r.verdict, r.reason, id(r.scope), r.membership, r.obligations, r.nearest, r.holders)
+
+
+def render_text(doc: dict[str, Any], results: Sequence[Result], out: Printer, details: bool = True) -> None:
     """The verdict first in one sentence, then the reasons, the trace as a tree, the quoted clause, the sources."""
-    from treatyscope.report.console import STYLES
-
     loc = doc["location"]
     out.para(f"Location: {loc['label']} — {loc['summary']}")
-    shown: dict[str, str] = {}
+    shown: dict[tuple[Any, ...], str] = {}
     for r in results:
         out.line()
         word = VERDICT_WORDS[r.verdict]
-        out.para(f"{word}: {r.headline}", style=STYLES.get(word.lower()))
-        # Forces, vessels and aircraft are often covered by one clause: say so once.
-        scope = [c for c in r.checks if c["check"] == "scope"]
-        reasons = [re.sub(r"\b(forces|vessels?|aircraft)\b", "TARGET", x) for x in r.reasons]
-        same = json.dumps([r.article["id"], r.verdict, reasons, scope, r.parts], sort_keys=True, default=str)
-        if same in shown:
-            out.para(f"Same reasons and trace as for {shown[same]} above.", "  ")
+        out.para(f"{word}: {headline(r)}", style=STYLES.get(word.lower()))
+        key = _same_answer(r)
+        if key in shown and r.scope is not None:
+            out.para(f"Same reasons and trace as for {shown[key]} above.", "  ")
             continue
-        shown[same] = r.target
-        for reason in r.reasons:
+        shown[key] = {"vessel": "a vessel", "aircraft": "an aircraft"}.get(r.target, r.target)
+        for reason in reasons(r):
             out.para(reason, "  ")
-        if r.interpretations:
+        terms = term_lines(r)
+        if terms:
             out.line("  Readings that change the answer:")
-            for term in r.interpretations:
-                for rd in term["readings"]:
-                    out.para(
-                        f"{term['term']} = {rd['id']} ({rd['label']}) → {rd['verdict']}; sources: "
-                        f"{', '.join(rd['sources'])}",
-                        "    ",
-                    )
-        if r.parts and len(r.parts) > 1:
+            for line in terms:
+                out.para(line, "    ")
+        parts = part_lines(r)
+        if parts:
             out.line("  Parts:")
-            unit = "km" if doc["location"].get("geometry_type", "").endswith("LineString") else "km²"
-            for p in r.parts:
-                out.para(
-                    f"{p['name']}: {p['verdict']} ({p['covered_share']:.0%} of {p['area_km2']:,.0f} {unit})", "    "
-                )
+            for line in parts:
+                out.para(line, "    ")
         if not details:
             continue
-        out.tree("  Trace:", [_check_branch(c) for c in r.checks], "  ")
+        out.tree("  Trace:", [_check_branch(c, r) for c in checks(r)], "  ")
         if r.version:
-            out.line(f"  {r.version['label']}:")
-            out.para(f"“{r.version['text']}”", "    ")
-        for u in r.unverified:
+            out.line(f"  {r.version.label}:")
+            out.para(f"“{r.version.text}”", "    ")
+        for u in unverified(r):
             out.para(f"Unverified: {u}", "  ")
         out.line("  Sources:")
         for s in r.sources:
-            out.para(_cite(s), "    ")
+            out.para(_cite(s.as_dict()), "    ")
 
 
-def comparison_rows(results: list[Result]) -> list[tuple[str, str, str, str, str]]:
+def comparison_rows(results: Sequence[Result]) -> list[tuple[str, str, str, str, str]]:
     """One row per treaty article and verdict: (treaty, article, targets, verdict, reason). Target kinds with the
     same verdict for the same reason share a row."""
     rows: dict[tuple[str, str, str, str], list[str]] = {}
     for r in results:
-        reason = _one_line_reason(r)
-        key = (r.treaty.id, r.article["number"], VERDICT_WORDS[r.verdict].lower(), reason)
+        key = (r.treaty.id, r.article.number, VERDICT_WORDS[r.verdict].lower(), one_line(r))
         rows.setdefault(key, []).append(r.target)
     return [
         (t, a, "all" if len(targets) == 4 else ", ".join(targets), v, reason)
@@ -117,54 +290,8 @@ def comparison_rows(results: list[Result]) -> list[tuple[str, str, str, str, str
     ]
 
 
-def _one_line_reason(r: Result) -> str:
-    """What decided, in one line: the treaty or the party (the first reason), else the scope: the clause that
-    covers it, the readings that disagree, the share covered, or the nearest covered place."""
-    if any(c["check"] == "in-force" and c["result"] == "no" for c in r.checks):
-        t = r.treaty
-        return (
-            f"not in force: the treaty ended on {t.ended}"
-            if t.ended and r.date >= t.ended
-            else (f"not in force: the treaty entered into force on {t.in_force}")
-        )
-    stopped = any(c["result"] == "no" for c in r.checks if c["check"] in ("membership", "obligations"))
-    if stopped or r.version is None:
-        return r.reasons[0] if r.reasons else ""
-    if r.verdict == "contested" and r.interpretations:
-        return "depends on " + "; ".join(
-            f"{t['term']}: " + ", ".join(f"{rd['id']} → {rd['verdict']}" for rd in t["readings"])
-            for t in r.interpretations
-        )
-    if r.verdict == "partial" and r.parts:
-        total = sum(p["area_km2"] for p in r.parts) or 1.0
-        share = sum(p["area_km2"] * p["covered_share"] for p in r.parts) / total
-        return f"{share:.0%} of the area is covered"
-    if r.verdict == "applies":
-        clauses = _held_top_clauses(r)
-        return "covered by " + "; ".join(clauses) if clauses else (r.reasons[0] if r.reasons else "")
-    if r.verdict == "does-not-apply":
-        near = r.nearest
-        where = f"; nearest covered: {near['name']}, {near['km']:,.0f} km away" if near and near["km"] > 0.5 else ""
-        return "outside the text's scope" + where
-    return r.reasons[0] if r.reasons else ""
-
-
-def _held_top_clauses(r: Result) -> list[str]:
-    """The labelled clauses just under the scope's root that hold (in the first outcome's trace)."""
-    for o in r.outcomes:
-        trace = o.get("trace")
-        if trace:
-            held = [c["clause"] for c in trace.get("checks", []) if c.get("result") == "yes"]
-            return held or [trace["clause"]]
-    return []
-
-
-def render_table(doc: dict[str, Any], results: list[Result], out: Any) -> None:
+def render_table(doc: dict[str, Any], results: Sequence[Result], out: Printer) -> None:
     """The comparison across treaties: treaty, article, target kinds, verdict and one reason per row."""
-    import textwrap
-
-    from treatyscope.report.console import STYLES
-
     loc = doc["location"]
     out.para(f"Location: {loc['label']} — {loc['summary']}")
     out.line(f"Date: {doc['date']}")
@@ -187,58 +314,80 @@ def _cite(s: dict[str, Any]) -> str:
     return f"[{s['id']}] {s.get('title', '')}" + (f" <{s['url']}>" if s.get("url") else "")
 
 
-def _check_branch(c: dict[str, Any]) -> tuple[str, list[Any]]:
-    name = c["check"]
-    head = f"{name}: {c['result']}" + (f" — {c['evidence']}" if c.get("evidence") and name != "scope" else "")
+def _check_branch(c: CheckLine, r: Result) -> tuple[str, list[Any]]:
+    head = f"{c.check}: {c.result}" + (f" — {c.evidence}" if c.evidence and c.check != "scope" else "")
     children: list[Any] = []
-    if name == "scope":
-        for o in c.get("outcomes", []):
-            if "trace" not in o:
-                continue
-            label = ", ".join(f"{k}={v}" for k, v in o["readings"].items())
-            children.append((f"{o['result']}" + (f" if {label}" if label else ""), [_trace_branch(o["trace"])]))
+    if r.scope is not None:
+        n = names(r)
+        subject = r.scope.subject.label
+        for label, trace, _ in c.outcomes:
+            if trace is not None:
+                children.append((label, [trace_branch(trace, subject, n)]))
     return head, children
 
 
-def _trace_branch(t: dict[str, Any]) -> tuple[str, list[Any]]:
-    mark = {"yes": "✓", "no": "✗", "unknown": "?"}[t["result"]]
-    line = f"{mark} {t['clause']}" + (f": {t['evidence']}" if t.get("evidence") else "")
-    return line, [_trace_branch(c) for c in t.get("checks", [])]
+def trace_branch(t: Trace, subject: str, n: Names) -> tuple[str, list[Any]]:
+    return trace_tree(t, subject, n)
 
 
-# --------------------------------------------------------------------------------------------------- markdown
+# ---------------------------------------------------------------------------------------------------- Markdown
 
 
-def render_markdown(doc: dict[str, Any], results: list[Result]) -> str:
+def render_markdown(doc: dict[str, Any], results: Sequence[Result]) -> str:
     loc = doc["location"]
     lines = [f"# {loc['label']}", "", f"{loc['summary']}", ""]
     lines.append("| treaty | article | target | verdict | why |")
     lines.append("|---|---|---|---|---|")
     for r in results:
-        why = (r.reasons[0] if r.reasons else "").replace("|", "\\|")
-        lines.append(f"| {r.treaty.short_name} | {r.article['number']} | {r.target} | **{r.verdict}** | {why} |")
+        why = one_line(r).replace("|", "\\|")
+        lines.append(f"| {r.treaty.short_name} | {r.article.number} | {r.target} | **{r.verdict}** | {why} |")
     for r in results:
         lines += [
             "",
-            f"## {r.treaty.short_name} Article {r.article['number']} — {r.target}: {r.verdict}",
+            f"## {r.treaty.short_name} Article {r.article.number} — {r.target}: {r.verdict}",
             "",
-            r.headline,
+            headline(r),
             "",
         ]
-        lines += [f"- {reason}" for reason in r.reasons]
-        if r.interpretations:
-            lines += ["", "Readings:", ""]
-            for term in r.interpretations:
-                for rd in term["readings"]:
-                    lines.append(
-                        f"- *{term['term']}* = {rd['label']}: **{rd['verdict']}** ({', '.join(rd['sources'])})"
-                    )
-        if r.parts and len(r.parts) > 1:
-            lines += ["", "| part | area km² | covered | verdict |", "|---|---:|---:|---|"]
+        lines += [f"- {reason}" for reason in reasons(r)]
+        terms = term_lines(r)
+        if terms:
+            lines += ["", "Readings that change the answer:", ""] + [f"- {t}" for t in terms]
+        scope = r.scope
+        if scope is not None and len(scope.parts) > 1:
+            unit = {"length": "km", "points": "points"}.get(scope.measure or "", "km²")
+            lines += ["", f"| part | {unit} | covered | verdict |", "|---|---:|---:|---|"]
             lines += [
-                f"| {p['name']} | {p['area_km2']:,.0f} | {p['covered_share']:.0%} | {p['verdict']} |" for p in r.parts
+                f"| {p.name} | {p.size:,.0f} | {p.covered_share:.0%} | {COVERED_WORDS[p.verdict]} |"
+                for p in scope.parts
             ]
         if r.version:
-            lines += ["", f"> {r.version['text']}", ">", f"> — {r.version['label']}"]
-        lines += ["", "Sources:", ""] + [f"- {_cite(s)}" for s in r.sources]
+            lines += ["", f"> {r.version.text}", ">", f"> — {r.version.label}"]
+        lines += ["", "Sources:", ""] + [f"- {_cite(s.as_dict())}" for s in r.sources]
     return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------------- formats
+
+
+def _text(doc: dict[str, Any], results: Sequence[Result], out: Printer, details: bool, brief: bool) -> None:
+    """With several treaties, the comparison table (and, with --details, each result after it); with one, each
+    result with its reasons, trace, text and sources (--brief: the reasons only)."""
+    if len({r.treaty.id for r in results}) > 1:
+        render_table(doc, results, out)
+        out.line()
+        if not (details or brief):
+            out.para("For the reasons, traces, texts and sources: --details, or --treaty ID for one treaty.")
+            return
+    render_text(doc, results, out, details=not brief)
+
+
+def _json(doc: dict[str, Any], results: Sequence[Result], out: Printer, details: bool, brief: bool) -> None:
+    out.json(doc)
+
+
+def _markdown(doc: dict[str, Any], results: Sequence[Result], out: Printer, details: bool, brief: bool) -> None:
+    out.raw(render_markdown(doc, results))
+
+
+FORMATS = {"text": _text, "json": _json, "markdown": _markdown}

@@ -47,6 +47,15 @@ class Printer:
         else:
             self._rich.print(escape(text))
 
+    def raw(self, text: str) -> None:
+        """Text as it is (Markdown, say), without wrapping or colour."""
+        self.stream.write(text)
+
+    def json(self, data: Any) -> None:
+        import json
+
+        self.stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
     def para(self, text: str, indent: str = "", style: str | None = None) -> None:
         """A paragraph wrapped to the width, with a hanging indent."""
         wrapped = textwrap.wrap(

@@ -18,6 +18,9 @@ import shapely
 from treatyscope.errors import TreatyscopeError, UsageError
 from treatyscope.evaluation.coverage import CoveredArea, land_union
 from treatyscope.place.data import geodata
+from treatyscope.report.areas import covered_if, note
+from treatyscope.report.areas import label as area_label
+from treatyscope.result import Nearest
 
 SEA = "#eaf1f7"
 LAND = "#d4d4d4"
@@ -78,7 +81,7 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def auto_extent(place: MapPlace | None, nearest: dict[str, Any] | None) -> tuple[float, float, float, float]:
+def auto_extent(place: MapPlace | None, nearest: Nearest | None) -> tuple[float, float, float, float]:
     """A box around the place and the nearest covered place (unwrapped across ±180), with a margin."""
     if place is None:
         return (-180.0, -90.0, 180.0, 90.0)
@@ -88,10 +91,10 @@ def auto_extent(place: MapPlace | None, nearest: dict[str, Any] | None) -> tuple
         lons += [x0, x1]
         lats += [y0, y1]
     if nearest:
-        lon = nearest["lon"]
+        lon = nearest.lon
         lon += 360 if lon - place.lon < -180 else -360 if lon - place.lon > 180 else 0  # the short way round
         lons.append(lon)
-        lats.append(nearest["lat"])
+        lats.append(nearest.lat)
     w, e, s, n = min(lons), max(lons), min(lats), max(lats)
     span = max(e - w, n - s, 12.0)
     pad = span * 0.35
@@ -105,7 +108,7 @@ def draw(
     area: CoveredArea,
     place: MapPlace | None,
     title: str,
-    nearest: dict[str, Any] | None = None,
+    nearest: Nearest | None = None,
     extent: str | tuple[float, float, float, float] = "auto",
     size: tuple[int, int] = (1600, 1000),
 ) -> Any:
@@ -128,11 +131,11 @@ def draw(
     _fill(ax, land_union(geodata()), clip, facecolor=LAND, edgecolor="#9a9a9a", linewidth=0.3, zorder=1)
     _fill(ax, area.covered, clip, facecolor=COVERED, edgecolor="none", alpha=0.72, zorder=2)
     handles: list[Any] = [Patch(facecolor=COVERED, alpha=0.72, label=f"covered ({area.target})")]
-    shown = [(label, g) for label, g in area.contested if any(p.intersects(clip) for p in _shifted(g, clip))]
-    for k, (label, g) in enumerate(shown):
+    shown = [(covered_if(c, area), g) for c, g in area.contested if any(p.intersects(clip) for p in _shifted(g, clip))]
+    for k, (legend, g) in enumerate(shown):
         hatch = HATCHES[k % len(HATCHES)]
         _fill(ax, g, clip, facecolor=CONTESTED, edgecolor="#a05a00", alpha=0.55, hatch=hatch, linewidth=0.0, zorder=3)
-        handles.append(Patch(facecolor=CONTESTED, alpha=0.55, hatch=hatch, edgecolor="#a05a00", label=_short(label)))
+        handles.append(Patch(facecolor=CONTESTED, alpha=0.55, hatch=hatch, edgecolor="#a05a00", label=_short(legend)))
     for low, high in _parallel_groups([lat for lat in area.parallels if s < lat < n]):
         for lat in {low, high}:
             ax.axhline(lat, color="#444444", linestyle=(0, (6, 4)), linewidth=0.9, zorder=4)
@@ -158,13 +161,13 @@ def draw(
         )
         handles.append(Line2D([], [], marker="*", color=PLACE, linestyle="none", markersize=12, label=place.label))
     if nearest and place is not None:
-        lon = nearest["lon"]
+        lon = nearest.lon
         lon += 360 if lon - place.lon < -180 else -360 if lon - place.lon > 180 else 0
-        ax.plot([place.lon, lon], [place.lat, nearest["lat"]], color="#222222", linestyle=":", linewidth=1.2, zorder=6)
-        ax.plot([lon], [nearest["lat"]], marker="o", markersize=7, color=COVERED, markeredgecolor="white", zorder=7)
+        ax.plot([place.lon, lon], [place.lat, nearest.lat], color="#222222", linestyle=":", linewidth=1.2, zorder=6)
+        ax.plot([lon], [nearest.lat], marker="o", markersize=7, color=COVERED, markeredgecolor="white", zorder=7)
         ax.annotate(
-            f"nearest covered: {nearest['name']}, {nearest['km']:,.0f} km",
-            (lon, nearest["lat"]),
+            f"nearest covered: {nearest.name}, {nearest.km:,.0f} km",
+            (lon, nearest.lat),
             xytext=(8, -14),
             textcoords="offset points",
             fontsize=9,
@@ -182,13 +185,13 @@ def draw(
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: _degrees(y, "N", "S")))
     ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
     fig.suptitle(_wrap(title, max(40, size[0] // 11)), fontsize=12, y=0.985)
-    version = area.version["label"] if area.version else "no text in force"
+    version = area.version.label if area.version else "no text in force"
     fig.text(
         0.03,
         0.02,
         _wrap(
-            f"{area.label} — {version} — {area.target} — {area.date}. {area.note + '. ' if area.note else ''}"
-            f"{ATTRIBUTION}",
+            f"{area_label(area)} — {version} — {area.target} — {area.date}. "
+            f"{'' if area.in_force else note(area) + '. '}{ATTRIBUTION}",
             180,
         ),
         fontsize=7.5,

@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from treatyscope.errors import RuleFileError
-from treatyscope.evaluation.examples import ExampleOutcome, deciding_trace
+from treatyscope.evaluation.examples import ExampleOutcome
 from treatyscope.report.console import Printer
-from treatyscope.rules.load import Inspection
+from treatyscope.report.explain import headline, names, reasons
+from treatyscope.report.words import evidence, plural
+from treatyscope.result import Result
+from treatyscope.rules.language import Example, Trace
+from treatyscope.rules.validate import Inspection
 
 
 def shown_path(path: str | None) -> str:
@@ -64,12 +68,21 @@ def render_validation_text(found: Inspection, out: Printer) -> None:
         out.line("Marked unverified (explanations that use them say so):")
         for e in found.unverified:
             out.para(f"{_location(e)}: {e.detail}", "  ")
+    out.line(validation_summary(found))
+
+
+def validation_summary(found: Inspection) -> str:
+    """'13 rule files valid: 0 errors, 14 warnings, 9 unverified parts.'; '1 of 13 rule files invalid: 1 error, …'."""
     n = len(found.files)
-    verdict = "invalid" if found.errors else "valid"
-    out.line(
-        f"{n} rule file{'s' if n != 1 else ''} {verdict}: {len(found.errors)} errors, {len(found.warnings)} warnings, "
-        f"{len(found.unverified)} unverified parts."
+    counts = (
+        f"{plural(len(found.errors), 'error')}, {plural(len(found.warnings), 'warning')}, "
+        f"{plural(len(found.unverified), 'unverified part')}."
     )
+    if not found.errors:
+        return f"{plural(n, 'rule file')} valid: {counts}"
+    bad = len({e.path for e in found.errors})
+    files = plural(n, "rule file") if bad == n else f"{bad:,} of {plural(n, 'rule file')}"
+    return f"{files} invalid: {counts}"
 
 
 def _escape_github(text: str, prop: bool = False) -> str:
@@ -96,16 +109,40 @@ def render_validation_github(found: Inspection, out: Printer) -> None:
 # ------------------------------------------------------------------------------------------------------ test
 
 
-def _scenario_line(ex: dict[str, Any]) -> str:
-    parts = [f"location {ex['location']}" if ex.get("location") else f"at {ex['at']}", f"target {ex['target']}"]
-    parts.append(f"party {ex['party']}" if ex.get("party") else "party by default")
-    parts.append(f"date {ex['date']}")
-    parts += [f"-i {k}={v}" for k, v in ex.get("interpretations", {}).items()]
-    parts += [f"--assume-member {c}" for c in ex.get("assume_member", [])]
-    parts += [f"--assume {f}" for f in ex.get("assume", [])]
-    if ex.get("territorial_sea"):
+def _scenario_line(ex: Example) -> str:
+    parts = [f"location {ex.location}" if ex.location else f"at {ex.at}", f"target {ex.target}"]
+    parts.append(f"party {ex.party}" if ex.party else "party by default")
+    parts.append(f"date {ex.date}")
+    parts += [f"-i {k}={v}" for k, v in ex.interpretations.items()]
+    parts += [f"--assume-member {c}" for c in ex.assume_member]
+    parts += [f"--assume {f}" for f in ex.assume]
+    if ex.territorial_sea:
         parts.append("--territorial-sea")
     return ", ".join(parts)
+
+
+def deciding_trace(result: Result) -> list[str]:
+    """The clauses of the scope check, indented, as the outcomes' traces show them (one line each)."""
+    scope = result.scope
+    if scope is None:
+        return []
+    n = names(result)
+    lines: list[str] = []
+
+    def walk(t: Trace, depth: int) -> None:
+        text = evidence(t, scope.subject.label, n)
+        word = {True: "yes", False: "no", None: "unknown"}[t.result]
+        lines.append(f"{'  ' * depth}{n.clause(t)} — {word}" + (f": {text}" if text else ""))
+        for child in t.children:
+            walk(child, depth + 1)
+
+    for o in scope.shown:
+        if o.trace is None:
+            continue
+        if o.readings:
+            lines.append(f"under {n.readings(o.readings)}: {o.verdict}")
+        walk(o.trace, 1 if o.readings else 0)
+    return lines
 
 
 def render_test_text(outcomes: Sequence[ExampleOutcome], out: Printer, verbose: bool = False) -> None:
@@ -113,14 +150,14 @@ def render_test_text(outcomes: Sequence[ExampleOutcome], out: Printer, verbose: 
         ex = o.case.example
         if o.passed:
             if verbose:
-                out.line(f"PASS {o.case.id}: {ex['expect']}")
+                out.line(f"PASS {o.case.id}: {ex.expect}")
             continue
         out.line(f"FAIL {o.case.id} ({shown_path(o.case.file)})", "bold red")
         out.para(f"scenario: {_scenario_line(ex)}", "  ")
-        out.para(f"expected {ex['expect']}, got {o.actual} (source {ex['source']})", "  ")
+        out.para(f"expected {ex.expect}, got {o.actual} (source {ex.source})", "  ")
         if o.result is not None:
-            out.para(o.result.headline, "  ")
-            for reason in o.result.reasons:
+            out.para(headline(o.result), "  ")
+            for reason in reasons(o.result):
                 out.para(reason, "    ")
             trace = deciding_trace(o.result)
             if trace:
@@ -128,7 +165,7 @@ def render_test_text(outcomes: Sequence[ExampleOutcome], out: Printer, verbose: 
                 for line in trace:
                     out.line("    " + line)
     passed = sum(o.passed for o in outcomes)
-    out.line(f"{passed} passed, {len(outcomes) - passed} failed")
+    out.line(f"{passed:,} passed, {len(outcomes) - passed:,} failed")
 
 
 def examples_json(outcomes: Sequence[ExampleOutcome], coverage: list[dict[str, Any]] | None) -> dict[str, Any]:
@@ -143,10 +180,10 @@ def examples_json(outcomes: Sequence[ExampleOutcome], coverage: list[dict[str, A
                 "treaty": o.case.treaty,
                 "article": o.case.article,
                 "file": shown_path(o.case.file),
-                "expected": o.case.example["expect"],
+                "expected": o.case.example.expect,
                 "actual": o.actual,
                 "passed": o.passed,
-                "source": o.case.example["source"],
+                "source": o.case.example.source,
             }
             for o in outcomes
         ],
@@ -166,3 +203,10 @@ def render_coverage_text(rows: list[dict[str, Any]], out: Printer) -> None:
     bare = sum(1 for r in rows if not r["examples"])
     untested = sum(len(r["never_true"]) for r in rows)
     out.line(f"{bare} of {len(rows)} version/target pairs have no example; {untested} clause uses are never true.")
+
+
+def _json(found: Inspection, out: Printer) -> None:
+    out.json(validation_json(found))
+
+
+FORMATS = {"text": render_validation_text, "json": _json, "github": render_validation_github}

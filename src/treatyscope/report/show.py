@@ -1,77 +1,60 @@
-"""Text rendering of `treatyscope show ARTICLE`."""
+"""Text rendering of `treatyscope show ARTICLE`: the text, what each version covers (in words), the
+interpretations, the examples and the sources."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
+from treatyscope.place.data import geodata
 from treatyscope.report.console import Printer
+from treatyscope.report.words import Names, describe
+from treatyscope.rules.language import Article, RuleBook, Treaty
+from treatyscope.rules.reach import terms_used
 
 
-def _wrap(text: str, out: Printer, indent: str = "  ") -> None:
-    out.para(str(text), indent)
+def _span(start: object, end: object) -> str:
+    return f"{start} to {end} (exclusive)" if end else f"from {start}"
 
 
-def _condition_lines(cond: Any, depth: int = 0) -> list[str]:
-    pad = "    " * depth
-    if not isinstance(cond, dict):
-        return [pad + str(cond)]
-    meta = cond.get("clause")
-    body = {k: v for k, v in cond.items() if k not in ("clause", "quote", "note")}
-    key = next(iter(body))
-    if key in ("all", "any"):
-        lines = [pad + (f"{meta}: " if meta else "") + ("all of" if key == "all" else "any of")]
-        for c in body[key]:
-            lines += _condition_lines(c, depth + 1)
-        return lines
-    value = json.dumps(body, ensure_ascii=False)
-    return [pad + (f"{meta}: " if meta else "") + value]
-
-
-def render_article(detail: dict[str, Any], out: Printer) -> None:
-    t, a = detail["treaty"], detail["article"]
-    out.para(f"{t['name']} — Article {a['number']}: {a['title']}  [{a['id']}]")
-    out.para(f"  signed {t['signed']}, in force {t['in_force']}" + (f", ended {t['ended']}" if t["ended"] else ""))
+def render_article(book: RuleBook, treaty: Treaty, art: Article, out: Printer) -> None:
+    names = Names(book, geodata())
+    out.para(f"{treaty.name} — Article {art.number}: {art.title}  [{art.id}]")
+    ended = f", ended {treaty.ended}" if treaty.ended else ""
+    out.para(f"  signed {treaty.signed}, in force {treaty.in_force}{ended}")
     out.line()
-    _wrap(f"“{a['text']}”", out)
-    _wrap(
-        f"— source: {a['source']}" + ("" if a.get("verified", True) else f" (unverified: {a.get('unverified_note')})"),
-        out,
-    )
-    for v in a["versions"]:
+    out.para(f"“{art.text}”", "  ")
+    caveat = "" if art.verified else f" (unverified: {art.unverified_note})"
+    out.para(f"— source: [{art.source}]{caveat}", "  ")
+    terms: dict[str, None] = {}
+    for v in art.versions:
         out.line()
-        span = f"{v['from']} to {v['to']} (exclusive)" if v.get("to") else f"from {v['from']}"
-        out.para(f"{v['label']} [{v['id']}], {span}")
-        _wrap(f"“{v['text']}”", out)
-        _wrap(
-            f"— source: {v['source']}"
-            + ("" if v.get("verified", True) else f" (UNVERIFIED: {v.get('unverified_note')})"),
-            out,
-        )
-        for target, cond in v["targets"].items():
+        out.para(f"{v.label} [{v.id}], {_span(v.period.start, v.period.end)}")
+        out.para(f"“{v.text}”", "  ")
+        caveat = "" if v.verified else f" (UNVERIFIED: {v.unverified_note})"
+        out.para(f"— source: [{v.source}]{caveat}", "  ")
+        for target, cond in v.targets.items():
             out.para(f"  covers, for {target}:")
-            for line in _condition_lines(cond, 1):
-                out.para("  " + line)
-    if detail["interpretations"]:
+            for depth, text in describe(cond, names):
+                out.para(text, "    " + "  " * depth)
+        for cond in v.targets.values():
+            terms.update(dict.fromkeys(sorted(terms_used(cond, book))))
+    if terms:
         out.line()
         out.line("Interpretations (evaluated under every reading; disagreement → contested):")
-        for i in detail["interpretations"]:
-            out.para(f"  {i['id']} — “{i['term']}”: {i['question']}")
-            for r in i["readings"]:
-                _wrap(f"{r['id']}: {r['summary']} (sources: {', '.join(r['sources'])})", out, "      ")
-    if detail["examples"]:
+        for term in sorted(terms):
+            i = book.interpretations[term]
+            out.para(f"“{i.term}” [{i.id}]: {i.question}", "  ")
+            for r in i.readings:
+                out.para(f"{r.label} [{r.id}]: {r.summary} ({', '.join(f'[{s}]' for s in r.sources)})", "      ")
+    if art.examples:
         out.line()
-        out.line(f"Examples ({len(detail['examples'])}):")
-        for e in detail["examples"]:
-            where = e.get("location") or e.get("at")
-            out.para(f"{e['name']}: {where}, {e['target']}, {e['date']} → {e['expect']} [{e['source']}]", "  ")
+        out.line(f"Examples ({len(art.examples)}):")
+        for e in art.examples:
+            where = e.location or e.at
+            out.para(f"{e.name}: {where}, {e.target}, {e.date} → {e.expect} [{e.source}]", "  ")
     out.line()
     out.line("Sources:")
-    for s in detail["sources"]:
-        _wrap(
-            f"[{s['id']}] {s.get('title', '')}"
-            + (f" <{s['url']}>" if s.get("url") else "")
-            + (f" ({s['quality']})" if s.get("quality") else ""),
-            out,
-            "  ",
-        )
+    used = {art.source, *(v.source for v in art.versions), *(e.source for e in art.examples)}
+    used |= {s for t in terms for r in book.interpretations[t].readings for s in r.sources}
+    for sid in sorted(used):
+        s = book.source(sid)
+        quality = f" ({s.quality})" if s.quality else ""
+        out.para(f"[{s.id}] {s.title}" + (f" <{s.url}>" if s.url else "") + quality, "  ")

@@ -1,0 +1,71 @@
+"""The command line: parse, call the core, render, exit. Each command is a module of this package with one function
+that returns its exit code; heavy imports happen inside the commands.
+
+Exit codes: 0 an answer was produced (whatever the verdict), or the rule files are valid and their examples pass;
+1 internal error; 2 bad input (unknown or ambiguous place, bad coordinate, date, option); 3 invalid rule files;
+4 rule examples failed (`test`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from treatyscope.cli import area, articles, batch, check, map, places, schema, show, test, validate, where  # noqa: F401
+from treatyscope.cli.app import app
+from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError
+
+
+def _version(value: bool) -> None:
+    if value:
+        from treatyscope import __version__
+
+        typer.echo(f"treatyscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    pass
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"treatyscope: error: {message}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: every user error becomes one line on stderr and an exit code, never a traceback."""
+    try:
+        result = app(args=argv, prog_name="treatyscope", standalone_mode=False)
+    except TreatyscopeError as e:
+        _error(str(e))
+        return e.exit_code
+    except typer.Abort:
+        _error("aborted.")
+        return 130
+    except typer.Exit as e:
+        return int(getattr(e, "exit_code", 0) or 0)
+    except Exception as e:
+        # Usage errors come from the click that typer bundles (typer._click in typer >= 0.29, click before):
+        # recognise them by their interface rather than by a private import path.
+        message = getattr(e, "format_message", None)
+        if callable(message) and isinstance(getattr(e, "exit_code", None), int):
+            _error(str(message()).replace("\n", " ") + " (see --help)")
+            return EXIT_USAGE
+        if isinstance(e, BrokenPipeError):
+            return 0
+        if os.environ.get("TREATYSCOPE_DEBUG"):
+            raise
+        _error(
+            f"internal error: {type(e).__name__}: {e} (set TREATYSCOPE_DEBUG=1 for a traceback, and please report it)"
+        )
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""`treatyscope batch`: classify every row of a file of incidents."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+import typer
+
+from treatyscope.cli.app import INTERPRETATION, RULES, Target, app
+from treatyscope.errors import UsageError
+
+
+@app.command()
+def batch(
+    input_path: str = typer.Argument(
+        ..., metavar="INPUT", help="A .csv, .geojson or .ndjson file of points ('-': CSV on stdin)."
+    ),
+    output_path: str = typer.Option(..., "--output", "-o", help="Where to write: the same kind of file ('-': stdout)."),
+    treaty: list[str] = typer.Option(None, "--treaty", help="Treaty id (repeatable); default: every encoded treaty."),
+    target: Target = typer.Option("territory", "--target", "-t", help="What is attacked, unless a column says."),  # type: ignore[valid-type]
+    date: str = typer.Option(None, "--date", "-d", help="YYYY-MM-DD for rows without a date; default today."),
+    party: str = typer.Option(None, "--party", "-p", help="The attacked party for rows without one."),
+    interpretation: list[str] = INTERPRETATION,
+    lat_col: str = typer.Option(None, "--lat-col", help="Latitude column (default: lat, latitude, y, ...)."),
+    lon_col: str = typer.Option(None, "--lon-col", help="Longitude column (default: lon, lng, longitude, x, ...)."),
+    date_col: str = typer.Option(None, "--date-col", help="Date column (default: date, event_date, ...)."),
+    target_col: str = typer.Option(None, "--target-col", help="Target-kind column (default: target)."),
+    party_col: str = typer.Option(None, "--party-col", help="Attacked-party column (default: party)."),
+    rules: list[str] = RULES,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    engine: str = typer.Option(
+        "local", "--engine", help="local, or dask (CSV or Parquet on Dask partitions; the dask extra)."
+    ),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="With --engine dask: a running scheduler (tcp://host:port); default a local cluster."
+    ),
+) -> int:
+    """Classify every row of a file of incidents: per treaty a verdict column and a reason code; a row that
+    cannot be classified keeps its place with the verdict 'error' and a message. Exit 0 whatever the rows say;
+    2 if the input cannot be read."""
+    from treatyscope.batch.rows import Settings
+    from treatyscope.input.selection import check_treaties, parse_pins, resolve_party
+    from treatyscope.periods import parse_date
+    from treatyscope.rules.load import rulebook
+
+    if engine not in ("local", "dask"):
+        raise UsageError(f"--engine {engine}: use local or dask.")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler is for --engine dask.")
+    book = rulebook(rules or None)
+    settings = Settings(
+        treaties=check_treaties(treaty or book.treaties, book),
+        target=str(target),
+        date=parse_date(date),
+        party=resolve_party(party),
+        interpretations=parse_pins(interpretation or []),
+        rules=rules or None,
+    )
+    given: dict[str, str | None] = {
+        "lat": lat_col,
+        "lon": lon_col,
+        "date": date_col,
+        "target": target_col,
+        "party": party_col,
+    }
+    if not quiet:
+        _first_run_notice()
+    if engine == "dask":
+        from treatyscope.batch.cluster import run_dask
+
+        summary = run_dask(input_path, output_path, settings, given, scheduler)
+    else:
+        summary = _run_local(input_path, output_path, settings, given, not quiet and sys.stderr.isatty())
+    if not quiet:
+        sys.stderr.write(_summary(summary, output_path))
+    return 0
+
+
+def _first_run_notice() -> None:
+    from treatyscope.evaluation.vectorised import FEW, places_ready
+    from treatyscope.place.kernels import KERNELS
+
+    if places_ready():
+        return
+    compile_note = (
+        " and compiles the engine's loops (about 20 s, once).\n"
+        if KERNELS is not None
+        else ".\nFor millions of rows, pip install 'treatyscope[fast]' (numba): about 3 times faster.\n"
+    )
+    sys.stderr.write(
+        f"The first run of {FEW:,} rows or more on this machine builds an index of places (30-60 s, once){compile_note}"
+    )
+
+
+def _run_local(input_path: str, output_path: str, settings: Any, given: dict[str, str | None], bar: bool) -> Any:
+    from treatyscope.batch.files import run
+
+    if not bar:
+        return run(input_path, output_path, settings, given)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("classifying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} rows/s"))
+    with Progress(*columns, TimeElapsedColumn(), transient=True) as progress:
+        task = progress.add_task("rows", total=None, rate="-")
+        start = time.perf_counter()
+
+        def tick(rows: int) -> None:
+            progress.advance(task, rows)
+            done = progress.tasks[0].completed
+            progress.update(task, rate=f"{done / max(1e-9, time.perf_counter() - start):,.0f}")
+
+        return run(input_path, output_path, settings, given, tick)
+
+
+def _summary(summary: Any, output_path: str) -> str:
+    from treatyscope.report.words import plural
+
+    lines = [f"{plural(summary.rows, 'row')} classified into {output_path}."]
+    for t, counts in summary.verdicts.items():
+        lines.append(f"  {t}: " + ", ".join(f"{v} {n:,}" for v, n in sorted(counts.items())))
+    if summary.errors:
+        lines.append("  rows with errors: " + ", ".join(f"{k} {n:,}" for k, n in sorted(summary.errors.items())))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,34 @@
+"""`treatyscope where`: the territory or sea a point is in, and its facts."""
+
+from __future__ import annotations
+
+import typer
+
+from treatyscope.cli.app import TextOrJson, app
+
+
+@app.command()
+def where(
+    at: str = typer.Option(..., "--at", help='Coordinates: "25.03,121.56", "25.03N 121.56E", "25°02′N 121°34′E".'),
+    date: str = typer.Option(None, "--date", help="Date for the status shown (YYYY-MM-DD; default today)."),
+    territorial_sea: bool = typer.Option(
+        False, "--territorial-sea", help="Count waters within 12 nautical miles of a coast as that territory's."
+    ),
+    output: TextOrJson = typer.Option("text", "--format", "-f", help="Output format."),  # type: ignore[valid-type]
+) -> int:
+    """Reverse lookup: the territory or sea a point is in, and its facts."""
+    from treatyscope.input.coords import parse_coordinates
+    from treatyscope.periods import parse_date
+    from treatyscope.place.describe import location_facts
+    from treatyscope.place.locate import locate
+    from treatyscope.report.console import printer
+    from treatyscope.report.places import render_location_text
+
+    lat, lon = parse_coordinates(at)
+    facts = location_facts(locate(lat, lon, territorial_sea=territorial_sea), parse_date(date))
+    out = printer()
+    if output == "json":
+        out.json({"schema": "treatyscope.where/1", "query": at, **facts})
+    else:
+        render_location_text(facts, out)
+    return 0

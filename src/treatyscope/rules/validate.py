@@ -1,0 +1,475 @@
+"""Validating rule files: YAML syntax and the schema per file; then, across all the files, ids, references, dates,
+geometry and hygiene. Every finding carries its file, line and column.
+
+Errors make the files unusable; warnings (sources nobody cites or nobody can find, articles without examples) are
+hygiene and fail only `validate --strict`; the parts marked unverified are listed. References are checked by the
+nodes themselves (each kind of region and condition knows what it refers to); cycles between named regions and
+conditions over the whole book.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from treatyscope.errors import RuleFileError
+from treatyscope.periods import day, day_or_none
+from treatyscope.rules.compiled import FORMAT, read_book
+from treatyscope.rules.compiled import article as read_article
+from treatyscope.rules.conditions import InterpretationCondition, UseCondition
+from treatyscope.rules.language import Node, RuleBook
+from treatyscope.rules.language import Path as At
+from treatyscope.rules.regions import InterpretationRegion, PolygonRegion, RefRegion, parse_region
+from treatyscope.rules.schema_errors import position, schema_errors
+
+Positions = dict[Any, tuple[int, int]]
+
+
+@dataclass
+class Inspection:
+    """What validation found: errors (the files cannot be used), warnings (hygiene) and the parts marked
+    unverified. Syntax and schema are checked per file; references across files only when every file parsed."""
+
+    files: list[Path]
+    book: dict[str, Any] | None
+    errors: list[RuleFileError]
+    warnings: list[RuleFileError] = field(default_factory=list)
+    unverified: list[RuleFileError] = field(default_factory=list)
+
+
+def compile_rulebook(files: Sequence[Path]) -> dict[str, Any]:
+    """The compiled book of valid files (or the first error, saying how many more there are)."""
+    found = inspect_files(files)
+    if found.errors or found.book is None:
+        first = found.errors[0]
+        more = f" (and {len(found.errors) - 1} more)" if len(found.errors) > 1 else ""
+        raise RuleFileError(first.detail + more, first.path, first.line, first.column, hint=first.hint)
+    return found.book
+
+
+def inspect_files(files: Sequence[Path]) -> Inspection:
+    from pydantic import ValidationError
+
+    from treatyscope.rules.model import RuleFile
+    from treatyscope.rules.yamlsafe import load_with_positions
+
+    errors: list[RuleFileError] = []
+    parsed: list[tuple[Path, dict[str, Any], Positions]] = []
+    for f in files:
+        try:
+            data, positions = load_with_positions(f)
+        except RuleFileError as e:
+            errors.append(e)
+            continue
+        try:
+            model = RuleFile.model_validate(data)
+        except ValidationError as e:
+            errors.extend(schema_errors(f, data, positions, e))
+            continue
+        parsed.append((f, model.model_dump(mode="json", by_alias=True, exclude_none=True), positions))
+    if errors:
+        return Inspection(list(files), None, errors)
+    linker = _Linker(parsed)
+    book = linker.link()
+    by = {sev: [e for e in linker.findings if e.severity == sev] for sev in ("error", "warning", "unverified")}
+    return Inspection(list(files), book, by["error"], by["warning"], by["unverified"])
+
+
+class _Linker:
+    """Merges the files' named things and checks every id, reference and date."""
+
+    def __init__(self, parsed: list[tuple[Path, dict[str, Any], Positions]]) -> None:
+        self.parsed = parsed
+        self.findings: list[RuleFileError] = []
+        self.merged: dict[str, dict[str, Any]] = {
+            k: {} for k in ("regions", "conditions", "parallels", "interpretations", "sources", "treaties")
+        }
+        self.origin: dict[str, str] = {}
+
+    def report(self, f: Path, pos: Positions, at: At, msg: str, hint: str = "", severity: str = "error") -> None:
+        line, col = position(pos, at)
+        where = ".".join(str(p) for p in at)
+        self.findings.append(
+            RuleFileError(f"{where}: {msg}" if where else msg, f, line, col, hint=hint, severity=severity)
+        )
+
+    def link(self) -> dict[str, Any]:
+        for f, doc, pos in self.parsed:
+            self._merge(f, doc, pos)
+        compiled = {
+            "format": FORMAT,
+            "files": [str(f) for f, _, _ in self.parsed],
+            **self.merged,
+            "origin": self.origin,
+        }
+        book = read_book(compiled)
+        from treatyscope.place.data import geodata
+
+        data = geodata()
+        known = {
+            "territory": set(data.territories),
+            "feature": set(data.features),
+            "sea": set(data.seas),
+            "sea_family": set(data.sea_families),
+            "subdivision": set(data.iso_3166_2_index),
+            "state": set(data.entities),
+        }
+        # Every id-like word in every file, counted once for all the files (for "never cited").
+        words = Counter(re.findall(r"[a-z0-9][a-z0-9-]*", json.dumps([d for _, d, _ in self.parsed])))
+        article_ids: dict[str, str] = {}
+        for f, doc, pos in self.parsed:
+            check = _Checker(self, f, pos, book, known)
+            self._nodes(doc, check, book)
+            if "treaty" in doc:
+                self._treaty(f, doc, pos, check, article_ids)
+            _hygiene(f, doc, pos, words, self.report)
+        return compiled
+
+    def _merge(self, f: Path, doc: dict[str, Any], pos: Positions) -> None:
+        for kind in ("regions", "conditions", "parallels"):
+            for name, value in doc.get(kind, {}).items():
+                self._define(f, pos, kind, name, value, (kind, name))
+        for i, interp in enumerate(doc.get("interpretations", [])):
+            self._define(f, pos, "interpretations", interp["id"], interp, ("interpretations", i, "id"))
+        for i, src in enumerate(doc.get("sources", [])):
+            if src["id"] in self.merged["sources"] and self.merged["sources"][src["id"]] != src:
+                where = self.origin["source:" + src["id"]]
+                self.report(
+                    f,
+                    pos,
+                    ("sources", i, "id"),
+                    f"source '{src['id']}' is also defined, differently, in {where}",
+                    "Rename one, or make them identical.",
+                )
+            self.merged["sources"][src["id"]] = src
+            self.origin[f"source:{src['id']}"] = str(f)
+        if "treaty" in doc:
+            tid = doc["treaty"]["id"]
+            if tid in self.merged["treaties"]:
+                self.report(
+                    f,
+                    pos,
+                    ("treaty", "id"),
+                    f"treaty '{tid}' is also defined in {self.merged['treaties'][tid]['file']}",
+                )
+            self.merged["treaties"][tid] = {
+                **doc["treaty"],
+                **{k: doc.get(k, []) for k in ("parties", "suspensions", "protected", "articles")},
+                "file": str(f),
+            }
+            self.origin[f"treaty:{tid}"] = str(f)
+
+    def _define(self, f: Path, pos: Positions, kind: str, name: str, value: Any, at: At) -> None:
+        singular = kind.removesuffix("s")
+        if name in self.merged[kind]:
+            self.report(
+                f,
+                pos,
+                at,
+                f"{singular} '{name}' is also defined in {self.origin[singular + ':' + name]}",
+                "Ids are shared by all rule files; rename one.",
+            )
+        self.merged[kind][name] = value
+        self.origin[f"{singular}:{name}"] = str(f)
+
+    def _nodes(self, doc: dict[str, Any], check: _Checker, book: RuleBook) -> None:
+        """References of every node the file writes, and cycles through its named regions and conditions."""
+        named: list[tuple[str, str, Node]] = [("regions", n, book.regions[n]) for n in doc.get("regions", {})]
+        named += [("conditions", n, book.conditions[n]) for n in doc.get("conditions", {})]
+        for kind, name, node in named:
+            node.validate(check, (kind, name))
+            _cycles(name, node, (kind, name), book, check, kind.removesuffix("s"))
+        for name, par in doc.get("parallels", {}).items():
+            if "interpretation" in par:
+                check.interpretation(par["interpretation"], ("parallels", name, "interpretation"), "parallel")
+        for i, interp in enumerate(doc.get("interpretations", [])):
+            parsed = book.interpretations[interp["id"]]
+            for j, reading in enumerate(parsed.readings):
+                at: At = ("interpretations", i, "readings", j)
+                for sid in reading.sources:
+                    check.source(sid, (*at, "sources"))
+                if reading.region is not None:
+                    reading.region.validate(check, (*at, "region"))
+                if reading.condition is not None:
+                    reading.condition.validate(check, (*at, "condition"))
+
+    def _treaty(
+        self, f: Path, doc: dict[str, Any], pos: Positions, check: _Checker, article_ids: dict[str, str]
+    ) -> None:
+        treaty = doc["treaty"]
+        for sid in treaty["sources"]:
+            check.source(sid, ("treaty", "sources"))
+        in_force, ended = day(treaty["in_force"]), day_or_none(treaty.get("ended"))
+        if day(treaty["signed"]) > in_force:
+            check.error(("treaty", "in_force"), "entry into force is before signature")
+        _memberships(doc, check, in_force, ended)
+        for i, art in enumerate(doc.get("articles", [])):
+            at: At = ("articles", i)
+            if art["id"] in article_ids:
+                check.error((*at, "id"), f"article '{art['id']}' is also defined in {article_ids[art['id']]}")
+            article_ids[art["id"]] = str(f)
+            check.source(art["source"], (*at, "source"))
+            for j, (v, parsed) in enumerate(zip(art["versions"], read_article(art).versions, strict=True)):
+                vat: At = (*at, "versions", j)
+                check.source(v["source"], (*vat, "source"))
+                for target, cond in parsed.targets.items():
+                    cond.validate(check, (*vat, "targets", target))
+                if day(v["from"]) < in_force:
+                    check.error((*vat, "from"), f"version starts ({v['from']}) before the treaty's entry into force")
+            _versions(art, at, check, in_force)
+            for k, ex in enumerate(art.get("examples", [])):
+                eat: At = (*at, "examples", k)
+                check.source(ex["source"], (*eat, "source"))
+                for term, reading in ex.get("interpretations", {}).items():
+                    interp = check.book.interpretations.get(term)
+                    if interp is None:
+                        check.error((*eat, "interpretations", term), f"unknown interpretation '{term}'")
+                    elif reading not in {r.id for r in interp.readings}:
+                        check.error((*eat, "interpretations", term), f"'{term}' has no reading '{reading}'")
+
+
+def _memberships(doc: dict[str, Any], check: _Checker, in_force: Any, ended: Any) -> None:
+    for i, party in enumerate(doc.get("parties", [])):
+        check.source(party["source"], ("parties", i, "source"))
+        if not check.known("state", party["code"]):
+            check.error(
+                ("parties", i, "code"),
+                f"unknown state code {party['code']}",
+                "Use ISO 3166-1 alpha-3, or ISO 3166-3 for former states (SUN, DDR, YUG, CSK); others are listed "
+                "in geodata/curated/entities.yaml.",
+            )
+        if day(party["from"]) < in_force:
+            check.error(
+                ("parties", i, "from"),
+                f"membership starts ({party['from']}) before the treaty's entry into force ({in_force})",
+            )
+        if ended and party.get("to") and day(party["to"]) > ended:
+            check.error(("parties", i, "to"), "membership ends after the treaty ended")
+    for i, prot in enumerate(doc.get("protected", [])):
+        check.source(prot["source"], ("protected", i, "source"))
+        if not check.known("state", prot["code"]):
+            check.error(("protected", i, "code"), f"unknown state code {prot['code']}")
+        if day(prot["from"]) < in_force:
+            check.error(("protected", i, "from"), "protection starts before the treaty's entry into force")
+    party_codes = {p["code"] for p in doc.get("parties", [])}
+    for i, sus in enumerate(doc.get("suspensions", [])):
+        check.source(sus["source"], ("suspensions", i, "source"))
+        for role in ("obligor", "beneficiary"):
+            if sus[role] not in party_codes:
+                check.error(
+                    ("suspensions", i, role),
+                    f"{sus[role]} is not among the treaty's parties",
+                    "A suspension is between two parties of this treaty.",
+                )
+        if sus["obligor"] == sus["beneficiary"]:
+            check.error(("suspensions", i, "beneficiary"), "a party cannot suspend obligations toward itself")
+    by_code: dict[str, list[tuple[int, Any]]] = {}
+    for i, party in enumerate(doc.get("parties", [])):
+        by_code.setdefault(party["code"], []).append((i, party))
+    for code, periods in by_code.items():
+        periods.sort(key=lambda ip: day(ip[1]["from"]))
+        for (_, a), (j, b) in itertools.pairwise(periods):
+            if a.get("to") is None or day(a["to"]) > day(b["from"]):
+                check.error(("parties", j, "from"), f"{code}'s memberships overlap")
+
+
+def _versions(art: dict[str, Any], at: At, check: _Checker, in_force: Any) -> None:
+    """Versions follow each other without gap or overlap, the first from the treaty's entry into force."""
+    ordered = sorted(enumerate(art["versions"]), key=lambda jv: day(jv[1]["from"]))
+    for (_, a), (j, b) in itertools.pairwise(ordered):
+        where = (*at, "versions", j, "from")
+        if a.get("to") is None:
+            check.error(
+                where,
+                f"versions overlap: {a['id']} has no end date but {b['id']} starts {b['from']}",
+                "Give the earlier version 'to:' (exclusive).",
+            )
+        elif day(a["to"]) > day(b["from"]):
+            check.error(where, f"versions {a['id']} and {b['id']} overlap")
+        elif day(a["to"]) < day(b["from"]):
+            check.error(
+                where,
+                f"a gap between versions {a['id']} (to {a['to']}) and {b['id']} (from {b['from']})",
+                "Versions of an article must follow each other.",
+            )
+    if ordered and day(ordered[0][1]["from"]) > in_force:
+        check.error(
+            (*at, "versions", ordered[0][0], "from"),
+            f"the first version starts {ordered[0][1]['from']}, not at the treaty's entry into force ({in_force})",
+        )
+
+
+def _cycles(name: str, root: Node, at: At, book: RuleBook, check: _Checker, kind: str) -> None:
+    """A named region (or condition) that reaches itself through references, reported where the loop leaves it."""
+    for path, node in _inline(root, at):
+        for start in _reference(node, book, kind):
+            chain = _path_to((kind, name), start, book, kind)
+            if chain is not None:
+                loop = " -> ".join((name, *(n for _, n in chain)))
+                if kind == "region":
+                    check.error(path, f"region '{name}' refers to itself through {loop}", "Break the cycle.")
+                else:
+                    check.error((*path, "use"), f"condition '{name}' uses itself through {loop}", "Break the cycle.")
+                return
+
+
+def _inline(node: Node, at: At) -> Iterator[tuple[At, Node]]:
+    yield at, node
+    for path, child in node.parts(at):
+        yield from _inline(child, path)
+
+
+Named = tuple[str, str]  # (kind, name): a named region or condition, or an interpretation
+
+
+def _reference(node: Node, book: RuleBook, kind: str) -> list[tuple[Named, Node]]:
+    """The named things a node leads to directly, and their nodes."""
+    if kind == "region" and isinstance(node, RefRegion) and node.ref in book.regions:
+        return [(("region", node.ref), book.regions[node.ref])]
+    if kind == "condition" and isinstance(node, UseCondition) and node.name in book.conditions:
+        return [(("condition", node.name), book.conditions[node.name])]
+    if isinstance(node, InterpretationRegion | InterpretationCondition):
+        interp = book.interpretations.get(node.term)
+        readings = interp.readings if interp else ()
+        found: list[Node | None] = [r.region if kind == "region" else r.condition for r in readings]
+        return [(("interpretation", node.term), n) for n in found if n is not None]
+    return []
+
+
+def _path_to(goal: Named, start: tuple[Named, Node], book: RuleBook, kind: str) -> tuple[Named, ...] | None:
+    """The named things on a way from `start` back to `goal`, if there is one (depth first, each node once)."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, tuple[Named, ...]]] = [(start[1], (start[0],))]
+    while stack:
+        node, names = stack.pop()
+        if names[-1] == goal:
+            return names
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for _, inner in _inline(node, ()):
+            for named, target in _reference(inner, book, kind):
+                stack.append((target, (*names, named)))
+    return None
+
+
+class _Checker:
+    """Where a file's nodes report their references (rules.language.Checker)."""
+
+    def __init__(self, linker: _Linker, f: Path, pos: Positions, book: RuleBook, known: dict[str, set[str]]) -> None:
+        self.linker, self.f, self.pos, self.book, self._known = linker, f, pos, book, known
+
+    def error(self, at: At, message: str, hint: str = "") -> None:
+        self.linker.report(self.f, self.pos, at, message, hint)
+
+    def known(self, kind: str, name: str) -> bool:
+        return name in self._known[kind]
+
+    def source(self, sid: str, at: At) -> None:
+        if sid not in self.book.sources:
+            close = difflib.get_close_matches(sid, list(self.book.sources), n=1)
+            self.error(
+                at, f"unknown source '{sid}'", f"Did you mean '{close[0]}'?" if close else "Add it to 'sources'."
+            )
+
+    def interpretation(self, iid: str, at: At, defines: str) -> None:
+        interp = self.book.interpretations.get(iid)
+        if interp is None:
+            self.error(at, f"unknown interpretation '{iid}'", "Define it under 'interpretations'.")
+            return
+        attribute = {
+            "region": "region",
+            "condition": "condition",
+            "parallel": "parallel",
+            "territory_by": "territory_by",
+        }
+        bad = [r.id for r in interp.readings if getattr(r, attribute[defines]) is None]
+        if bad:
+            self.error(
+                at,
+                f"interpretation '{iid}' is used as a {defines.replace('_', ' ')}, but readings {', '.join(bad)} "
+                "do not define one",
+            )
+
+    def region(self, name: str, at: At) -> None:
+        if name not in self.book.regions:
+            close = difflib.get_close_matches(name, list(self.book.regions), n=1)
+            self.error(
+                at,
+                f"unknown region '{name}'",
+                f"Did you mean '{close[0]}'?"
+                if close
+                else "Define it under 'regions', or use a kind such as {territory: ...}.",
+            )
+
+    def condition(self, name: str, at: At) -> None:
+        if name not in self.book.conditions:
+            self.error(at, f"unknown condition '{name}'", "Define it under 'conditions'.")
+
+    def parallel(self, ref: float | str, at: At) -> None:
+        if isinstance(ref, str) and ref not in self.book.parallels:
+            self.error(at, f"unknown parallel '{ref}'", "Define it under 'parallels', or give degrees.")
+
+
+def _hygiene(f: Path, doc: dict[str, Any], pos: Positions, words: Counter[str], report: Callable[..., None]) -> None:
+    """Warnings (sources nobody cites or nobody can find, articles without examples, blank texts) and the list of
+    parts marked unverified."""
+    for i, src in enumerate(doc.get("sources", [])):
+        # Cited anywhere (a `source:` field, a list of sources, or "source ID" in a note): beyond its definition.
+        if words[src["id"]] <= 1:
+            report(
+                f, pos, ("sources", i, "id"), f"source '{src['id']}' is never cited", "Cite it or remove it.", "warning"
+            )
+        if not src.get("url") and not src.get("note"):
+            report(
+                f,
+                pos,
+                ("sources", i),
+                f"source '{src['id']}' has neither a url nor a note",
+                "Say where a reader can find it (an address, or a note naming the archive, volume and page).",
+                "warning",
+            )
+    for i, art in enumerate(doc.get("articles", [])):
+        _article_hygiene(f, art, ("articles", i), pos, report)
+    for key, what in (("parties", "membership"), ("protected", "protection")):
+        for i, party in enumerate(doc.get(key, [])):
+            if party.get("unverified"):
+                note = party.get("note", "dates not verified")
+                report(f, pos, (key, i), f"{what} of {party['code']} from {party['from']}: {note}", "", "unverified")
+    for i, interp in enumerate(doc.get("interpretations", [])):
+        for j, r in enumerate(interp["readings"]):
+            if r.get("unverified"):
+                at = ("interpretations", i, "readings", j)
+                report(f, pos, at, f"reading '{interp['id']}={r['id']}'", "", "unverified")
+    for name, region in doc.get("regions", {}).items():
+        for node in _inline(parse_region(region), ("regions", name)):
+            if isinstance(node[1], PolygonRegion) and node[1].unverified:
+                idx = ", ".join(map(str, node[1].unverified))
+                report(f, pos, ("regions", name), f"region '{name}': polygon vertices {idx}", "", "unverified")
+
+
+def _article_hygiene(f: Path, art: dict[str, Any], at: At, pos: Positions, report: Callable[..., None]) -> None:
+    if not art.get("examples"):
+        hint = "Add sourced examples: they are its tests."
+        report(f, pos, at, f"article '{art['id']}' has no examples", hint, "warning")
+    texts = [((*at, "text"), art["text"])] + [
+        ((*at, "versions", j, "text"), v["text"]) for j, v in enumerate(art["versions"])
+    ]
+    for where, text in texts:
+        if not text.strip(" .…\n\t"):
+            report(f, pos, where, "the text is blank", "Quote the article's words verbatim.")
+    if not art.get("verified", True):
+        report(
+            f, pos, (*at, "verified"), f"article '{art['id']}' text: {art.get('unverified_note', '')}", "", "unverified"
+        )
+    for j, v in enumerate(art["versions"]):
+        if not v.get("verified", True):
+            where = (*at, "versions", j, "verified")
+            report(f, pos, where, f"version '{v['id']}' wording: {v.get('unverified_note', '')}", "", "unverified")
