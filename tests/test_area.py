@@ -13,7 +13,7 @@ from shapely.geometry import shape
 
 from treatyscope.cli import main
 from treatyscope.evaluation.check import check
-from treatyscope.evaluation.coverage import covered_area, land_union
+from treatyscope.evaluation.coverage import covered_area
 from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import geodata
 from treatyscope.rules.load import load_rulebook
@@ -83,39 +83,71 @@ def _random_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return lat, lon
 
 
+def _coast_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Within 3 km of the lines where `locate`'s answers change near coasts: the coast itself, the outer edge of
+    the coastal bands, and the edges of the gap fills; and within 1.2 radii of every curated feature."""
+    data = geodata()
+    rng = np.random.default_rng(seed)
+    lines = [g.boundary for g in data.coast_geoms(sorted(rng.choice(len(data.coast_owners), 600).tolist()))]
+    lines += [g.boundary for g in data.piece_geoms(sorted(rng.choice(len(data.piece_ids), 300).tolist()))]
+    lines += [g.boundary for g in data.gap_geoms(list(range(len(data.sea_list)))) if not g.is_empty]
+    lengths = np.array([g.length for g in lines])
+    owner = rng.choice(len(lines), n, p=lengths / lengths.sum())
+    lat, lon = np.empty(n), np.empty(n)
+    for k, line in enumerate(lines):
+        rows = np.flatnonzero(owner == k)
+        if len(rows):
+            at = shapely.line_interpolate_point(line, rng.uniform(0, 1, len(rows)), normalized=True)
+            lon[rows], lat[rows] = shapely.get_x(at), shapely.get_y(at)
+    km, bearing = rng.uniform(0, 3, n), rng.uniform(0, 2 * np.pi, n)
+    lat = np.clip(lat + km * np.cos(bearing) / 111.195, -90, 90)
+    lon = np.clip(lon + km * np.sin(bearing) / 111.195 / np.maximum(0.05, np.cos(np.radians(lat))), -180, 180)
+    for f in data.features.values():
+        d, b = rng.uniform(0, 1.2 * f.radius_km, 8), rng.uniform(0, 2 * np.pi, 8)
+        lat = np.append(lat, f.lat + d * np.cos(b) / 111.195)
+        lon = np.append(lon, f.lon + d * np.sin(b) / 111.195 / np.cos(np.radians(f.lat)))
+    return lat, lon
+
+
+def _disagreements(treaty: str, target: str, on: dt.date, lat: np.ndarray, lon: np.ndarray) -> list[tuple]:  # type: ignore[type-arg]
+    area = covered_area(BOOK, treaty, target, on)
+    out = []
+    for y, x in zip(lat.tolist(), lon.tolist(), strict=True):
+        scenario = Scenario(label="p", target=target, date=on, point=(y, x), find_nearest=False)
+        (result,) = check(scenario, BOOK, [treaty])
+        if result.verdict != area.classify(y, x):
+            out.append((round(y, 5), round(x, 5), result.verdict, area.classify(y, x)))
+    return out
+
+
 @pytest.mark.parametrize(
     ("treaty", "target", "n", "on"),
     [
         ("nato", "vessel", 2_000, DAY),
-        pytest.param("nato", "vessel", 10_000, DAY, marks=pytest.mark.slow),  # 40 s of `check`: in the slow run
+        pytest.param("nato", "vessel", 10_000, DAY, marks=pytest.mark.slow),
         ("nato", "territory", 800, DAY),  # each place as its holder's territory; features; sovereign vs control
         ("csto", "territory", 400, dt.date(2023, 1, 1)),  # Crimea: contested between its sovereign and controller
     ],
 )
-def test_check_and_the_export_agree_on_random_points(treaty: str, target: str, n: int, on: dt.date) -> None:
-    """Points within 1 km of the area's boundary are left out, as are those where `check` applies rules the drawing
-    does not (within 2 km of a coast, in gaps between the named seas and the land): see area.py."""
-    data = geodata()
-    area = covered_area(BOOK, treaty, target, on)
+def test_check_and_the_export_agree_at_random_points(treaty: str, target: str, n: int, on: dt.date) -> None:
+    """Every point, coasts included: the drawing is made of what `locate` tells apart (place.drawing)."""
     lat, lon = _random_points(n, seed=7)
-    km = 1 / (111.32 * np.maximum(np.cos(np.radians(lat)), 0.05))  # one km in degrees of longitude, at each point
-    edges = shapely.union_all([area.covered.boundary, *[g.boundary for _, g in area.contested]])
-    land = land_union(data)
-    seas = shapely.union_all(data.sea_geoms([s.index for s in data.sea_list]))
-    for g in (edges, land, seas):
-        shapely.prepare(g)
-    points = shapely.points(lon, lat)
-    near_edge = shapely.dwithin(edges, points, km)
-    near_coast = shapely.dwithin(land.boundary, points, 2 * km)
-    in_gap = ~shapely.covers(land, points) & ~shapely.covers(seas, points)
-    keep = ~(near_edge | near_coast | in_gap)
-    assert keep.sum() > 0.9 * n
-    disagree = []
-    for y, x in zip(lat[keep], lon[keep], strict=True):
-        scenario = Scenario(label="p", target=target, date=on, point=(float(y), float(x)), find_nearest=False)
-        (result,) = check(scenario, BOOK, [treaty])
-        if result.verdict != area.classify(float(y), float(x)):
-            disagree.append((round(float(y), 4), round(float(x), 4), result.verdict, area.classify(float(y), float(x))))
+    disagree = _disagreements(treaty, target, on, lat, lon)
+    assert not disagree, disagree[:10]
+
+
+@pytest.mark.parametrize(
+    ("treaty", "target", "n", "on"),
+    [
+        ("nato", "vessel", 1_500, DAY),
+        pytest.param("nato", "territory", 6_000, DAY, marks=pytest.mark.slow),
+        pytest.param("us-japan", "vessel", 6_000, DAY, marks=pytest.mark.slow),
+    ],
+)
+def test_check_and_the_export_agree_near_coasts_and_features(treaty: str, target: str, n: int, on: dt.date) -> None:
+    """Where the coastal bands, the gap fills and the curated features decide what a point is."""
+    lat, lon = _coast_points(n, seed=11)
+    disagree = _disagreements(treaty, target, on, lat, lon)
     assert not disagree, disagree[:10]
 
 

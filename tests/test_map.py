@@ -74,7 +74,18 @@ def test_the_cli_writes_a_png_of_the_requested_size(tmp_path: Path, capsys: pyte
 
     out = tmp_path / "taiwan.png"
     code, stdout, _ = run(
-        capsys, "map", "--location", "Taiwan", "--treaty", "nato", "-o", str(out), "--size", "900x600"
+        capsys,
+        "map",
+        "--location",
+        "Taiwan",
+        "--treaty",
+        "nato",
+        "--date",
+        "2026-11-28",
+        "-o",
+        str(out),
+        "--size",
+        "900x600",
     )
     assert code == 0 and "Wrote" in stdout
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -83,7 +94,9 @@ def test_the_cli_writes_a_png_of_the_requested_size(tmp_path: Path, capsys: pyte
 
 def test_an_svg_has_the_requested_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "honolulu.svg"
-    code, _, _ = run(capsys, "map", "--location", "Honolulu", "-o", str(out), "--size", "800x500")
+    code, _, _ = run(
+        capsys, "map", "--location", "Honolulu", "--date", "2026-11-28", "-o", str(out), "--size", "800x500"
+    )
     text = out.read_text()
     assert code == 0 and text.startswith("<?xml")
     assert 'width="576pt" height="360pt"' in text  # 8 × 5 inches at 72 points per inch

@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from treatyscope.place.data import GeoData  # noqa: E402
-from treatyscope.place.locate import COAST_TOLERANCE_KM, SEA_GAP_KM  # noqa: E402
 from treatyscope.place.pack import SCALE, GeometryPack, write_pack  # noqa: E402
+from treatyscope.place.world import COAST_TOLERANCE_KM, SEA_GAP_KM  # noqa: E402
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEG = math.pi * EARTH_RADIUS_KM / 180.0

@@ -41,7 +41,7 @@ _WHERE = {
     "TreatyscopeError": "treatyscope.errors",
     "UnknownPlaceError": "treatyscope.errors",
     "UsageError": "treatyscope.errors",
-    "Location": "treatyscope.place.locate",
+    "Location": "treatyscope.place.world",
     "locate": "treatyscope.place.locate",
     "status_at": "treatyscope.place.locate",
     "Place": "treatyscope.place.gazetteer",
@@ -71,7 +71,8 @@ if TYPE_CHECKING:
     )
     from treatyscope.input.coords import parse_coordinates
     from treatyscope.place.gazetteer import Place, resolve_place
-    from treatyscope.place.locate import Location, locate, status_at
+    from treatyscope.place.locate import locate, status_at
+    from treatyscope.place.world import Location
     from treatyscope.result import Reason, Verdict
 
 

@@ -28,8 +28,9 @@ def map_command(
     the lines the rule draws, the place, and the nearest covered place when the article does not apply.
     Needs the map extra: pip install 'treatyscope[map]'."""
     from treatyscope.api import area_map
-    from treatyscope.report.map import parse_extent, parse_size, save
+    from treatyscope.report.map import check_path, parse_extent, parse_size, save
 
+    check_path(out_file)  # before the work, not after it
     fig = area_map(
         location,
         at=at,

@@ -1,22 +1,17 @@
 """The area an article covers, as geometry: what `treatyscope area` exports and `treatyscope map` draws.
 
-The world is cut into the atoms an area check uses — land pieces (uniform in island flag and adjoining seas), the
-curated small features, and the named seas — along every parallel and polygon the rule draws, and each atom is
-answered as `check` answers an area: for the target kind, on the date, under every combination of the readings
-that matter (and, for territory with no party named, as its sovereign's and as its controller's). An atom covered
-under every combination is *covered*; one covered under some is *contested*, with the readings that cover it.
-Precedence follows `locate`: a curated feature over the land or sea under it, land over sea. A curated feature is
-drawn as its radius around its centre (a 32-sided polygon, stretched by the cosine of its latitude).
-
-Two rules of `check` are not drawn: a point in a coastal band (the sea within 2 km of a coast) counts as on that
-coast, and a point in a gap between the named seas and the land takes the nearest sea within 60 km. Near coasts the
-drawing follows the data's coastline, and `check` remains the authority for a single place.
+The world is the partition of place.drawing: regions uniform in every fact a rule reads (land parts, coastal bands,
+named seas, gap fills, open water and the curated features, with `locate`'s precedence), cut along every parallel
+and polygon the rule draws. Each region is answered as `check` answers an area: for the target kind, on the date,
+under every combination of the readings that matter (and, for territory with no party named, as its sovereign's
+and as its controller's). A region covered under every combination is *covered*; one covered under some is
+*contested*, with the readings that cover it. Because the regions are exactly what `locate` tells apart, the drawing
+agrees with `check` at every point, coasts included (tests/test_area.py checks it on random points).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -28,20 +23,18 @@ from treatyscope import cache
 from treatyscope.errors import UsageError
 from treatyscope.evaluation.parties import defended
 from treatyscope.evaluation.scope import Question, atom_results
-from treatyscope.evaluation.subjects import area_atoms, holding_split, point_subject
+from treatyscope.evaluation.subjects import holding_split, measure, piece_status, point_subject
 from treatyscope.input.scenario import Scenario
 from treatyscope.input.selection import check_pins, check_treaties
 from treatyscope.place.data import GeoData, geodata
-from treatyscope.place.locate import locate
-from treatyscope.place.sphere import KM_PER_DEGREE_LAT
+from treatyscope.place.drawing import Region, coverage_union, drawing
 from treatyscope.place.subject import Subject
+from treatyscope.place.world import world
 from treatyscope.rules.language import Article, RuleBook, Treaty, Truth, Version
 from treatyscope.rules.reach import lines
 
 WHOSE = "whose-territory"  # the pseudo-term for land held by one state and controlled by another
 _STORE = cache.Store("areas")
-_LAND = cache.Store("areas", ".wkb")
-_LAND_MEMO = cache.memo()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,48 +113,37 @@ def covered_area(
 
 
 def world_subjects(on: dt.date, data: GeoData) -> list[Subject]:
-    """Every land piece, curated feature and named sea, as atoms with their facts on the date."""
-    land = area_atoms(range(len(data.piece_ids)), on, data)
-    features = [f for f in (_feature_atom(f.id, on, data) for f in data.features.values()) if f is not None]
-    seas = [
-        Subject(
-            s.name,
-            s.cap[0],
-            s.cap[1],
-            point_like=False,
-            geom=data.sea_geoms([s.index])[0],
-            area_km2=s.area_km2,
-            sea=s.id,
+    """Every region of place.drawing as a subject with its facts on the date; `setting` names its layer."""
+    return [_subject(r, on, data) for r in drawing(data).regions if not r.geom.is_empty]
+
+
+def _subject(r: Region, on: dt.date, data: GeoData) -> Subject:
+    rp = r.geom.representative_point()
+    common: dict[str, Any] = {"lat": rp.y, "lon": rp.x, "point_like": False, "geom": r.geom}
+    common["area_km2"] = measure(r.geom)
+    if r.feature is not None:
+        w = world(data)
+        f = w.features[r.feature]
+        loc = w.location(r.atom if r.atom is not None else -1, rp.y, rp.x, f)
+        return replace(point_subject(loc, on, f.name, data), **common, setting="feature")
+    if r.group is not None:
+        piece, island, seas = r.group
+        detail = data.piece_detail(piece)
+        return Subject(
+            label=data.territories[data.piece_territory[piece]].name,
+            **common,
+            territory=data.piece_territory[piece],
+            subdivisions=frozenset({detail["iso_3166_2"]}),
+            continents=frozenset({data.piece_continent[piece]}),
+            islands=frozenset({island}),
+            island_seas=frozenset(seas),
+            status=piece_status(data, piece, on),
+            setting=r.layer.name.lower(),
         )
-        for s in data.sea_list
-    ]
-    return land + features + seas
-
-
-def _feature_atom(fid: str, on: dt.date, data: GeoData) -> Subject | None:
-    """A curated feature as `check` sees it at its centre: a disc of its radius at sea, or the island it is on."""
-    f = data.features[fid]
-    if f.is_group and data.group_members(f.id):
-        return None  # its members stand for it
-    loc = locate(f.lat, f.lon, data=data)
-    if loc.feature is None or loc.feature.id != f.id:
-        return None  # the land data holds it, and `check` answers for that land
-    subject = point_subject(loc, on, f.name, data)
-    r = f.radius_km / KM_PER_DEGREE_LAT
-    disc = shapely.affinity.scale(
-        shapely.Point(f.lon, f.lat).buffer(r, 32), 1 / max(0.05, math.cos(math.radians(f.lat))), 1.0
-    )
-    geom = shapely.intersection(disc, shapely.box(-180, -90, 180, 90))
-    if f.within is not None:
-        # On land, within its radius and on the island or coast its centre is on (as `locate` decides).
-        covering = [i for i in range(len(data.piece_ids)) if data.piece_territory[i] == f.within]
-        point = shapely.Point(f.lon, f.lat)
-        parts = [p for i in covering for p in shapely.get_parts(data.piece_geoms([i])[0])]
-        if not parts:
-            return None
-        component = min(parts, key=lambda p: 0.0 if p.covers(point) else p.distance(point))
-        geom = shapely.intersection(geom, component)
-    return replace(subject, geom=geom)
+    if r.sea is not None:
+        sea = data.sea_list[r.sea]
+        return Subject(label=sea.name, **common, sea=sea.id, setting=r.layer.name.lower())
+    return Subject(label="open water", **common, setting="open")
 
 
 def _compute(
@@ -195,37 +177,26 @@ def _compute(
         combos = [{**c, WHOSE: "sovereign"} for c in combos] + [{**c, WHOSE: "controller"} for c in combos2]
         results = results + results2
     terms = sorted({t for c in combos for t in c})
-    # Group atoms by their answers across the combinations.
-    groups: dict[tuple[Truth, ...], dict[str, list[BaseGeometry]]] = {}
-    for k, atom in enumerate(atoms):
-        answers = tuple(row[k] for row in results)
-        if all(a is False for a in answers):
-            continue
-        kind = "feature" if atom.feature else "land" if atom.territory else "sea"
-        groups.setdefault(answers, {"feature": [], "land": [], "sea": []})[kind].append(atom.geom)
-    features_all = shapely.union_all([a.geom for a in atoms if a.feature])
-    above_sea = shapely.union(land_union(data), features_all)  # what hides the sea under it
-
-    def drawn(parts: dict[str, list[BaseGeometry]]) -> BaseGeometry:
-        f = shapely.union_all(parts["feature"]) if parts["feature"] else shapely.MultiPolygon()
-        land = shapely.union_all(parts["land"]) if parts["land"] else shapely.MultiPolygon()
-        sea = shapely.union_all(parts["sea"]) if parts["sea"] else shapely.MultiPolygon()
-        land = shapely.difference(land, features_all) if not land.is_empty else land
-        sea = shapely.difference(sea, above_sea) if not sea.is_empty else sea
-        return polygons(shapely.union_all([f, land, sea]))
-
+    answers = [tuple(row[k] for row in results) for k in range(len(atoms))]
     every: BaseGeometry = shapely.MultiPolygon()
     merged: dict[CoveredIf, list[BaseGeometry]] = {}
-    for answers, parts in groups.items():
-        g = drawn(parts)
-        if g.is_empty:
-            continue
-        if all(a is True for a in answers):
+    for answer, g in _draw(atoms, answers).items():
+        if all(a is True for a in answer):
             every = g
         else:
-            merged.setdefault(covered_if(answers, combos), []).append(g)
-    contested = sorted(((c, polygons(shapely.union_all(gs))) for c, gs in merged.items()), key=lambda x: repr(x[0]))
+            merged.setdefault(covered_if(answer, combos), []).append(g)
+    contested = sorted(((c, polygons(coverage_union(gs))) for c, gs in merged.items()), key=lambda x: repr(x[0]))
     return every, contested, terms
+
+
+def _draw(atoms: list[Subject], answers: list[tuple[Truth, ...]]) -> dict[tuple[Truth, ...], BaseGeometry]:
+    """The region of each answer that is not all False: the union of the regions (cut along the rule's lines)
+    that give it. They partition the world edge to edge (place.drawing), so the union is a coverage union."""
+    by_answer: dict[tuple[Truth, ...], list[BaseGeometry]] = {}
+    for a, answer in zip(atoms, answers, strict=True):
+        if not all(x is False for x in answer):
+            by_answer.setdefault(answer, []).append(a.geom)
+    return {answer: polygons(coverage_union(geoms)) for answer, geoms in by_answer.items()}
 
 
 def covered_if(answers: tuple[Truth, ...], combos: list[dict[str, str]]) -> CoveredIf:
@@ -255,19 +226,8 @@ def polygons(g: BaseGeometry) -> BaseGeometry:
 
 
 def land_union(data: GeoData) -> BaseGeometry:
-    """All land as one geometry (about 5 s to build; kept on disk with the other caches)."""
-
-    def build() -> BaseGeometry:
-        key = cache.key("land", code=("place/data.py",))
-        land = _LAND.load(key, shapely.from_wkb)
-        if land is None:
-            land = shapely.union_all(data.piece_geoms(list(range(len(data.piece_ids)))))
-            _LAND.save(key, shapely.to_wkb(land))
-        shapely.prepare(land)
-        return land
-
-    found: BaseGeometry = _LAND_MEMO.remember(str(data.root), build)
-    return found
+    """All land as one geometry (for maps; built once and kept on disk)."""
+    return drawing(data).land
 
 
 def _encode(every: BaseGeometry, contested: list[tuple[CoveredIf, BaseGeometry]], terms: list[str]) -> bytes:

@@ -94,29 +94,28 @@ def atom_results(
     # First pass: which interpretations matter anywhere in the area. Atoms with the same facts share one answer
     # (a country's provinces mostly differ only in facts no clause asks about).
     asked = named(q.cond, q.book, data)
-    first_pass: list[list[Outcome]] = []
-    seen: dict[tuple[Any, ...], list[Outcome]] = {}
+    seen: dict[tuple[Any, ...], tuple[list[Outcome], str | None, Subject]] = {}
+    keys = []
     for a in atoms:
         party = attacked_party(a, sc, q.party)
         key = signature(a, lats, polys, asked, party)
         if key not in seen:
-            seen[key] = q.outcomes(a, party)
-        first_pass.append(seen[key])
-    terms = sorted({t for outs in seen.values() for o in outs for t in o.assignment} - set(sc.interpretations))
+            seen[key] = (q.outcomes(a, party), party, a)
+        keys.append(key)
+    terms = sorted({t for outs, _, _ in seen.values() for o in outs for t in o.assignment} - set(sc.interpretations))
     readings = [[r.id for r in q.book.interpretations[t].readings] for t in terms]
     combos = [dict(zip(terms, rs, strict=True)) for rs in itertools.product(*readings)] or [{}]
     results: list[list[Truth]] = []
     for combo in combos:
         pinned = {**sc.interpretations, **combo}
-        row: list[Truth] = []
-        for a, outs in zip(atoms, first_pass, strict=True):
-            p = attacked_party(a, sc, q.party)
+        by_key: dict[tuple[Any, ...], Truth] = {}
+        for key, (outs, p, a) in seen.items():
             member_ok = (sc.target != "territory" and q.party is None) or (p is not None and p in q.members)
             match = [o for o in outs if all(o.assignment.get(t, pinned.get(t)) == pinned.get(t) for t in o.assignment)]
             if not match:
                 match = q.outcomes(a, p, pinned)
-            row.append(match[0].result if member_ok else False)
-        results.append(row)
+            by_key[key] = match[0].result if member_ok else False
+        results.append([by_key[k] for k in keys])
     return atoms, combos, results
 
 

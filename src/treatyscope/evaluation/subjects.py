@@ -14,9 +14,10 @@ import shapely
 from treatyscope import cache
 from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import GeoData, Status
-from treatyscope.place.locate import Location, locate, status_at
+from treatyscope.place.locate import locate, status_at
 from treatyscope.place.sphere import area_km2, haversine_km
 from treatyscope.place.subject import Subject
+from treatyscope.place.world import Location
 
 _STATUS = cache.memo()
 _SUBJECTS = cache.memo(limit=2_000)  # a batch visits many places: bounded

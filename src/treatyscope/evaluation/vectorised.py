@@ -33,20 +33,19 @@ from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import GeoData, geodata
 from treatyscope.place.grid import LayeredGrid, wrap_east_edge
 from treatyscope.place.kernels import KERNELS
-from treatyscope.place.locate import COAST_TOLERANCE_KM, FEATURE_SAME_LAND_KM, at_sea, locate, on_land
-from treatyscope.place.sphere import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT, distance_km
+from treatyscope.place.locate import locate
+from treatyscope.place.sphere import KM_PER_DEGREE_LAT
+from treatyscope.place.world import OPEN_WATER, Location, world
 from treatyscope.result import Reason, Verdict
 from treatyscope.rules.reach import lines, named
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from treatyscope.place.locate import Location
     from treatyscope.rules.language import Condition, RuleBook
 
 VERDICTS = (*(str(v) for v in Verdict), "error")  # a batch row that cannot be classified is an error
 REASONS = tuple(str(r) for r in Reason)
-OPEN_WATER = -1  # atom of a point in no land, band, named sea or gap fill
 NOT_NEAR = -3  # a point near no curated feature
 FEW = 5_000  # fewer points than this, and no places grid built yet: each is located instead
 CHUNK = 1 << 20  # points per step: bounds the temporary arrays (a step costs ~40 bytes a point)
@@ -56,67 +55,23 @@ CHUNK = 1 << 20  # points per step: bounds the temporary arrays (a step costs ~4
 
 
 class Places:
-    """The atoms `locate` tells apart, in its order of precedence, behind one grid; and the curated features."""
+    """The atoms of place.world, in its order of precedence, behind one grid (with a box around each curated
+    feature's reach ahead of them)."""
 
     def __init__(self, data: GeoData) -> None:
         self.data = data
-        territory = data.piece_territory
-        owners = data.coast_owners
-        n_parts = [len(data.piece_detail(i)["islands"]) for i in range(len(data.piece_ids))]
-        land = sorted((territory[i], i, k) for i in range(len(n_parts)) for k in range(n_parts[i]))
-        bands = sorted(range(len(owners)), key=lambda b: (territory[owners[b][0]], owners[b][0], b))
-        # (kind, piece or sea, part or band): land part, coastal band, named sea, gap fill (one per sea)
-        self.atoms: list[tuple[str, int, int]] = (
-            [("land", i, k) for _, i, k in land]
-            + [("coast", owners[b][0], b) for b in bands]
-            + [("sea", i, 0) for i in range(len(data.sea_list))]
-            + [("gap", i, 0) for i in range(len(data.sea_list))]
-        )
-        self.features = [f for f in data.features.values() if not (f.is_group and data.group_members(f.id))]
-        self._feature_xyr = np.array([(f.lat, f.lon, f.radius_km) for f in self.features]).reshape(-1, 3)
+        self.world = world(data)
         # The grid holds, ahead of the atoms, a box around each feature's radius: a point in one is looked at
         # again (its atom, then the feature rule); every other point is answered by the grid alone.
-        self._boxes = [_reach_box(lat, lon, km) for lat, lon, km in self._feature_xyr]
+        self._boxes = [_reach_box(lat, lon, km) for lat, lon, km in self.world.feature_xyr]
         self.n_boxes = len(self._boxes)
-        self.grid = _cached_grid(data, lambda: self._boxes + self._polygons())
+        self.atoms = self.world.atoms
+        self.grid = _cached_grid(data, lambda: self._boxes + self.world.geometries())
         self._atom_tree: shapely.STRtree | None = None
-        self._kind = np.array([["land", "coast", "sea", "gap"].index(a[0]) for a in self.atoms] + [4], dtype=np.int8)
-        ids = {t: n for n, t in enumerate(data.territories)}
-        held = [ids[territory[a[1]]] if a[0] in ("land", "coast") else -1 for a in self.atoms]
-        self._territory_index = np.array([*held, -1], dtype=np.int32)  # the last: open water
-        self._feature_within = np.array([ids[f.within] if f.within else -1 for f in self.features], dtype=np.int32)
-        self._feature_parts: dict[int, NDArray[np.int32]] = {}
-        self._band_rules: dict[tuple[int, int], tuple[NDArray[np.object_], NDArray[np.bool_]]] = {}
-        piece = [a[1] if a[0] in ("land", "coast") else -1 for a in self.atoms]
-        self._atom_piece = np.array([*piece, -1], dtype=np.int32)  # the last: open water
 
     def location(self, atom: int, lat: float, lon: float) -> Location:
         """What `locate` reports at a point of the atom (outside any curated feature's radius)."""
-        if atom < 0:
-            return at_sea(lat, lon, None)
-        kind, i, k = self.atoms[atom]
-        data = self.data
-        if kind == "land":
-            detail = data.piece_detail(i)
-            return on_land(data, lat, lon, i, bool(detail["islands"][k]), detail["island_seas"][k])
-        if kind == "coast":
-            _, island, seas = data.coast_owners[k]
-            return on_land(data, lat, lon, i, island, seas, setting="coast")
-        return at_sea(lat, lon, data.sea_list[i])
-
-    def _polygons(self) -> list[Any]:
-        data = self.data
-        out: list[Any] = []
-        for kind, i, k in self.atoms:
-            if kind == "land":
-                out.append(shapely.get_parts(data.piece_geoms([i])[0])[k])
-            elif kind == "coast":
-                out.append(data.coast_geoms([k])[0])
-            elif kind == "sea":
-                out.append(data.sea_geoms([i])[0])
-            else:
-                out.append(data.gap_geoms([i])[0])
-        return out
+        return self.world.location(atom, lat, lon)
 
     def find(self, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> NDArray[np.int32]:
         """The grid's answer at each point: a feature box (below n_boxes), else an atom (n_boxes + its index), or
@@ -132,7 +87,8 @@ class Places:
         atoms[found < 0] = OPEN_WATER
         boxed = np.flatnonzero(found.view(np.uint32) < self.n_boxes)  # -1 reads as 2**32 - 1
         atoms[boxed] = self._atoms_exactly(lats[boxed], lons[boxed])
-        return atoms, self._features_at(lats[boxed], lons[boxed], atoms[boxed], boxed)
+        near, features = self.world.features_at(lats[boxed], lons[boxed], atoms[boxed])
+        return atoms, (boxed[near], features)
 
     def _atoms_exactly(self, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> NDArray[np.int32]:
         """The first atom covering each point, testing every atom near it (for the few points in feature boxes)."""
@@ -149,91 +105,6 @@ class Places:
         first[1:] = which[1:] != which[:-1]
         out[which[first]] = atom[first]
         return out
-
-    def _features_at(
-        self, la: NDArray[np.float64], lo: NDArray[np.float64], at: NDArray[np.int32], rows: NDArray[np.intp]
-    ) -> tuple[NDArray[np.intp], NDArray[np.int32]]:
-        """`locate`'s feature rule, for the few points near one: the nearest feature within its radius (the first
-        of equals) that is at sea (over open water or a sea), or on the very land part (for a point in a coastal
-        band, the part nearest it) of the territory that holds it. All (point, feature) pairs at once."""
-        flat, flon, radius = self._feature_xyr.T
-        # Pairs: each point with the features whose latitude is near enough for their radius to reach it.
-        pad = radius / KM_PER_DEGREE_LAT * 1.01 + 1e-4
-        by_lat = np.argsort(flat, kind="stable")
-        low = np.searchsorted(flat[by_lat], la - pad.max(), side="left")
-        high = np.searchsorted(flat[by_lat], la + pad.max(), side="right")
-        point = np.repeat(np.arange(len(la)), high - low)
-        f = by_lat[np.arange(point.size) - np.repeat(np.cumsum(high - low) - (high - low), high - low) + low[point]]
-        p1, p2 = np.radians(flat[f]), np.radians(la[point])
-        a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo[point] - flon[f]) / 2) ** 2
-        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-        keep = km <= radius[f]
-        point, f, km = point[keep], f[keep], km[keep]
-        kinds = self._kind[at[point]]  # -1 (open water) indexes the trailing 4
-        within = self._feature_within[f]
-        ok = np.where(within < 0, kinds >= 2, self._territory_index[at[point]] == within)
-        land = np.flatnonzero(ok & (within >= 0) & (kinds == 0))
-        for g in np.unique(f[land]).tolist():
-            mine = land[f[land] == g]
-            ok[mine] = np.isin(at[point[mine]], self._parts_of(g))
-        band = np.flatnonzero(ok & (within >= 0) & (kinds == 1))
-        for g in np.unique(f[band]).tolist():
-            mine = band[f[band] == g]
-            ok[mine] = self._band_takes(g, self._atom_piece[at[point[mine]]], la[point[mine]], lo[point[mine]])
-        point, f, km = point[ok], f[ok], km[ok]
-        order = np.lexsort((f, km, point))  # per point, the nearest, then the first feature
-        point, f = point[order], f[order]
-        first = np.ones(point.size, dtype=bool)
-        first[1:] = point[1:] != point[:-1]
-        return rows[point[first]], f[first].astype(np.int32)
-
-    def _band_takes(
-        self, f_index: int, pieces: NDArray[np.int32], la: NDArray[np.float64], lo: NDArray[np.float64]
-    ) -> NDArray[np.bool_]:
-        """For points within the feature's radius in a coastal band of each piece, whether `locate` takes the
-        feature: whether the part of the piece nearest the point (in degrees, the first of equals, as
-        `locate._part_at`) is within FEATURE_SAME_LAND_KM of the feature's centre."""
-        out = np.zeros(len(pieces), dtype=bool)
-        for piece in np.unique(pieces).tolist():
-            parts, takes = self._band_parts(f_index, piece)
-            mine = np.flatnonzero(pieces == piece)
-            if takes.all() or not takes.any():
-                out[mine] = takes.all()
-                continue
-            # No part covers a point in a band: every land part is an atom before the bands, its boundary included.
-            distance = shapely.distance(parts[None, :], shapely.points(lo[mine], la[mine])[:, None])
-            out[mine] = takes[np.argmin(distance, axis=1)]
-        return out
-
-    def _band_parts(self, f_index: int, piece: int) -> tuple[NDArray[np.object_], NDArray[np.bool_]]:
-        """The parts of the piece that can be the nearest to a point in its coastal band within the feature's
-        radius, in their order, and whether each is within FEATURE_SAME_LAND_KM of the feature's centre. The band
-        is COAST_TOLERANCE_KM wide; a part nearest in degrees can be further in km than the part the band is drawn
-        from, by up to the secant of the latitude."""
-        key = (f_index, piece)
-        if key not in self._band_rules:
-            f = self.features[f_index]
-            top = min(89.0, abs(f.lat) + f.radius_km / KM_PER_DEGREE_LAT + 1.0)
-            reach = f.radius_km + 3 * COAST_TOLERANCE_KM / float(np.cos(np.radians(top)))
-            parts = shapely.get_parts(self.data.piece_geoms([piece])[0])
-            km = np.array([distance_km(f.lat, f.lon, part) for part in parts])
-            near = km <= reach
-            self._band_rules[key] = (parts[near], km[near] <= FEATURE_SAME_LAND_KM)
-        return self._band_rules[key]
-
-    def _parts_of(self, f_index: int) -> NDArray[np.int32]:
-        """Land-part atoms of the feature's territory within FEATURE_SAME_LAND_KM of its centre."""
-        if f_index not in self._feature_parts:
-            f = self.features[f_index]
-            near = []
-            for a, (kind, i, k) in enumerate(self.atoms):
-                if kind != "land" or self.data.piece_territory[i] != f.within:
-                    continue
-                part = shapely.get_parts(self.data.piece_geoms([i])[0])[k]
-                if distance_km(f.lat, f.lon, part) <= FEATURE_SAME_LAND_KM:
-                    near.append(a)
-            self._feature_parts[f_index] = np.array(near, dtype=np.int32)
-        return self._feature_parts[f_index]
 
 
 _PLACES = cache.memo()

@@ -7,7 +7,8 @@ from typing import Any
 
 from treatyscope.place.data import GeoData, Status, geodata
 from treatyscope.place.gazetteer import Place
-from treatyscope.place.locate import Location, locate, status_at, territory_status
+from treatyscope.place.locate import locate, status_at, territory_status
+from treatyscope.place.world import Location
 
 
 def status_facts(status: Status, data: GeoData) -> dict[str, Any]:

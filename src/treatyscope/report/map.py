@@ -207,9 +207,13 @@ def draw(
     return fig
 
 
-def save(fig: Any, path: str) -> None:
+def check_path(path: str) -> None:
     if not path.lower().endswith((".png", ".svg")):
         raise UsageError(f"-o {path}: the map is written as .png or .svg.")
+
+
+def save(fig: Any, path: str) -> None:
+    check_path(path)
     try:
         fig.savefig(path, dpi=100, format=path.rsplit(".", 1)[1].lower())
     except OSError as err:
