@@ -5,10 +5,11 @@
     │   ├── UnknownPlaceError   a name the gazetteer does not know (carries suggestions)
     │   └── AmbiguousPlaceError a name that fits several places (carries the candidates)
     ├── RuleFileError           exit 3: a rule file is malformed (carries file, line, column)
-    └── DataError               exit 1: vendored data missing or corrupt (a broken install)
+    ├── DataError               exit 1: vendored data missing or corrupt (a broken install)
+    └── Interrupted             exit 130: stopped by the user (Ctrl-C) while writing a file
 
 Exit codes: 0 an answer was produced, whatever the verdict; 1 internal error; 2 bad input; 3 invalid rule files;
-4 rule examples failed (`treatyscope test`).
+4 rule examples failed (`treatyscope test`); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ EXIT_INTERNAL = 1
 EXIT_USAGE = 2
 EXIT_RULES = 3
 EXIT_EXAMPLES_FAILED = 4
+EXIT_INTERRUPTED = 130
 
 
 class TreatyscopeError(Exception):
@@ -86,3 +88,7 @@ class RuleFileError(TreatyscopeError):
 
 class DataError(TreatyscopeError):
     exit_code = EXIT_INTERNAL
+
+
+class Interrupted(TreatyscopeError):
+    exit_code = EXIT_INTERRUPTED

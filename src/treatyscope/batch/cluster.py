@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from treatyscope.batch.files import file_format, open_in
+from treatyscope.batch.output import refuse_same_file, replacing
 from treatyscope.batch.rows import Classifier, Columns, Settings, Summary, added_columns, annotate_many, find_columns
 from treatyscope.errors import UsageError
 
@@ -35,6 +36,7 @@ def run_dask(
     kind, out_kind = file_format(input_path), file_format(output_path)
     if kind not in ("csv", "parquet") or out_kind != kind:
         raise UsageError("--engine dask reads and writes CSV or Parquet (the same kind).", "Use --engine local.")
+    refuse_same_file(input_path, output_path)
     Classifier(settings)  # fail fast on unknown treaties or readings, before starting a cluster
     sep = ","
     if kind == "csv":
@@ -74,10 +76,11 @@ def run_dask(
                     summary.verdicts.setdefault(t, Counter()).update(part[f"{t}_verdict"].tolist())
                 first = settings.treaties[0]
                 summary.errors.update(part.loc[part[f"{first}_verdict"] == "error", f"{first}_reason"].tolist())
-            if kind == "csv":
-                done.to_csv(output_path, single_file=True, index=False, sep=sep)
-            else:
-                done.to_parquet(output_path, write_index=False)
+            with replacing(output_path) as temporary:
+                if kind == "csv":
+                    done.to_csv(temporary, single_file=True, index=False, sep=sep)
+                else:
+                    done.to_parquet(temporary, write_index=False)
     except OSError as e:
         raise UsageError(f"Dask could not run or write {output_path}: {e}.") from None
     finally:

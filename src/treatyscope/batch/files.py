@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from treatyscope.batch.output import refuse_same_file, replacing
 from treatyscope.batch.rows import (
     CHUNK_ROWS,
     ERROR_COLUMN,
@@ -54,19 +55,21 @@ def run(
     out_kind = file_format(output_path)
     if kind != out_kind and not (kind == "csv" and output_path == "-"):
         raise UsageError(f"The output ({output_path}) must be the same kind of file as the input ({input_path}).")
+    refuse_same_file(input_path, output_path)
     clf = Classifier(settings)
     summary = Summary()
     tick = progress or (lambda n: None)
-    if kind == "parquet":
-        _run_parquet(input_path, output_path, given_columns, clf, summary, tick)
-        return summary
-    with open_in(input_path) as src, open_out(output_path) as dst:
-        if kind == "csv":
-            _run_csv(src, dst, input_path, settings, given_columns, clf, summary, tick)
-        elif kind == "ndjson":
-            _run_ndjson(src, dst, input_path, given_columns, clf, summary, tick)
-        else:
-            _run_geojson(src, dst, input_path, given_columns, clf, summary, tick)
+    with replacing(output_path) as temporary:
+        if kind == "parquet":
+            _run_parquet(input_path, temporary, given_columns, clf, summary, tick)
+            return summary
+        with open_in(input_path) as src, open_out(temporary) as dst:
+            if kind == "csv":
+                _run_csv(src, dst, input_path, settings, given_columns, clf, summary, tick)
+            elif kind == "ndjson":
+                _run_ndjson(src, dst, input_path, given_columns, clf, summary, tick)
+            else:
+                _run_geojson(src, dst, input_path, given_columns, clf, summary, tick)
     return summary
 
 
