@@ -22,6 +22,7 @@ import math
 import struct
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -82,8 +83,8 @@ class Drawing:
         w = self.world
         geoms = w.geometries()
         tree = shapely.STRtree(geoms)
-        lines = [*shapely.boundary(np.array(geoms, dtype=object)), WORLD_BOX.boundary, *self._feature_lines(tree)]
-        faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all(lines))))
+        lines = [*shapely.boundary(np.array(geoms, dtype=object)), *self._feature_lines(tree)]
+        faces = _faces(np.array(lines, dtype=object))
         inside = shapely.point_on_surface(faces)
         # The first atom covering a point inside each face (by precedence), then the feature taken there.
         atom, face = shapely.STRtree(inside).query(geoms, predicate="intersects")
@@ -191,6 +192,35 @@ def _nearest_cells(parts: Any, takes: Any, around: BaseGeometry) -> BaseGeometry
     return shapely.union_all(mine) if mine else shapely.Polygon()
 
 
+# Noding all the world's lines at once costs about twice as much as noding them tile by tile. The tiles' edges lie
+# off any round coordinate, so that few boundaries run along one or end on one: faces on either side of an edge
+# then mostly meet vertex for vertex (lines crossing it are clipped at the same points on both sides); where they
+# do not, `_merge` takes the general union.
+TILE_DEGREES = 15.0
+TILE_OFFSET = 7.3519371
+
+
+def _tiles() -> list[tuple[float, float, float, float]]:
+    def edges(low: float, high: float) -> list[float]:
+        inner = np.arange(low + TILE_OFFSET, high, TILE_DEGREES).tolist()
+        return [low, *inner, high]
+
+    xs, ys = edges(-180.0, 180.0), edges(-90.0, 90.0)
+    return [(x0, y0, x1, y1) for x0, x1 in pairwise(xs) for y0, y1 in pairwise(ys)]
+
+
+def _faces(lines: Any) -> Any:
+    """The faces into which the lines cut the world (noded and polygonized tile by tile)."""
+    tree = shapely.STRtree(lines)
+    faces = []
+    for box in _tiles():
+        frame = shapely.box(*box)
+        clipped = shapely.clip_by_rect(lines[tree.query(frame)], *box)
+        noded = shapely.union_all([*clipped, frame.boundary])
+        faces.append(shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))))
+    return np.concatenate(faces)
+
+
 def coverage_union(geoms: Any) -> BaseGeometry:
     """The union of regions that meet edge to edge (a valid coverage: fast); of others, the general union."""
     geoms = [g for g in geoms if not g.is_empty]
@@ -205,7 +235,15 @@ def coverage_union(geoms: Any) -> BaseGeometry:
 
 
 def _merge(faces: Any) -> BaseGeometry:
-    return faces[0] if len(faces) == 1 else coverage_union(list(faces))
+    if len(faces) == 1:
+        return faces[0]
+    merged = coverage_union(list(faces))
+    # Where faces from neighbouring tiles do not meet vertex for vertex (a line that ends on a tile's edge from one
+    # side only), the fast union leaves a self-intersection on that edge: repair it (the area is unchanged).
+    if merged.is_valid:
+        return merged
+    parts = shapely.get_parts(shapely.make_valid(merged))
+    return shapely.union_all([p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")])
 
 
 def _encode(regions: list[Region]) -> bytes:
