@@ -36,4 +36,6 @@ def pytest_configure(config: pytest.Config) -> None:
     import os
     import tempfile
 
-    os.environ["TREATYSCOPE_CACHE_DIR"] = tempfile.mkdtemp(prefix="treatyscope-test-cache-")
+    os.environ["TREATYSCOPE_CACHE_DIR"] = os.environ["TREATYSCOPE_TEST_CACHE_DIR"] = tempfile.mkdtemp(
+        prefix="treatyscope-test-cache-"
+    )

@@ -45,18 +45,34 @@ def test_taiwan_is_outside_article_6_and_the_output_says_why(capsys: pytest.Capt
 def test_json_output_follows_its_published_schema(capsys: pytest.CaptureFixture[str]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(resources.files("treatyscope").joinpath("schemas/check.schema.json").read_text())
+    seen: set[str] = set()
+    seas: set[bool | None] = set()
     for args in (
         ["--location", "Taiwan"],
         ["--at", "23.44,-40"],
         ["--location", "United States", "-t", "territory"],
         ["--at", "35.889,-5.316", "-t", "territory"],
+        ["--location", "Crimea", "-t", "territory", "--treaty", "csto"],  # sovereign and controller disagree
+        ["--at", "20,-40", "-t", "vessel"],  # the nearest covered place is a sea
     ):
-        code, out, _ = run(capsys, "check", *args, "--treaty", "nato", "--format", "json")
+        treaty = [] if "--treaty" in args else ["--treaty", "nato"]
+        code, out, _ = run(capsys, "check", *args, *treaty, "--format", "json")
         doc = json.loads(out)
         jsonschema.validate(doc, schema)
         assert code == 0 and doc["schema"] == "treatyscope.check/1"
         for r in doc["results"]:
-            assert r["treaty"] == "nato" and r["verdict"] in ("applies", "does-not-apply", "partial", "contested")
+            assert r["verdict"] in ("applies", "does-not-apply", "partial", "contested")
+            seen.add(r["reason"])
+            seas.add((r["nearest_covered"] or {}).get("sea"))
+    assert {"contested-holder", "outside-scope", "partly-in-scope"} <= seen and True in seas
+
+
+def test_the_schema_lists_every_reason_and_standing() -> None:
+    from treatyscope.result import Reason, Standing
+
+    schema = json.loads(resources.files("treatyscope").joinpath("schemas/check.schema.json").read_text())
+    assert schema["$defs"]["reason"]["enum"] == [str(r) for r in Reason]
+    assert schema["$defs"]["standing"]["enum"] == [str(s) for s in Standing]
 
 
 def test_contested_results_name_each_reading_and_its_source() -> None:

@@ -23,13 +23,13 @@ ROWS = corpus.load()
 def _compact(k: int, scenario: dict[str, Any]) -> bool:
     kind = scenario["kind"]
     if kind == "example":
-        return k % 3 == 0
+        return k % 5 == 0
     if kind == "point":
-        return k % 17 == 0
+        return k % 29 == 0
     if kind == "place":
-        return scenario["date"] == "2026-11-28" and k % 2 == 0
+        return scenario["date"] == "2026-11-28" and k % 3 == 0
     if kind == "geojson":
-        return scenario["date"] == "2026-11-28"
+        return scenario["date"] == "2026-11-28" and k % 2 == 0
     return k % 12 == 0  # nearest
 
 

@@ -54,6 +54,7 @@ class Reason(StrEnum):
     NO_TEXT = "no-text"
     NOT_A_PARTY = "not-a-party"
     OBLIGATIONS_SUSPENDED = "obligations-suspended"
+    CONTESTED_HOLDER = "contested-holder"  # the sovereign's and the controller's territory give different answers
 
 
 class Standing(StrEnum):
@@ -154,6 +155,7 @@ class Subject:
     holder: str | None = None
     holder_is_member: bool = True
     continent: str | None = None
+    sea: bool = False  # the label is a named sea's (a sea asked about, or an area's part at sea)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +184,7 @@ class Nearest:
     lon: float
     clause: str | None  # the label of the clause that covers it
     all_readings: bool = True  # covered under every reading (else under some)
+    sea: bool = False  # a named sea (or its gap fill), rather than land or a feature
     nearer: Nearest | None = None  # a nearer place covered under some readings only
 
 

@@ -21,6 +21,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -283,11 +284,9 @@ GEOMETRIES: list[dict[str, Any]] = [
 # ----------------------------------------------------------------------------------------------------- answering
 
 
-def answers(scenario: dict[str, Any]) -> list[dict[str, Any]]:
-    """What treatyscope answers to a scenario of the corpus, one summary per treaty article and target kind."""
-    import treatyscope
-
-    kw: dict[str, Any] = {
+def options(scenario: dict[str, Any]) -> dict[str, Any]:
+    """A scenario's question apart from the place, as `treatyscope.check` takes it."""
+    return {
         "date": scenario["date"],
         "party": scenario.get("party"),
         "interpretations": scenario.get("interpretations") or {},
@@ -296,19 +295,31 @@ def answers(scenario: dict[str, Any]) -> list[dict[str, Any]]:
         "territorial_sea": scenario.get("territorial_sea", False),
         "nearest": scenario.get("nearest", False),
     }
+
+
+@contextmanager
+def place(scenario: dict[str, Any]) -> Iterator[dict[str, str]]:
+    """A scenario's place as `check` takes it: a name, coordinates, or a GeoJSON file (written for the while)."""
+    if "geometry" not in scenario:
+        yield {"location": scenario["location"]} if "location" in scenario else {"at": scenario["at"]}
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpus.geojson"
+        path.write_text(json.dumps(scenario["geometry"]))
+        yield {"geojson": str(path)}
+
+
+def answers(scenario: dict[str, Any]) -> list[dict[str, Any]]:
+    """What treatyscope answers to a scenario of the corpus, one summary per treaty article and target kind."""
+    import treatyscope
+
+    kw = options(scenario)
     if scenario.get("treaty"):
         kw["treaty"] = scenario["treaty"]
     if scenario.get("target"):
         kw["target"] = scenario["target"]
-    if "geometry" in scenario:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "corpus.geojson"
-            path.write_text(json.dumps(scenario["geometry"]))
-            results = treatyscope.check(geojson=str(path), **kw)
-    elif "location" in scenario:
-        results = treatyscope.check(scenario["location"], **kw)
-    else:
-        results = treatyscope.check(at=scenario["at"], **kw)
+    with place(scenario) as where:
+        results = treatyscope.check(**where, **kw)
     if scenario.get("article"):
         results = [r for r in results if r.article.id == scenario["article"]]
     return [summarise(r) for r in results]

@@ -15,8 +15,8 @@ def articles(
 ) -> int:
     """Every encoded article, its versions and their dates."""
     from treatyscope.api import article_listing
+    from treatyscope.english import plural
     from treatyscope.report.console import printer
-    from treatyscope.report.words import plural
 
     listing = article_listing(treaty, rules or None)
     out = printer()

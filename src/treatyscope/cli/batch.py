@@ -115,7 +115,7 @@ def _run_local(input_path: str, output_path: str, settings: Any, given: dict[str
 
 
 def _summary(summary: Any, output_path: str) -> str:
-    from treatyscope.report.words import plural
+    from treatyscope.english import plural
 
     lines = [f"{plural(summary.rows, 'row')} classified into {output_path}."]
     for t, counts in summary.verdicts.items():

@@ -58,7 +58,7 @@ def check(
     """Would the encoded collective-defence articles cover an armed attack here, on this date?"""
     from treatyscope.api import run_check
     from treatyscope.input.scenario import build_scenarios
-    from treatyscope.report.check import FORMATS, check_document
+    from treatyscope.report.check import FORMATS
     from treatyscope.report.console import printer
 
     scenarios, location_facts = build_scenarios(
@@ -75,8 +75,10 @@ def check(
     )
     if map_file and (len(treaty or []) != 1 or len(target or []) != 1):
         raise UsageError("--map draws one article for one target kind: give one --treaty and one --target.")
-    if map_file and not map_file.lower().endswith((".png", ".svg")):
-        raise UsageError(f"--map {map_file}: the map is written as .png or .svg.")
+    if map_file:
+        from treatyscope.report.map import check_path
+
+        check_path(map_file, "--map")  # before the work, not after it
     results = run_check(scenarios, treaties=treaty or None, rules=rules or None)
     if map_file:
         from treatyscope.api import result_map
@@ -84,6 +86,5 @@ def check(
 
         save(result_map(results[0], scenarios[0], rules or None), map_file)
         sys.stderr.write(f"Wrote {map_file}\n")
-    doc = check_document(location_facts, scenarios[0].date.isoformat(), results)
-    FORMATS[str(output)](doc, results, printer(), details, brief)
+    FORMATS[str(output)](location_facts, scenarios[0].date.isoformat(), results, printer(), details, brief)
     return 0

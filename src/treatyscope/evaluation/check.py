@@ -173,7 +173,7 @@ def _either_holder(by_sovereign: Result, by_controller: Result) -> Result:
     return replace(
         r,
         verdict=Verdict.CONTESTED,
-        reason=reason(r.in_force, r.version, r.membership, r.obligations, Verdict.CONTESTED, r.scope),
+        reason=Reason.CONTESTED_HOLDER,
         scope=scope,
         nearest=None,
         holders=HolderSplit(by_sovereign, by_controller),

@@ -9,19 +9,21 @@ deterministic in its inputs, so its answer is cached on disk.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from treatyscope import cache
-from treatyscope.evaluation.subjects import area_atoms, cut, piece_status
+from treatyscope.evaluation.subjects import area_atoms, cut, piece_status, point_subject
 from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import GeoData
+from treatyscope.place.locate import locate
 from treatyscope.place.sphere import distance_km, haversine_km_many, nearest_point
 from treatyscope.place.subject import Subject
+from treatyscope.place.world import COAST_TOLERANCE_KM, SEA_GAP_KM, Location, World, feature_disc, world
 from treatyscope.result import Nearest
 from treatyscope.rules.conditions import condition_label
 from treatyscope.rules.language import Condition, Context, RuleBook, Treaty
@@ -77,6 +79,7 @@ def _to_json(n: Nearest) -> dict[str, Any]:
         "lon": n.lon,
         "clause": n.clause,
         "all_readings": n.all_readings,
+        "sea": n.sea,
         "nearer": None if n.nearer is None else _to_json(n.nearer),
     }
 
@@ -90,6 +93,7 @@ def _from_json(d: dict[str, Any]) -> Nearest:
         float(d["lon"]),
         d.get("clause"),
         bool(d["all_readings"]),
+        bool(d["sea"]),
         None if nearer is None else _from_json(nearer),
     )
 
@@ -115,8 +119,8 @@ class _Search:
     ) -> None:
         self.lat, self.lon = origin
         self.cond, self.book, self.scenario, self.data = cond, book, scenario, data
-        # "The party" is any Party holding the place: the nearest place covered for some Party.
-        self.ctx = Context(book, treaty, scenario.date, members, scenario.assume, None, mode="any")
+        self.world = world(data)
+        self.ctx = Context(book, treaty, scenario.date, members, scenario.assume, None)
         self.lats, self.polys = lines(cond, book, scenario.date)
         self.asked = named(cond, book, data)
         self.memo: dict[tuple[Any, ...], Covered] = {}
@@ -133,13 +137,26 @@ class _Search:
         )
         key = (*s.facts(*self.asked), s.point_like, sides, _polygon_sides(s, self.polys))
         if key not in self.memo:
-            self.ctx.assignment = dict(self.scenario.interpretations)
-            if not self.cond.possible(s, self.ctx)[0]:
-                self.memo[key] = (False, False, False)
-            else:
-                values = [o.result for o in outcomes(self.cond, s, self.ctx, self.scenario.interpretations)]
-                self.memo[key] = (True in values, all(v is True for v in values), None in values)
+            some = every = unknown = False
+            for party in self._parties(s):
+                self.ctx.party, self.ctx.assignment = party, dict(self.scenario.interpretations)
+                if self.cond.possible(s, self.ctx)[0]:
+                    values = [o.result for o in outcomes(self.cond, s, self.ctx, self.scenario.interpretations)]
+                    some, unknown = some or True in values, unknown or None in values
+                    every = every or all(v is True for v in values)
+            self.memo[key] = (some, every, unknown)
         return self.memo[key]
+
+    def _parties(self, s: Subject) -> list[str | None]:
+        """Whose attack is asked about at the place, as `check` asks when no party is named: for territory, each
+        Party holding it (by sovereignty or administration: a place held by none is no Party's territory); for
+        forces, vessels and aircraft, those of any Party. The same party must satisfy every clause: the US
+        administering Okinawa in 1971 did not make it "territory under the administration of Japan"."""
+        if self.scenario.target != "territory":
+            return [None]
+        status = s.status
+        held = {p for p in (status.sovereign, status.administered_by) if p is not None} if status else set()
+        return [p for p in sorted(held) if p in self.ctx.members]
 
     def consider(self, name: str, template: Subject) -> None:
         some, every, unknown = self.covered(template)
@@ -164,48 +181,84 @@ class _Search:
 
     def _found(self, name: str, atom: Subject, d: float, every: bool) -> Nearest:
         nlat, nlon, _ = nearest_point(self.lat, self.lon, atom.geom)
-        outs = outcomes(self.cond, atom, self.ctx, self.scenario.interpretations)
+        for party in self._parties(atom):
+            self.ctx.party = party
+            outs = outcomes(self.cond, atom, self.ctx, self.scenario.interpretations)
+            if any(o.result for o in outs):
+                break
         clause = deciding(next(o for o in outs if o.result).trace, True)
         label = condition_label(clause.node, self.book, self.data)
-        return Nearest(name, round(d, 1), round(nlat, 4), round(nlon, 4), label, every)
+        return Nearest(
+            name, round(d, 1), round(nlat, 4), round(nlon, 4), label, every, not atom.on_land and bool(atom.sea)
+        )
 
     def run(self) -> Nearest | None:
+        """Candidates in order of a lower bound on their distance, until none can be nearer than the best found
+        under every reading: land pieces with their coastal bands (up to COAST_TOLERANCE_KM nearer than the piece),
+        named seas with their gap fills (up to SEA_GAP_KM nearer than the sea), and the curated features."""
         data = self.data
         caps = data.piece_cap
-        lower = haversine_km_many(self.lat, self.lon, caps[:, 0], caps[:, 1]) - caps[:, 2]
-        order = sorted(range(len(lower)), key=lambda i: lower[i])
+        land = haversine_km_many(self.lat, self.lon, caps[:, 0], caps[:, 1]) - caps[:, 2] - COAST_TOLERANCE_KM
         seas = data.sea_list
         sea_caps = np.array([s.cap for s in seas], dtype=float)
-        sea_lower = haversine_km_many(self.lat, self.lon, sea_caps[:, 0], sea_caps[:, 1]) - sea_caps[:, 2]
-        sea_order = sorted(range(len(seas)), key=lambda i: sea_lower[i])
-        leaf_ok: dict[str, bool] = {}
-        li = si = 0
-        # Land: territories first (all their pieces at once), then their pieces, then uniform parts; and seas.
-        while li < len(order) or si < len(sea_order):
-            next_land = lower[order[li]] if li < len(order) else math.inf
-            next_sea = sea_lower[sea_order[si]] if si < len(sea_order) else math.inf
-            if self.best_all is not None and min(next_land, next_sea) >= self.best_all[0]:
+        water = haversine_km_many(self.lat, self.lon, sea_caps[:, 0], sea_caps[:, 1]) - sea_caps[:, 2] - SEA_GAP_KM
+        features = self.world.feature_xyr
+        near = haversine_km_many(self.lat, self.lon, features[:, 0], features[:, 1]) - features[:, 2]
+        queue = sorted(
+            [(float(d), 0, i) for i, d in enumerate(land)]
+            + [(float(d), 1, i) for i, d in enumerate(water)]
+            + [(float(d), 2, i) for i, d in enumerate(near)]
+        )
+        territory_ok: dict[str, bool] = {}
+        for bound, kind, i in queue:
+            if self.best_all is not None and bound >= self.best_all[0]:
                 break
-            if next_land <= next_sea:
-                i = order[li]
-                li += 1
+            if kind == 0:
                 territory = data.piece_territory[i]
-                if territory not in leaf_ok:
-                    leaf_ok[territory] = self._territory_may_be_covered(territory)
-                if leaf_ok[territory]:
-                    for atom in area_atoms([i], self.scenario.date, data):
+                if territory not in territory_ok:
+                    territory_ok[territory] = self._territory_may_be_covered(territory)
+                if territory_ok[territory]:
+                    for atom in self._piece_atoms(i):
                         self.consider(data.territories[territory].name, atom)
+            elif kind == 1:
+                sea = seas[i]
+                for g in (data.sea_geoms([i])[0], data.gap_geoms([i])[0]):
+                    if not g.is_empty:
+                        self.consider(
+                            sea.name, Subject(sea.name, sea.cap[0], sea.cap[1], point_like=False, geom=g, sea=sea.id)
+                        )
             else:
-                sea = seas[sea_order[si]]
-                si += 1
-                g = data.sea_geoms([sea.index])[0]
-                self.consider(sea.name, Subject(sea.name, sea.cap[0], sea.cap[1], point_like=False, geom=g, sea=sea.id))
+                template = self._feature_atom(i)
+                if template is not None:
+                    self.consider(template.label, template)
         primary = self.best_all or self.best_some
         if primary is None:
             return None
         if self.best_some is not None and self.best_all is not None and self.best_some[0] < self.best_all[0] - 0.5:
             return replace(primary[1], nearer=self.best_some[1])
         return primary[1]
+
+    def _piece_atoms(self, piece: int) -> list[Subject]:
+        """The piece's land parts grouped by their facts, and its coastal bands with the facts of their coast."""
+        data = self.data
+        parts = area_atoms([piece], self.scenario.date, data)
+        facts = {(next(iter(a.islands)), a.island_seas): a for a in parts}
+        bands = _BANDS.remember((str(data.root), piece), lambda: _bands_by_facts(self.world, piece))
+        out = list(parts)
+        for key, union in bands.items():
+            like = facts.get(key)
+            if like is not None:
+                out.append(replace(like, geom=union))
+        return out
+
+    def _feature_atom(self, index: int) -> Subject | None:
+        """A curated feature as a subject: the facts `locate` gives at its centre, over where it is taken."""
+        taken = _FEATURE_PLACES.remember((str(self.data.root), index), lambda: _feature_place(self.world, index))
+        if taken is None:
+            return None
+        loc, where = taken
+        subject = point_subject(loc, self.scenario.date, self.world.features[index].name, self.data)
+        return replace(subject, point_like=False, geom=where)
 
     def _territory_may_be_covered(self, territory: str) -> bool:
         data = self.data
@@ -218,7 +271,7 @@ class _Search:
                 lat=t.point[0],
                 lon=t.point[1],
                 point_like=False,
-                geom=shapely.box(*t.bbox),
+                geom=shapely.box(*t.bbox).buffer(0.05),  # with its coastal bands, a few km beyond the land
                 territory=territory,
                 subdivisions=frozenset(d["iso_3166_2"] for d in detail),
                 continents=frozenset(data.piece_continent[i] for i in t.pieces),
@@ -231,3 +284,45 @@ class _Search:
             if some or unknown:
                 return True
         return False
+
+
+# Where each feature is taken, and a piece's coastal bands, depend on the data only: computed once per process,
+# not once per search.
+_FEATURE_PLACES = cache.memo()
+_BANDS = cache.memo()
+
+
+def _bands_by_facts(w: World, piece: int) -> dict[tuple[bool | None, frozenset[str]], BaseGeometry]:
+    """A land piece's coastal bands, merged by the facts of their coast (island or not, the seas it adjoins)."""
+    groups: dict[tuple[bool | None, frozenset[str]], list[BaseGeometry]] = {}
+    for b in w.bands_of(piece):
+        _, island, seas = w.data.coast_owners[b]
+        groups.setdefault((island, frozenset(seas)), []).append(w.data.coast_geoms([b])[0])
+    merged = {key: shapely.union_all(geoms) for key, geoms in groups.items()}
+    return {key: g for key, g in merged.items() if not g.is_empty}
+
+
+def _feature_place(w: World, index: int) -> tuple[Location, BaseGeometry] | None:
+    """Where a curated feature is taken, with what `locate` finds at its centre: its disc at sea (less the land
+    and coastal bands under it), or the land parts it is on (with their bands); None where it is not taken."""
+    data = w.data
+    f = w.features[index]
+    loc = locate(f.lat, f.lon, data=data, distances=False)
+    if loc.feature is None or loc.feature.id != f.id:
+        return None  # not taken at its own centre (the land there is another's): its land answers for it
+    disc = feature_disc(f)
+    if f.within is None:
+        pieces = data.pieces_near(f.lat, f.lon, f.radius_km / 100.0)
+        bands = [b for p in pieces for b in w.bands_of(p)]
+        under = _union_within(data.piece_geoms(pieces) + data.coast_geoms(bands), disc)
+        where = shapely.difference(disc, under)
+    else:
+        parts = [w.geometry(int(a)) for a in w.same_land(index)]
+        bands = [b for p in {w.atoms[int(a)].index for a in w.same_land(index)} for b in w.bands_of(p)]
+        where = shapely.intersection(disc, _union_within(parts + data.coast_geoms(bands), disc))
+    return None if where.is_empty else (loc, where)
+
+
+def _union_within(geoms: list[BaseGeometry], disc: BaseGeometry) -> BaseGeometry:
+    """The union of the geometries, over the disc's bounding box only (a coast near a feature may be a continent's)."""
+    return shapely.union_all(shapely.intersection(np.array(geoms, dtype=object), shapely.box(*disc.bounds)))

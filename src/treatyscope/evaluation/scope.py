@@ -64,7 +64,9 @@ def point_scope(q: Question, s: Subject) -> ScopeCheck:
 
 def _explained(q: Question, s: Subject) -> Explained:
     holder = attacked_party(s, q.scenario, q.party) if q.scenario.target == "territory" else None
-    return Explained(s.label, holder, holder is None or holder in q.members, s.continent if s.on_land else None)
+    member = holder is None or holder in q.members
+    sea = s.sea is not None and not s.point_like and not s.on_land
+    return Explained(s.label, holder, member, s.continent if s.on_land else None, sea)
 
 
 def term_reports(answers: Sequence[tuple[Mapping[str, str], Verdict]], book: RuleBook) -> tuple[TermReport, ...]:

@@ -207,7 +207,13 @@ def _land_keys(location: Location) -> list[str]:
 
 
 def _same_holding(a: Status, b: Status) -> bool:
-    return (a.sovereign, a.administered_by, set(a.claimed_by)) == (b.sovereign, b.administered_by, set(b.claimed_by))
+    """The same holders and the same dispute. A sovereign listed among the claimants adds no dispute: the land
+    records list it (Okinawa: claimed by Japan), the features leave it out (Yonaguni: no claimants)."""
+    return (a.sovereign, a.administered_by, _rivals(a)) == (b.sovereign, b.administered_by, _rivals(b))
+
+
+def _rivals(s: Status) -> set[str]:
+    return set(s.claimed_by) - {s.sovereign}
 
 
 def territory_status(tid: str, on: dt.date, data: GeoData | None = None) -> Status:

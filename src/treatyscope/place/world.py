@@ -27,6 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -206,6 +207,17 @@ class World:
         if a.layer is Layer.SEA:
             return data.sea_geoms([a.index])[0]
         return data.gap_geoms([a.index])[0]
+
+    def bands_of(self, piece: int) -> list[int]:
+        """The coastal bands of a land piece."""
+        return self._bands_by_piece.get(piece, [])
+
+    @cached_property
+    def _bands_by_piece(self) -> dict[int, list[int]]:
+        table: dict[int, list[int]] = {}
+        for b, (owner, _, _) in enumerate(self.data.coast_owners):
+            table.setdefault(owner, []).append(b)
+        return table
 
     def geometries(self) -> list[BaseGeometry]:
         return [self.geometry(n) for n in range(len(self.atoms))]

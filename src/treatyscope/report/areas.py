@@ -8,9 +8,9 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from treatyscope.english import join
 from treatyscope.evaluation.coverage import WHOSE, CoveredArea, CoveredIf, polygons
 from treatyscope.evaluation.subjects import measure
-from treatyscope.report.words import join
 
 DRAWING_NOTE = (
     "Drawn from the vendored land and sea data. Within 2 km of a coast, and in gaps between the named seas and the "

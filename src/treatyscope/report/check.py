@@ -11,8 +11,10 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from treatyscope.place.data import Status
 from treatyscope.report.console import STYLES, Printer
 from treatyscope.report.explain import (
+    CHECK_WORDS,
     COVERED_WORDS,
     VERDICT_WORDS,
     CheckLine,
@@ -22,6 +24,7 @@ from treatyscope.report.explain import (
     one_line,
     part_lines,
     reasons,
+    subject_name,
     term_lines,
     unverified,
 )
@@ -107,6 +110,7 @@ def _nearest_dict(r: Result) -> dict[str, Any] | None:
         "lon": near.lon,
         "clause": near.clause,
         "all_readings": near.all_readings,
+        "sea": near.sea,
     }
     if near.nearer is not None:
         out["nearer_under_some_readings"] = {
@@ -116,6 +120,7 @@ def _nearest_dict(r: Result) -> dict[str, Any] | None:
             "lon": near.nearer.lon,
             "clause": near.nearer.clause,
             "all_readings": near.nearer.all_readings,
+            "sea": near.nearer.sea,
         }
     return out
 
@@ -125,7 +130,7 @@ def _check_dict(c: CheckLine, r: Result, n: Names) -> dict[str, Any]:
     if c.evidence:
         out["evidence"] = c.evidence
     if c.check == "scope" and r.scope is not None:
-        subject = r.scope.subject.label
+        subject = subject_name(r.scope.subject)
         if r.scope.measure:
             out["outcomes"] = [_share_dict(o) for o in r.scope.outcomes] + [
                 {"readings": {}, "result": "trace of the largest part", "trace": trace_dict(o.trace, subject, n)}
@@ -188,6 +193,10 @@ def plain(value: Any, n: Names) -> Any:
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, Status):
+        # Who held the place on the date; the record's note and source are the location's, given once with it.
+        keep = ("sovereign", "administered_by", "claimed_by", "start", "end", "unverified", "recorded")
+        return {"type": "status", **{k: plain(getattr(value, k), n) for k in keep}}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {f.name: plain(getattr(value, f.name), n) for f in dataclasses.fields(value)}
         return {"type": type(value).__name__.lower(), **out}
@@ -238,9 +247,8 @@ def _same_answer(r: Result) -> tuple[Any, ...]:
     return (r.article.id, r.verdict, r.reason, id(r.scope), r.membership, r.obligations, r.nearest, r.holders)
 
 
-def render_text(doc: dict[str, Any], results: Sequence[Result], out: Printer, details: bool = True) -> None:
+def render_text(loc: dict[str, Any], results: Sequence[Result], out: Printer, details: bool = True) -> None:
     """The verdict first in one sentence, then the reasons, the trace as a tree, the quoted clause, the sources."""
-    loc = doc["location"]
     out.para(f"Location: {loc['label']} — {loc['summary']}")
     shown: dict[tuple[Any, ...], str] = {}
     for r in results:
@@ -290,11 +298,10 @@ def comparison_rows(results: Sequence[Result]) -> list[tuple[str, str, str, str,
     ]
 
 
-def render_table(doc: dict[str, Any], results: Sequence[Result], out: Printer) -> None:
+def render_table(loc: dict[str, Any], date: str, results: Sequence[Result], out: Printer) -> None:
     """The comparison across treaties: treaty, article, target kinds, verdict and one reason per row."""
-    loc = doc["location"]
     out.para(f"Location: {loc['label']} — {loc['summary']}")
-    out.line(f"Date: {doc['date']}")
+    out.line(f"Date: {date}")
     out.line()
     rows = comparison_rows(results)
     head = ("treaty", "article", "target", "verdict", "reason")
@@ -315,11 +322,11 @@ def _cite(s: dict[str, Any]) -> str:
 
 
 def _check_branch(c: CheckLine, r: Result) -> tuple[str, list[Any]]:
-    head = f"{c.check}: {c.result}" + (f" — {c.evidence}" if c.evidence and c.check != "scope" else "")
+    head = f"{CHECK_WORDS[c.check]}: {c.result}" + (f" — {c.evidence}" if c.evidence and c.check != "scope" else "")
     children: list[Any] = []
     if r.scope is not None:
         n = names(r)
-        subject = r.scope.subject.label
+        subject = subject_name(r.scope.subject)
         for label, trace, _ in c.outcomes:
             if trace is not None:
                 children.append((label, [trace_branch(trace, subject, n)]))
@@ -333,18 +340,18 @@ def trace_branch(t: Trace, subject: str, n: Names) -> tuple[str, list[Any]]:
 # ---------------------------------------------------------------------------------------------------- Markdown
 
 
-def render_markdown(doc: dict[str, Any], results: Sequence[Result]) -> str:
-    loc = doc["location"]
+def render_markdown(loc: dict[str, Any], results: Sequence[Result]) -> str:
     lines = [f"# {loc['label']}", "", f"{loc['summary']}", ""]
     lines.append("| treaty | article | target | verdict | why |")
     lines.append("|---|---|---|---|---|")
     for r in results:
         why = one_line(r).replace("|", "\\|")
-        lines.append(f"| {r.treaty.short_name} | {r.article.number} | {r.target} | **{r.verdict}** | {why} |")
+        verdict = VERDICT_WORDS[r.verdict].lower()
+        lines.append(f"| {r.treaty.short_name} | {r.article.number} | {r.target} | **{verdict}** | {why} |")
     for r in results:
         lines += [
             "",
-            f"## {r.treaty.short_name} Article {r.article.number} — {r.target}: {r.verdict}",
+            f"## {r.treaty.short_name} Article {r.article.number} — {r.target}: {VERDICT_WORDS[r.verdict].lower()}",
             "",
             headline(r),
             "",
@@ -370,24 +377,29 @@ def render_markdown(doc: dict[str, Any], results: Sequence[Result]) -> str:
 # ----------------------------------------------------------------------------------------------------- formats
 
 
-def _text(doc: dict[str, Any], results: Sequence[Result], out: Printer, details: bool, brief: bool) -> None:
+# Each format is given the location's facts, the date and the results; only JSON needs the whole document built.
+
+
+def _text(loc: dict[str, Any], date: str, results: Sequence[Result], out: Printer, details: bool, brief: bool) -> None:
     """With several treaties, the comparison table (and, with --details, each result after it); with one, each
     result with its reasons, trace, text and sources (--brief: the reasons only)."""
     if len({r.treaty.id for r in results}) > 1:
-        render_table(doc, results, out)
+        render_table(loc, date, results, out)
         out.line()
         if not (details or brief):
             out.para("For the reasons, traces, texts and sources: --details, or --treaty ID for one treaty.")
             return
-    render_text(doc, results, out, details=not brief)
+    render_text(loc, results, out, details=not brief)
 
 
-def _json(doc: dict[str, Any], results: Sequence[Result], out: Printer, details: bool, brief: bool) -> None:
-    out.json(doc)
+def _json(loc: dict[str, Any], date: str, results: Sequence[Result], out: Printer, details: bool, brief: bool) -> None:
+    out.json(check_document(loc, date, results))
 
 
-def _markdown(doc: dict[str, Any], results: Sequence[Result], out: Printer, details: bool, brief: bool) -> None:
-    out.raw(render_markdown(doc, results))
+def _markdown(
+    loc: dict[str, Any], date: str, results: Sequence[Result], out: Printer, details: bool, brief: bool
+) -> None:
+    out.raw(render_markdown(loc, results))
 
 
 FORMATS = {"text": _text, "json": _json, "markdown": _markdown}

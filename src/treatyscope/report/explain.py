@@ -6,9 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from treatyscope.english import capitalised, join, plural, the, the_sea
 from treatyscope.place.data import geodata
-from treatyscope.report.words import Names, Template, capitalised, day, evidence, first_evidence, join, plural
-from treatyscope.result import Nearest, Part, PartyCheck, Result, ScopeCheck, ScopeOutcome, Standing, Verdict
+from treatyscope.report.words import Names, Template, day, evidence, first_evidence
+from treatyscope.result import (
+    Nearest,
+    Part,
+    PartyCheck,
+    Result,
+    ScopeCheck,
+    ScopeOutcome,
+    Standing,
+    Subject,
+    Verdict,
+)
 from treatyscope.rules.language import RegionAnswer, RuleBook, Trace
 from treatyscope.rules.logic import deciding
 from treatyscope.rules.regions import (
@@ -49,6 +60,14 @@ NEAREST = Template(
     "The nearest place where {text} covers {what} is {name} ({where}), {km} km away{by}{some}.", ("by", "some")
 )
 NEARER = Template("Under some readings, {name} is nearer: {km} km{by}.", ("by",))
+CHECK_WORDS = {
+    "membership": "the attacked state",
+    "obligations": "obligations",
+    "in-force": "the treaty in force",
+    "version": "the text in force",
+    "scope": "scope",
+    "trigger": "trigger",
+}
 
 
 def names(r: Result) -> Names:
@@ -190,15 +209,16 @@ def _size(p: Part, measure: str | None) -> str:
 def area_sentence(scope: ScopeCheck, target: str, n: Names) -> str:
     """An area's answer part by part, and the reason for its largest part."""
     traces = scope.traces
-    largest = scope_sentence(traces, _verdict_of(traces), scope.subject.label, n)
+    verdict = _verdict_of(traces)
+    largest = scope_sentence(traces, verdict, subject_name(scope.subject), n)
     holder = scope.subject.holder
-    if target == "territory" and holder and not scope.subject.holder_is_member and largest.startswith("Covered"):
+    if target == "territory" and holder and not scope.subject.holder_is_member and verdict is Verdict.APPLIES:
         largest = f"Even if {n.state(holder)} were a Party, it would be {largest[0].lower()}{largest[1:]}"
     if len(scope.parts) <= 1:
         return largest
     pieces = [f"{p.name} ({_size(p, scope.measure)}): {_part_word(p)}" for p in scope.parts[:12]]
     head = "Part by part: " + "; ".join(pieces) + ("; …" if len(scope.parts) > 12 else "") + "."
-    return f"{head} For {scope.subject.label}: {largest}" if largest else head
+    return f"{head} For {subject_name(scope.subject)}: {largest}" if largest else head
 
 
 def _part_word(p: Part) -> str:
@@ -217,7 +237,7 @@ def scope_reason(r: Result) -> str:
     n = names(r)
     if scope.measure:
         return area_sentence(scope, r.target, n)
-    return scope_sentence(scope.outcomes, scope.verdict, scope.subject.label, n)
+    return scope_sentence(scope.outcomes, scope.verdict, subject_name(scope.subject), n)
 
 
 # ------------------------------------------------------------------------------------------------------ reasons
@@ -330,7 +350,7 @@ def nearest(r: Result, n: Names) -> list[str]:
         NEAREST(
             text=text,
             what=what[r.target],
-            name=near.name,
+            name=place_name(near),
             where=coordinates(near),
             km=f"{near.km:,.0f}",
             by=f", by {near.clause}" if near.clause else "",
@@ -339,8 +359,19 @@ def nearest(r: Result, n: Names) -> list[str]:
     ]
     if near.nearer is not None:
         by = f", by {near.nearer.clause}" if near.nearer.clause else ""
-        out.append(NEARER(name=near.nearer.name, km=f"{near.nearer.km:,.0f}", by=by))
+        name = place_name(near.nearer)
+        out.append(NEARER(name=capitalised(name), km=f"{near.nearer.km:,.0f}", by=by))
     return out
+
+
+def subject_name(subject: Subject) -> str:
+    """What a check is about, as it reads within a sentence: 'the South China Sea', 'the Philippines', 'Taiwan'."""
+    return the_sea(subject.label) if subject.sea else the(subject.label)
+
+
+def place_name(near: Nearest) -> str:
+    """The nearest covered place as it reads within a sentence."""
+    return the_sea(near.name) if near.sea else the(near.name)
 
 
 def coordinates(near: Nearest) -> str:
@@ -440,7 +471,8 @@ def one_line(r: Result) -> str:
         return "covered by " + "; ".join(held)
     if r.verdict is Verdict.DOES_NOT_APPLY:
         near = r.nearest
-        where = f"; nearest covered: {near.name}, {near.km:,.0f} km away" if near and near.km > 0.5 else ""
+        name = place_name(near) if near else ""
+        where = f"; nearest covered: {name}, {near.km:,.0f} km away" if near and near.km > 0.5 else ""
         return "outside the text's scope" + where
     found = reasons(r)
     return found[0] if found else ""

@@ -136,43 +136,12 @@ def draw(
         hatch = HATCHES[k % len(HATCHES)]
         _fill(ax, g, clip, facecolor=CONTESTED, edgecolor="#a05a00", alpha=0.55, hatch=hatch, linewidth=0.0, zorder=3)
         handles.append(Patch(facecolor=CONTESTED, alpha=0.55, hatch=hatch, edgecolor="#a05a00", label=_short(legend)))
-    for low, high in _parallel_groups([lat for lat in area.parallels if s < lat < n]):
-        for lat in {low, high}:
-            ax.axhline(lat, color="#444444", linestyle=(0, (6, 4)), linewidth=0.9, zorder=4)
-        hemi = "N" if low >= 0 else "S"
-        text = f"{low:.4f}° {hemi}" if low == high else f"{low:.4f}°–{high:.4f}° {hemi} (by reading)"
-        ax.annotate(text, (w + (e - w) * 0.005, high), fontsize=8, color="#333333", va="bottom", zorder=6)
+    _parallels(ax, area, box)
     if place is not None:
-        # The place is marked where the view shows it (the view may run past ±180).
-        place_lon = place.lon + (360 if place.lon < w else -360 if place.lon > e else 0)
-        place = MapPlace(place.label, place.lat, place_lon, place.geometry)
-        if place.geometry is not None and place.geometry.geom_type not in ("Point", "MultiPoint"):
-            _outline(ax, place.geometry, clip)
-        ax.plot([place.lon], [place.lat], marker="*", markersize=16, color=PLACE, markeredgecolor="white", zorder=7)
-        ax.annotate(
-            place.label,
-            (place.lon, place.lat),
-            xytext=(8, 8),
-            textcoords="offset points",
-            fontsize=10,
-            color=PLACE,
-            weight="bold",
-            zorder=8,
-        )
+        place = _mark_place(ax, place, box)
         handles.append(Line2D([], [], marker="*", color=PLACE, linestyle="none", markersize=12, label=place.label))
-    if nearest and place is not None:
-        lon = nearest.lon
-        lon += 360 if lon - place.lon < -180 else -360 if lon - place.lon > 180 else 0
-        ax.plot([place.lon, lon], [place.lat, nearest.lat], color="#222222", linestyle=":", linewidth=1.2, zorder=6)
-        ax.plot([lon], [nearest.lat], marker="o", markersize=7, color=COVERED, markeredgecolor="white", zorder=7)
-        ax.annotate(
-            f"nearest covered: {nearest.name}, {nearest.km:,.0f} km",
-            (lon, nearest.lat),
-            xytext=(8, -14),
-            textcoords="offset points",
-            fontsize=9,
-            zorder=8,
-        )
+        if nearest:
+            _mark_nearest(ax, nearest, place)
     ax.set_xlim(w, e)
     ax.set_ylim(s, n)
     # Equirectangular, with a degree of longitude shortened by the cosine of the middle latitude on regional maps;
@@ -207,9 +176,59 @@ def draw(
     return fig
 
 
-def check_path(path: str) -> None:
+def _parallels(ax: Any, area: CoveredArea, box: tuple[float, float, float, float]) -> None:
+    """The parallels the rule draws, a pair where readings put the line at different latitudes."""
+    w, s, e, n = box
+    for low, high in _parallel_groups([lat for lat in area.parallels if s < lat < n]):
+        for lat in {low, high}:
+            ax.axhline(lat, color="#444444", linestyle=(0, (6, 4)), linewidth=0.9, zorder=4)
+        hemi = "N" if low >= 0 else "S"
+        text = f"{low:.4f}° {hemi}" if low == high else f"{low:.4f}°–{high:.4f}° {hemi} (by reading)"
+        ax.annotate(text, (w + (e - w) * 0.005, high), fontsize=8, color="#333333", va="bottom", zorder=6)
+
+
+def _mark_place(ax: Any, place: MapPlace, box: tuple[float, float, float, float]) -> MapPlace:
+    """The place, marked where the view shows it (the view may run past ±180); returned as marked."""
+    w, s, e, n = box
+    place_lon = place.lon + (360 if place.lon < w else -360 if place.lon > e else 0)
+    place = MapPlace(place.label, place.lat, place_lon, place.geometry)
+    if place.geometry is not None and place.geometry.geom_type not in ("Point", "MultiPoint"):
+        _outline(ax, place.geometry, shapely.box(w, s, e, n))
+    ax.plot([place.lon], [place.lat], marker="*", markersize=16, color=PLACE, markeredgecolor="white", zorder=7)
+    ax.annotate(
+        place.label,
+        (place.lon, place.lat),
+        xytext=(8, 8),
+        textcoords="offset points",
+        fontsize=10,
+        color=PLACE,
+        weight="bold",
+        zorder=8,
+    )
+    return place
+
+
+def _mark_nearest(ax: Any, nearest: Nearest, place: MapPlace) -> None:
+    """The nearest covered place, joined to the place the short way round."""
+    lon = nearest.lon
+    lon += 360 if lon - place.lon < -180 else -360 if lon - place.lon > 180 else 0
+    ax.plot([place.lon, lon], [place.lat, nearest.lat], color="#222222", linestyle=":", linewidth=1.2, zorder=6)
+    ax.plot([lon], [nearest.lat], marker="o", markersize=7, color=COVERED, markeredgecolor="white", zorder=7)
+    ax.annotate(
+        f"nearest covered: {nearest.name}, {nearest.km:,.0f} km",
+        (lon, nearest.lat),
+        xytext=(8, -14),
+        textcoords="offset points",
+        fontsize=9,
+        zorder=8,
+    )
+
+
+def check_path(path: str, option: str = "-o") -> None:
+    """What can be told before the work: the file type, and whether matplotlib is there to draw it."""
     if not path.lower().endswith((".png", ".svg")):
-        raise UsageError(f"-o {path}: the map is written as .png or .svg.")
+        raise UsageError(f"{option} {path}: the map is written as .png or .svg.")
+    _figure((1, 1), dpi=1)
 
 
 def save(fig: Any, path: str) -> None:

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from treatyscope.english import plural
 from treatyscope.errors import RuleFileError
 from treatyscope.evaluation.examples import ExampleOutcome
 from treatyscope.report.console import Printer
-from treatyscope.report.explain import headline, names, reasons
-from treatyscope.report.words import evidence, plural
+from treatyscope.report.explain import headline, names, reasons, subject_name
+from treatyscope.report.words import evidence
 from treatyscope.result import Result
 from treatyscope.rules.language import Example, Trace
 from treatyscope.rules.validate import Inspection
@@ -130,7 +131,7 @@ def deciding_trace(result: Result) -> list[str]:
     lines: list[str] = []
 
     def walk(t: Trace, depth: int) -> None:
-        text = evidence(t, scope.subject.label, n)
+        text = evidence(t, subject_name(scope.subject), n)
         word = {True: "yes", False: "no", None: "unknown"}[t.result]
         lines.append(f"{'  ' * depth}{n.clause(t)} — {word}" + (f": {text}" if text else ""))
         for child in t.children:

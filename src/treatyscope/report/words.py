@@ -15,6 +15,7 @@ import string
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from treatyscope.english import join, plural, the, the_sea
 from treatyscope.place.data import GeoData, Status
 from treatyscope.rules.conditions import AssumedCondition, DateCondition, condition_label
 from treatyscope.rules.language import (
@@ -64,23 +65,6 @@ class Template:
         return self.text.format(**slots)
 
 
-def join(items: Iterable[str], last: str = "and") -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    words = [w for w in items if w]
-    if not words:
-        raise ValueError("nothing to join")
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
-def plural(n: int, noun: str, nouns: str | None = None) -> str:
-    """'1 error', '2 errors', '1,000 rows'."""
-    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
-
-
-def capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def day(d: dt.date | None) -> str:
     """An ISO date; a period without a start (always before) has none to give."""
     if d is None:
@@ -98,20 +82,23 @@ class Names:
         self.book, self.data = book, data
 
     def state(self, code: str) -> str:
-        """'Japan (JPN)'; 'Taiwan (Republic of China, TWN)'."""
+        """'Japan (JPN)'; 'the United States (USA)'; 'Taiwan (Republic of China, TWN)'."""
         name = self.data.entity_name(code)
         if name == code:
             return code
+        name = the(name)
         return f"{name[:-1]}, {code})" if name.endswith(")") else f"{name} ({code})"
 
     def states(self, codes: Iterable[str], last: str = "and") -> str:
         return join((self.state(c) for c in codes), last)
 
     def sea(self, sid: str) -> str:
-        return self.data.seas[sid].name if sid in self.data.seas else sid
+        """'the Philippine Sea'."""
+        return the_sea(self.data.seas[sid].name if sid in self.data.seas else sid)
 
     def family(self, fid: str) -> str:
-        return self.data.sea_families[fid].name.split(" (")[0] if fid in self.data.sea_families else fid
+        """'the North Atlantic Ocean' (the family's name without its gloss)."""
+        return the_sea(self.data.sea_families[fid].name.split(" (")[0] if fid in self.data.sea_families else fid)
 
     def clause(self, trace: Trace) -> str:
         return condition_label(trace.node, self.book, self.data)
@@ -188,7 +175,7 @@ def holding(fact: Holding, names: Names) -> str:
         if fact.matched:
             return f"{held}; {names.states(fact.matched)} {_holds(fact.matched)} it {how}"
         if fact.disputed:
-            return f"{held}; {wanted} among the claimants, so whose it is is disputed"
+            return f"{held}; {wanted} among the claimants, so who holds it is disputed"
         return f"{held}; not held {how} by {wanted} on {day(fact.day)}"
     if fact.test == "any-party":
         if fact.matched:
@@ -306,8 +293,9 @@ def _continent(detail: Continent, r: bool | None, subject: str, name: str, node:
 
 def _seas(detail: Seas, r: bool | None, name: str, names: Names) -> str:
     if detail.sea is not None:
-        part = f" (part of the {names.family(detail.ocean)})" if detail.ocean else ""
-        return f"the {names.sea(detail.sea)}{part} is {'' if r else 'not '}part of {name}"
+        sea, ocean = names.sea(detail.sea), names.family(detail.ocean) if detail.ocean else ""
+        part = f" (part of {ocean})" if ocean and not sea.startswith(ocean) and not ocean.startswith(sea) else ""
+        return f"{sea}{part} is {'' if r else 'not '}part of {name}"
     if not detail.on_land:
         return f"not in {name}"
     if detail.mainland:
@@ -316,8 +304,8 @@ def _seas(detail: Seas, r: bool | None, name: str, names: Names) -> str:
     if r is None:
         return f"partly islands adjoining {name}"
     if r:
-        return f"an island adjoining the {seas}, part of {name}"
-    return f"an island in the {seas}, not in {name}" if seas else f"an island adjoining no named sea, not in {name}"
+        return f"an island adjoining {seas}, part of {name}"
+    return f"an island in {seas}, not in {name}" if seas else f"an island adjoining no named sea, not in {name}"
 
 
 def _composite(answer: RegionAnswer, subject: str, names: Names) -> str:
@@ -341,10 +329,11 @@ def _composite(answer: RegionAnswer, subject: str, names: Names) -> str:
             return f"{subject} is not in {name}: {region(p, subject, names).removeprefix(subject + ' is ')}"
     continent = answer.detail.continent if isinstance(answer.detail, Continent) else None
     at_sea = isinstance(answer.detail, Continent) and answer.detail.at_sea
-    named_continents = {
-        c for p in _leaves(answer) if isinstance(p.region, ContinentRegion) for c in p.region.continents
-    }
-    where = f" (it is in {continent})" if continent and not at_sea and continent not in named_continents else ""
+    if at_sea and r is False:
+        return f"at sea, not on the land of {name}"
+    named = {c for p in _leaves(answer) if isinstance(p.region, ContinentRegion) for c in p.region.continents}
+    # The continent the place is in, where the region is made of continents and that is not among them.
+    where = f" (it is in {continent})" if continent and named and continent not in named else ""
     return f"{subject} is {'partly ' if r is None else 'not '}in {name}{where}"
 
 

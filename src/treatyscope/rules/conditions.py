@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from treatyscope.english import join, the
 from treatyscope.periods import Period, day_or_none
 from treatyscope.place.data import Status
 from treatyscope.rules.language import (
@@ -55,8 +56,7 @@ def condition_label(cond: Condition, book: RuleBook, data: GeoData) -> str:
 
 
 def states(codes: tuple[str, ...], data: GeoData, joiner: str = "or") -> str:
-    names = [data.entity_name(c) for c in codes]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
+    return join([the(data.entity_name(c)) for c in codes], joiner)
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,7 +201,8 @@ class InRegionCondition(_Condition):
         yield (*at, "in_region"), self.region
 
     def label(self, book: RuleBook, data: GeoData) -> str:
-        return f"in {label(self.region, book, data)}"
+        name = label(self.region, book, data)
+        return name if name.startswith(("in ", "on ", "within ", "at ")) else f"in {name}"
 
     def evaluate(self, s: Subject, ctx: Context) -> Trace:
         answer = contains(self.region, s, ctx)

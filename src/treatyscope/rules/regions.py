@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import shapely
 
-from treatyscope.place.sphere import rhumb_line, split_at_antimeridian
+from treatyscope.english import join, the, the_sea
+from treatyscope.place.sphere import split_at_antimeridian
 from treatyscope.rules.language import (
     Checker,
     Context,
@@ -29,6 +30,7 @@ from treatyscope.rules.language import (
 )
 from treatyscope.rules.logic import interpret, kleene_all, kleene_any, set_test
 from treatyscope.rules.parallels import Ref, possible_band, test_band
+from treatyscope.rules.polygons import problems, ring
 
 if TYPE_CHECKING:
     from treatyscope.place.data import GeoData
@@ -73,10 +75,6 @@ def label(region: Region, book: RuleBook, data: GeoData) -> str:
         book.memo[key] = region.label(book, data)
     found: str = book.memo[key]
     return found
-
-
-def _join(words: list[str], last: str) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,8 +127,8 @@ class TerritoryRegion(_Names):
     kind: ClassVar[str] = "territory"
 
     def label(self, book: RuleBook, data: GeoData) -> str:
-        names = [data.territories[t].name if t in data.territories else t for t in self.names]
-        return self.title or _join(names, "and")
+        names = [the(data.territories[t].name) if t in data.territories else t for t in self.names]
+        return self.title or join(names, "and")
 
     def contains(self, s: Subject, ctx: Context) -> RegionAnswer:
         key = ("leaves", self)
@@ -150,7 +148,7 @@ class SubdivisionRegion(_Names):
             pieces = data.iso_3166_2_index.get(code, [])
             detail = data.piece_detail(pieces[0]) if pieces else None
             names.append((detail["name_en"] or detail["name"]) if detail else code)
-        return self.title or _join(names, "and")
+        return self.title or join(names, "and")
 
     def contains(self, s: Subject, ctx: Context) -> RegionAnswer:
         return RegionAnswer(self, set_test(frozenset(s.subdivisions), set(self.names)))
@@ -161,7 +159,7 @@ class FeatureRegion(_Names):
     kind: ClassVar[str] = "feature"
 
     def label(self, book: RuleBook, data: GeoData) -> str:
-        return self.title or _join([data.features[f].name if f in data.features else f for f in self.names], "and")
+        return self.title or join([data.features[f].name if f in data.features else f for f in self.names], "and")
 
     def contains(self, s: Subject, ctx: Context) -> RegionAnswer:
         return RegionAnswer(self, s.feature in self.names or s.feature_group in self.names)
@@ -172,7 +170,7 @@ class SeaRegion(_Names):
     kind: ClassVar[str] = "sea"
 
     def label(self, book: RuleBook, data: GeoData) -> str:
-        return self.title or _join([data.seas[n].name if n in data.seas else n for n in self.names], "and")
+        return self.title or join([the_sea(data.seas[n].name) if n in data.seas else n for n in self.names], "and")
 
     def seas(self, data: GeoData) -> frozenset[str]:
         return frozenset(self.names)
@@ -189,8 +187,8 @@ class SeaFamilyRegion(SeaRegion):
     kind: ClassVar[str] = "sea_family"
 
     def label(self, book: RuleBook, data: GeoData) -> str:
-        names = [data.sea_families[f].name if f in data.sea_families else f for f in self.names]
-        return self.title or _join(names, "and")
+        names = [the_sea(data.sea_families[f].name) if f in data.sea_families else f for f in self.names]
+        return self.title or join(names, "and")
 
     def seas(self, data: GeoData) -> frozenset[str]:
         return frozenset(sea for fam in self.names for sea in data.family_seas(fam))
@@ -228,7 +226,7 @@ class ContinentRegion(_Region):
         return {"continent": list(self.continents), **self._meta()}
 
     def label(self, book: RuleBook, data: GeoData) -> str:
-        return self.title or _join(list(self.continents), "or")
+        return self.title or join(list(self.continents), "or")
 
     def contains(self, s: Subject, ctx: Context) -> RegionAnswer:
         if not s.on_land:
@@ -325,61 +323,10 @@ class PolygonRegion(_Region):
         return geom
 
     def ring(self) -> list[tuple[float, float]]:
-        """The ring, densified along its legs, with longitudes unwrapped (continuous across ±180)."""
-        ring: list[tuple[float, float]] = []
-        end = self.vertices[0]
-        for i, leg in enumerate(self.legs):
-            a, b = self.vertices[i], self.vertices[(i + 1) % len(self.vertices)]
-            if leg == "rhumb":
-                pts = rhumb_line(a, b)
-            else:
-                n = max(1, int(max(abs(b[0] - a[0]), abs(b[1] - a[1])) / 0.5))
-                pts = [(a[0] + (b[0] - a[0]) * k / n, a[1] + (b[1] - a[1]) * k / n) for k in range(n + 1)]
-            # rhumb_line takes the short way round from a; keep the ring continuous in longitude: each leg starts
-            # where the previous one ended (a whole number of turns away from its written vertex).
-            if ring:
-                shift = end[0] - pts[0][0]
-                pts = [(x + shift, y) for x, y in pts]
-            end = pts[-1]
-            ring.extend(pts[:-1])
-        return ring
+        return ring(self.vertices, self.legs)
 
     def problems(self) -> list[tuple[int | None, str]]:
-        """What is wrong with it, as (vertex index or None, message): legs that do not run as they say, legs that
-        go the long way round the globe, and rings that cross themselves."""
-        verts = self.vertices
-        problems: list[tuple[int | None, str]] = []
-        for i, leg in enumerate(self.legs):
-            (lon0, lat0), (lon1, lat1) = verts[i], verts[(i + 1) % len(verts)]
-            to = f"vertex {i} to vertex {(i + 1) % len(verts)}"
-            if leg == "meridian" and lon0 != lon1 and abs(lat0) != 90 and abs(lat1) != 90:
-                problems.append((i, f"the leg from {to} is a meridian but its longitudes differ ({lon0} and {lon1})"))
-            if leg == "parallel" and lat0 != lat1:
-                problems.append((i, f"the leg from {to} is a parallel but its latitudes differ ({lat0} and {lat1})"))
-            pole = abs(lat0) == 90 and lat0 == lat1  # a leg along a pole only closes the ring
-            if leg in ("parallel", "straight") and abs(lon1 - lon0) > 180 and not pole:
-                wrapped = lon1 + 360 if lon1 < lon0 else lon1 - 360
-                problems.append(
-                    (
-                        i,
-                        f"the leg from {to} runs {abs(lon1 - lon0):g}° of longitude the long way round; to cross the "
-                        f"antimeridian write the longitude beyond ±180 (e.g. {wrapped:g})",
-                    )
-                )
-            if leg == "rhumb" and abs(lon1 - lon0) % 360 == 180:
-                problems.append(
-                    (i, f"the rhumb line from {to} spans exactly 180° of longitude, so its direction is unclear")
-                )
-        if problems:
-            return problems
-        ring = shapely.Polygon(self.ring())
-        if not ring.is_valid:
-            problems.append(
-                (None, f"the polygon is not valid: {shapely.is_valid_reason(ring)} (longitudes unwrapped across ±180)")
-            )
-        elif ring.area == 0:
-            problems.append((None, "the polygon has no area"))
-        return problems
+        return problems(self.vertices, self.legs)
 
     def validate(self, check: Checker, at: Path) -> None:
         for i, problem in self.problems():

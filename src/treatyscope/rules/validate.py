@@ -14,7 +14,7 @@ import itertools
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,10 @@ from treatyscope.periods import day, day_or_none
 from treatyscope.rules.compiled import FORMAT, read_book
 from treatyscope.rules.compiled import article as read_article
 from treatyscope.rules.conditions import InterpretationCondition, UseCondition
+from treatyscope.rules.hygiene import hygiene, inline
 from treatyscope.rules.language import Node, RuleBook
 from treatyscope.rules.language import Path as At
-from treatyscope.rules.regions import InterpretationRegion, PolygonRegion, RefRegion, parse_region
+from treatyscope.rules.regions import InterpretationRegion, RefRegion
 from treatyscope.rules.schema_errors import position, schema_errors
 
 Positions = dict[Any, tuple[int, int]]
@@ -129,7 +130,7 @@ class _Linker:
             self._nodes(doc, check, book)
             if "treaty" in doc:
                 self._treaty(f, doc, pos, check, article_ids)
-            _hygiene(f, doc, pos, words, self.report)
+            hygiene(f, doc, pos, words, self.report)
         return compiled
 
     def _merge(self, f: Path, doc: dict[str, Any], pos: Positions) -> None:
@@ -308,7 +309,7 @@ def _versions(art: dict[str, Any], at: At, check: _Checker, in_force: Any) -> No
 
 def _cycles(name: str, root: Node, at: At, book: RuleBook, check: _Checker, kind: str) -> None:
     """A named region (or condition) that reaches itself through references, reported where the loop leaves it."""
-    for path, node in _inline(root, at):
+    for path, node in inline(root, at):
         for start in _reference(node, book, kind):
             chain = _path_to((kind, name), start, book, kind)
             if chain is not None:
@@ -318,12 +319,6 @@ def _cycles(name: str, root: Node, at: At, book: RuleBook, check: _Checker, kind
                 else:
                     check.error((*path, "use"), f"condition '{name}' uses itself through {loop}", "Break the cycle.")
                 return
-
-
-def _inline(node: Node, at: At) -> Iterator[tuple[At, Node]]:
-    yield at, node
-    for path, child in node.parts(at):
-        yield from _inline(child, path)
 
 
 Named = tuple[str, str]  # (kind, name): a named region or condition, or an interpretation
@@ -354,7 +349,7 @@ def _path_to(goal: Named, start: tuple[Named, Node], book: RuleBook, kind: str) 
         if id(node) in seen:
             continue
         seen.add(id(node))
-        for _, inner in _inline(node, ()):
+        for _, inner in inline(node, ()):
             for named, target in _reference(inner, book, kind):
                 stack.append((target, (*names, named)))
     return None
@@ -416,60 +411,3 @@ class _Checker:
     def parallel(self, ref: float | str, at: At) -> None:
         if isinstance(ref, str) and ref not in self.book.parallels:
             self.error(at, f"unknown parallel '{ref}'", "Define it under 'parallels', or give degrees.")
-
-
-def _hygiene(f: Path, doc: dict[str, Any], pos: Positions, words: Counter[str], report: Callable[..., None]) -> None:
-    """Warnings (sources nobody cites or nobody can find, articles without examples, blank texts) and the list of
-    parts marked unverified."""
-    for i, src in enumerate(doc.get("sources", [])):
-        # Cited anywhere (a `source:` field, a list of sources, or "source ID" in a note): beyond its definition.
-        if words[src["id"]] <= 1:
-            report(
-                f, pos, ("sources", i, "id"), f"source '{src['id']}' is never cited", "Cite it or remove it.", "warning"
-            )
-        if not src.get("url") and not src.get("note"):
-            report(
-                f,
-                pos,
-                ("sources", i),
-                f"source '{src['id']}' has neither a url nor a note",
-                "Say where a reader can find it (an address, or a note naming the archive, volume and page).",
-                "warning",
-            )
-    for i, art in enumerate(doc.get("articles", [])):
-        _article_hygiene(f, art, ("articles", i), pos, report)
-    for key, what in (("parties", "membership"), ("protected", "protection")):
-        for i, party in enumerate(doc.get(key, [])):
-            if party.get("unverified"):
-                note = party.get("note", "dates not verified")
-                report(f, pos, (key, i), f"{what} of {party['code']} from {party['from']}: {note}", "", "unverified")
-    for i, interp in enumerate(doc.get("interpretations", [])):
-        for j, r in enumerate(interp["readings"]):
-            if r.get("unverified"):
-                at = ("interpretations", i, "readings", j)
-                report(f, pos, at, f"reading '{interp['id']}={r['id']}'", "", "unverified")
-    for name, region in doc.get("regions", {}).items():
-        for node in _inline(parse_region(region), ("regions", name)):
-            if isinstance(node[1], PolygonRegion) and node[1].unverified:
-                idx = ", ".join(map(str, node[1].unverified))
-                report(f, pos, ("regions", name), f"region '{name}': polygon vertices {idx}", "", "unverified")
-
-
-def _article_hygiene(f: Path, art: dict[str, Any], at: At, pos: Positions, report: Callable[..., None]) -> None:
-    if not art.get("examples"):
-        hint = "Add sourced examples: they are its tests."
-        report(f, pos, at, f"article '{art['id']}' has no examples", hint, "warning")
-    texts = [((*at, "text"), art["text"])] + [
-        ((*at, "versions", j, "text"), v["text"]) for j, v in enumerate(art["versions"])
-    ]
-    for where, text in texts:
-        if not text.strip(" .…\n\t"):
-            report(f, pos, where, "the text is blank", "Quote the article's words verbatim.")
-    if not art.get("verified", True):
-        report(
-            f, pos, (*at, "verified"), f"article '{art['id']}' text: {art.get('unverified_note', '')}", "", "unverified"
-        )
-    for j, v in enumerate(art["versions"]):
-        if not v.get("verified", True):
-            where = (*at, "versions", j, "verified")
-            report(f, pos, where, f"version '{v['id']}' wording: {v.get('unverified_note', '')}", "", "unverified")
