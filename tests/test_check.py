@@ -215,20 +215,14 @@ def test_a_feature_group_without_listed_members_is_found_at_its_centre() -> None
     assert r.verdict == "contested"
 
 
-def test_geojson_points_and_antimeridian(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_geojson_points(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     points = tmp_path / "points.geojson"
     points.write_text(json.dumps({"type": "MultiPoint", "coordinates": [[10.5, 50.5], [121.5, 25.0]]}))
     code, out, _ = run(
         capsys, "check", "--geojson", str(points), "-t", "territory", "--treaty", "nato", "--format", "json"
     )
     assert code == 0 and json.loads(out)["results"][0]["verdict"] == "partial"
-    track = tmp_path / "track.geojson"
-    track.write_text(json.dumps({"type": "LineString", "coordinates": [[170, 52], [-170, 52]]}))
-    code, out, _ = run(
-        capsys, "check", "--geojson", str(track), "-t", "aircraft", "--treaty", "nato", "--format", "json"
-    )
-    parts = {p["id"] for p in json.loads(out)["results"][0]["parts"]}
-    assert code == 0 and "bering-sea" in parts and "russia-main" not in parts and "canada" not in parts
+    # Tracks across the antimeridian: tests/test_geojson_input.py.
 
 
 def test_unknown_assumptions_and_ambiguous_parties_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:

@@ -274,7 +274,8 @@ GEOMETRIES: list[dict[str, Any]] = [
     _box(30, 44, 37, 46),  # Crimea
     _box(-160, 18, -154, 23),  # Hawaii
     _box(170, 50, 179.9, 55),  # the western Aleutians
-    {"type": "LineString", "coordinates": [[170, 52], [-170, 52]]},  # across the antimeridian
+    # across the antimeridian, cut there as RFC 7946 §3.1.9 asks (an uncut step of 340° is refused)
+    {"type": "MultiLineString", "coordinates": [[[170, 52], [180, 52]], [[-180, 52], [-170, 52]]]},
     {"type": "LineString", "coordinates": [[-5.6, 36.0], [-5.2, 35.85], [-4.0, 35.5]]},  # Gibraltar to Ceuta
     {"type": "LineString", "coordinates": [[-60, 10], [-40, 30], [-20, 50]]},  # across the Tropic at sea
     {"type": "MultiPoint", "coordinates": [[10.5, 50.5], [121.5, 25.0], [-157.9, 21.3]]},

@@ -4,12 +4,30 @@ and read in longitude/latitude."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from treatyscope.errors import UsageError
+
+# Caps on what one --geojson file may ask for, each with the variable that raises it. A 10,000-vertex track takes
+# a few seconds; the work grows with the vertices and with the borders and coasts the geometry crosses.
+MAX_BYTES = ("TREATYSCOPE_GEOJSON_MAX_BYTES", 64 * 1024 * 1024)
+MAX_VERTICES = ("TREATYSCOPE_GEOJSON_MAX_VERTICES", 100_000)
+
+
+def limit(cap: tuple[str, int]) -> int:
+    """A cap's value: its default, or the positive whole number its environment variable gives."""
+    name, default = cap
+    given = os.environ.get(name, "").strip()
+    if not given:
+        return default
+    if not given.isdigit() or int(given) <= 0:
+        raise UsageError(f"{name}={given[:40]}: not a positive whole number.", f"Unset it, or give e.g. {default}.")
+    return int(given)
 
 
 def read_geojson(path: str) -> tuple[Any, str]:
@@ -18,32 +36,52 @@ def read_geojson(path: str) -> tuple[Any, str]:
     import shapely
 
     p = Path(path)
-    try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise UsageError(f"--geojson {path}: cannot read the file ({e.strerror}).") from None
-    except ValueError as e:
-        raise UsageError(f"--geojson {path}: not JSON ({e}).") from None
+    raw = _load(path)
     features = raw.get("features") if isinstance(raw, dict) and raw.get("type") == "FeatureCollection" else [raw]
     if not isinstance(features, list) or not features:
         raise UsageError(f"--geojson {path}: no features.")
     geoms = [_geometry(path, i, feat) for i, feat in enumerate(features)]
+    vertices = int(shapely.get_num_coordinates(np.array(geoms, dtype=object)).sum())
+    most = limit(MAX_VERTICES)
+    if vertices > most:
+        raise UsageError(
+            f"--geojson {path}: {vertices:,} vertices, more than the limit of {most:,}.",
+            f"Simplify the geometry (e.g. shapely's simplify, or mapshaper), or raise the limit with "
+            f"{MAX_VERTICES[0]}=N.",
+        )
     dims = {0 if g.geom_type in ("Point", "MultiPoint") else 1 if "Line" in g.geom_type else 2 for g in geoms}
     if len(dims) > 1 or any(g.geom_type == "GeometryCollection" for g in geoms):
         raise UsageError(
             f"--geojson {path}: mixes points, lines and areas, whose shares cannot be added up.",
             "Check points, tracks and areas in separate files.",
         )
-    geom = shapely.union_all(geoms) if len(geoms) > 1 else geoms[0]
-    minx, _, maxx, _ = geom.bounds
-    if maxx - minx > 180:
-        # RFC 7946 asks for geometries that cross ±180° to be cut there; one that spans more than half the world
-        # is taken to cross the antimeridian the short way, as a track or area over the Pacific would.
-        from treatyscope.place.sphere import split_at_antimeridian
+    return (shapely.union_all(geoms) if len(geoms) > 1 else geoms[0]), p.name
 
-        unwrapped = shapely.transform(geom, lambda xy: np.where(xy[:, :1] < 0, xy + np.array([360.0, 0.0]), xy))
-        geom = split_at_antimeridian(unwrapped)
-    return geom, p.name
+
+def _load(path: str) -> Any:
+    """The file's JSON, read no further than the size cap (so /dev/zero or a runaway file cannot fill memory)."""
+    most = limit(MAX_BYTES)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(most + 1)
+    except OSError as e:
+        raise UsageError(f"--geojson {path}: cannot read the file ({e.strerror}).") from None
+    if len(data) > most:
+        raise UsageError(
+            f"--geojson {path}: larger than the limit of {most:,} bytes.",
+            f"Simplify or split the geometry, or raise the limit with {MAX_BYTES[0]}=N.",
+        )
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise UsageError(f"--geojson {path}: not UTF-8 text (byte {e.start}); GeoJSON is UTF-8.") from None
+    except RecursionError:
+        raise UsageError(
+            f"--geojson {path}: nested deeper than the JSON reader allows (about {sys.getrecursionlimit():,} "
+            "levels); a GeoJSON geometry needs no more than 4 inside its coordinates."
+        ) from None
+    except ValueError as e:
+        raise UsageError(f"--geojson {path}: not JSON ({str(e)[:200]}).") from None
 
 
 def _geometry(path: str, i: int, feat: Any) -> Any:
@@ -62,9 +100,30 @@ def _geometry(path: str, i: int, feat: Any) -> Any:
             f"--geojson {path}: feature {i} has coordinates out of range (longitude -180..180, "
             "latitude -90..90; GeoJSON is longitude first)."
         )
+    if "Line" in g.geom_type:
+        _refuse_unsplit_crossing(path, i, g)
     if not g.is_valid:
         raise UsageError(
             f"--geojson {path}: feature {i} is not a valid geometry ({shapely.is_valid_reason(g)}).",
             "Fix it (e.g. with shapely.make_valid or QGIS 'Fix geometries') and retry.",
         )
     return g
+
+
+def _refuse_unsplit_crossing(path: str, i: int, line: Any) -> None:
+    """A step of more than 180° of longitude between two vertices of a track. Read as written (RFC 7946 §3.1.6),
+    it runs the long way round the world; a track that crosses ±180° was meant, and RFC 7946 §3.1.9 asks for it to
+    be cut there instead. Which was meant cannot be told, so neither is assumed. (Areas are read as written: a box
+    from -179° to 179° is that box, and the whole world is the world.)"""
+    import shapely
+
+    xy, which = shapely.get_coordinates(shapely.get_parts(line), return_index=True)
+    jumps = np.flatnonzero((np.abs(np.diff(xy[:, 0])) > 180) & (which[1:] == which[:-1]))
+    if len(jumps):
+        k = int(jumps[0])
+        raise UsageError(
+            f"--geojson {path}: feature {i} steps from longitude {xy[k, 0]:g} to {xy[k + 1, 0]:g}, more than 180° in "
+            "one segment: as written it runs the long way round the world.",
+            "If it crosses the antimeridian, cut it there into a MultiLineString (RFC 7946 §3.1.9), "
+            "e.g. [..., [179.5, 10], [180, 10.1]] and [[-180, 10.1], [-179.5, 10.2], ...].",
+        )

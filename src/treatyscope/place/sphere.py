@@ -113,6 +113,20 @@ def _inverse_aeqd(lat0: float, lon0: float, x_km: float, y_km: float) -> tuple[f
     return math.degrees(lat), normalize_lon(math.degrees(lon))
 
 
+def length_km(geom: BaseGeometry) -> float:
+    """Length on the sphere of a geometry's lines: great-circle distances between its vertices, with segments
+    first cut to at most 0.25° (in one vectorised pass, so a track of many thousand pieces costs no loop)."""
+    parts = shapely.segmentize(shapely.get_parts(geom), 0.25)
+    xy, which = shapely.get_coordinates(parts, return_index=True)
+    if len(xy) < 2:
+        return 0.0
+    lat, lon = np.radians(xy[:, 1]), np.radians(xy[:, 0])
+    dp, dl = lat[1:] - lat[:-1], lon[1:] - lon[:-1]
+    a = np.sin(dp / 2) ** 2 + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(dl / 2) ** 2
+    d = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return float(d[which[1:] == which[:-1]].sum())  # not from the end of one part to the start of the next
+
+
 def area_km2(geom: BaseGeometry) -> float:
     """Area on the sphere: Lambert's cylindrical equal-area projection preserves area exactly."""
     if geom.is_empty:

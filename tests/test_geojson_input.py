@@ -1,0 +1,137 @@
+"""What `check --geojson` reads: RFC 7946 as written, inside caps that keep one file from taking unbounded time or
+memory, and a track's length shared out whole between its parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from treatyscope.cli import main
+from treatyscope.input.geojson import read_geojson
+from treatyscope.input.scenario import build_scenarios
+from treatyscope.place.sphere import length_km
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write(path: Path, geometry: object) -> str:
+    path.write_text(json.dumps(geometry))
+    return str(path)
+
+
+def one_line_error(err: str) -> bool:
+    return err.count("\n") == 1 and err.startswith("treatyscope: error:") and "Traceback" not in err
+
+
+def test_a_track_stepping_across_180_degrees_is_refused_and_the_split_one_is_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # As written, [170, 52] -> [-170, 52] runs 340° west; a crossing of the antimeridian was probably meant.
+    # RFC 7946 §3.1.9 asks for such a line to be cut at ±180°: neither reading is assumed.
+    unsplit = write(tmp_path / "unsplit.geojson", {"type": "LineString", "coordinates": [[170, 52], [-170, 52]]})
+    code, _, err = run(capsys, "check", "--geojson", unsplit, "-t", "aircraft", "--treaty", "nato")
+    assert code == 2 and one_line_error(err)
+    assert "170 to -170" in err and "RFC 7946 §3.1.9" in err and "MultiLineString" in err
+    split = write(
+        tmp_path / "split.geojson",
+        {"type": "MultiLineString", "coordinates": [[[170, 52], [180, 52]], [[-180, 52], [-170, 52]]]},
+    )
+    code, out, _ = run(capsys, "check", "--geojson", split, "-t", "aircraft", "--treaty", "nato", "--format", "json")
+    parts = {p["id"] for p in json.loads(out)["results"][0]["parts"]}
+    assert code == 0 and "bering-sea" in parts and "russia-main" not in parts and "canada" not in parts
+
+
+@pytest.mark.parametrize(
+    ("ring", "west", "east"),
+    [
+        ([[-179, -10], [179, -10], [179, 10], [-179, 10], [-179, -10]], -179, 179),  # a box 358° wide, not a sliver
+        ([[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]], -180, 180),  # the whole world
+    ],
+)
+def test_areas_are_read_as_written(tmp_path: Path, ring: list[list[float]], west: float, east: float) -> None:
+    geom, _ = read_geojson(write(tmp_path / "area.geojson", {"type": "Polygon", "coordinates": [ring]}))
+    assert geom.bounds[0] == west and geom.bounds[2] == east
+
+
+def test_a_box_almost_round_the_world_is_checked_as_that_box(tmp_path: Path) -> None:
+    box = write(
+        tmp_path / "box.geojson",
+        {"type": "Polygon", "coordinates": [[[-179, 40], [179, 40], [179, 50], [-179, 50], [-179, 40]]]},
+    )
+    scenarios, _ = build_scenarios(geojson=box, targets=["territory"], date="2024-01-01")
+    assert scenarios[0].geometry.area > 358 * 10 - 1  # in square degrees: the box, not a 2°-wide sliver
+
+
+def test_the_vertex_cap_names_itself_and_how_to_raise_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coords = [[i * 0.01, 30] for i in range(50)]
+    track = write(tmp_path / "track.geojson", {"type": "LineString", "coordinates": coords})
+    monkeypatch.setenv("TREATYSCOPE_GEOJSON_MAX_VERTICES", "40")
+    code, _, err = run(capsys, "check", "--geojson", track, "--treaty", "nato")
+    assert code == 2 and one_line_error(err) and "50 vertices" in err and "limit of 40" in err
+    assert "TREATYSCOPE_GEOJSON_MAX_VERTICES=N" in err
+    monkeypatch.setenv("TREATYSCOPE_GEOJSON_MAX_VERTICES", "many")
+    code, _, err = run(capsys, "check", "--geojson", track, "--treaty", "nato")
+    assert code == 2 and one_line_error(err) and "not a positive whole number" in err
+    monkeypatch.setenv("TREATYSCOPE_GEOJSON_MAX_VERTICES", "50")
+    code, _, _ = run(capsys, "check", "--geojson", track, "--treaty", "nato", "-t", "vessel")
+    assert code == 0
+
+
+def test_the_size_cap_stops_reading_an_endless_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TREATYSCOPE_GEOJSON_MAX_BYTES", "1000")
+    big = write(tmp_path / "big.geojson", {"type": "MultiPoint", "coordinates": [[i * 0.01, 30] for i in range(200)]})
+    code, _, err = run(capsys, "check", "--geojson", big)
+    assert code == 2 and one_line_error(err) and "limit of 1,000 bytes" in err
+    assert "TREATYSCOPE_GEOJSON_MAX_BYTES=N" in err
+    if os.path.exists("/dev/zero"):  # endless: read no further than the cap
+        code, _, err = run(capsys, "check", "--geojson", "/dev/zero")
+        assert code == 2 and one_line_error(err) and "limit of 1,000 bytes" in err
+
+
+def test_deep_nesting_and_bad_bytes_are_one_line_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    deep = tmp_path / "deep.geojson"
+    deep.write_text("[" * 100_000)
+    code, _, err = run(capsys, "check", "--geojson", str(deep))
+    assert code == 2 and one_line_error(err) and "nested deeper" in err
+    latin = tmp_path / "latin.geojson"
+    latin.write_bytes(b'{"type": "Point", "coordinates": [10, 50], "name": "K\xf6ln"}')
+    code, _, err = run(capsys, "check", "--geojson", str(latin))
+    assert code == 2 and one_line_error(err) and "not UTF-8" in err
+
+
+@pytest.mark.parametrize("seed", [2, 3, 4])
+def test_a_track_is_cut_into_land_and_the_rest_without_loss_or_overlap(seed: int) -> None:
+    """A 1,500-vertex random walk over the Channel and the Low Countries: its land parts (cut from the segments
+    near each place) and the rest (what each segment keeps after its own land stretches) add up to its length."""
+    import shapely
+
+    from treatyscope.evaluation.subjects import Track, area_atoms
+    from treatyscope.place.data import geodata
+
+    rng = random.Random(seed)
+    x, y, walk = 0.0, 50.0, []
+    for _ in range(1_500):
+        x, y = x + rng.uniform(-0.2, 0.2), y + rng.uniform(-0.2, 0.2)
+        walk.append((x, y))
+    line = shapely.LineString(walk)
+    data = geodata()
+    track = Track(line)
+    pieces = data.pieces_near(50.0, 0.0, 8.0)
+    land = area_atoms(pieces, dt.date(2024, 1, 1), data, clip=track)
+    rest = track.rest([a.geom for a in land])
+    assert land and not rest.is_empty
+    total = sum(a.area_km2 or 0.0 for a in land) + length_km(rest)
+    assert total == pytest.approx(length_km(line), rel=1e-6)
