@@ -399,11 +399,21 @@ class GeoData:
         return [f for f in self.features.values() if f.group == group_id]
 
     @cached_property
-    def _status_table(self) -> dict[str, list[Status]]:
-        raw = self.curated["status"]
-        table: dict[str, list[Status]] = {}
-        for entry in raw["entries"]:
-            periods = [
+    def _status_entries(self) -> dict[str, dict[str, Any]]:
+        """The status history's entries by key; each is read into periods only when asked for (a `check` asks
+        about a few places, not the hundreds recorded)."""
+        return {key: entry for entry in self.curated["status"]["entries"] for key in _status_keys(entry)}
+
+    @cached_property
+    def _status_read(self) -> dict[str, list[Status]]:
+        return {}
+
+    def _periods(self, key: str) -> list[Status] | None:
+        if key not in self._status_read:
+            entry = self._status_entries.get(key)
+            if entry is None:
+                return None
+            self._status_read[key] = [
                 Status(
                     p.get("sovereign"),
                     p.get("administered_by"),
@@ -416,16 +426,14 @@ class GeoData:
                 )
                 for p in entry["periods"]
             ]
-            for key in _status_keys(entry):
-                table[key] = periods
-        return table
+        return self._status_read[key]
 
     def recorded_status(self, key: str, on: dt.date) -> Status | bool | None:
         """The recorded status of `territory:ID`, `feature:ID` or `subdivision:ISO` on a date.
 
         Returns None when nothing is recorded for the key, False when records exist but none covers the date.
         """
-        periods = self._status_table.get(key)
+        periods = self._periods(key)
         if periods is None:
             return None
         for p in periods:
@@ -434,11 +442,12 @@ class GeoData:
         return False
 
     def status_history(self, key: str) -> list[Status]:
-        return list(self._status_table.get(key, []))
+        return list(self._periods(key) or [])
 
     def status_dates(self) -> set[dt.date]:
         """Every day on which some recorded status begins or ends."""
-        return {d for periods in self._status_table.values() for p in periods for d in (p.start, p.end) if d}
+        every = (self._periods(key) or [] for key in self._status_entries)
+        return {d for periods in every for p in periods for d in (p.start, p.end) if d}
 
     @cached_property
     def entities(self) -> dict[str, str]:
