@@ -134,8 +134,8 @@ def test_a_failing_example_shows_scenario_expected_actual_and_trace(
 
 
 def test_k_selects_examples_and_coverage_names_untested_targets(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "test", str(TINY), "-k", "nowhere")
-    assert code == 0 and out.splitlines()[-1] == "0 passed, 0 failed"
+    code, out, err = run(capsys, "test", str(TINY), "-k", "nowhere")
+    assert code == 2 and out == "" and "No examples match -k 'nowhere'" in err  # nothing tested is not a pass
     code, out, _ = run(capsys, "test", str(TINY), "--coverage")
     assert "tiny-1-v1 territory: 1 examples" in out
     assert "tiny-1-v1 vessel: 0 examples, 0 clauses  <- no example" in out

@@ -48,7 +48,7 @@ class UnknownPlaceError(UsageError):
             if suggestions
             else ("Try 'treatyscope places NAME' to search, or give coordinates with --at \"LAT,LON\".")
         )
-        super().__init__(f"Unknown place '{query}'.", hint)
+        super().__init__(f"Unknown place {echo(query)}.", hint)
         self.query = query
         self.suggestions = list(suggestions)
 
@@ -92,3 +92,16 @@ class DataError(TreatyscopeError):
 
 class Interrupted(TreatyscopeError):
     exit_code = EXIT_INTERRUPTED
+
+
+def install_hint(extra: str) -> str:
+    """How to add an optional extra, from the source tree the README installs from, or from a package index."""
+    return f"pip install \".[{extra}]\" in treatyscope's source tree (or pip install 'treatyscope[{extra}]')."
+
+
+def echo(value: object, limit: int = 60) -> str:
+    """The offending input, quoted, cut to `limit` characters (a 100 KB coordinate string is not repeated back)."""
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit] + '…'!r} ({len(text):,} characters)"

@@ -17,7 +17,9 @@ def data_dir(name: str) -> Path:
     for candidate in (_PACKAGE / "_data" / name, _CHECKOUT / name):
         if candidate.is_dir():
             return candidate
-    raise DataError(f"treatyscope's {name}/ directory is missing.", "Reinstall the package (pip install treatyscope).")
+    raise DataError(
+        f"treatyscope's {name}/ directory is missing.", "Reinstall the package (pip install . in its source tree)."
+    )
 
 
 def geodata_dir() -> Path:

@@ -11,7 +11,7 @@ from typing import Any
 from treatyscope.batch.files import file_format, open_in
 from treatyscope.batch.output import refuse_same_file, replacing
 from treatyscope.batch.rows import Classifier, Columns, Settings, Summary, added_columns, annotate_many, find_columns
-from treatyscope.errors import UsageError
+from treatyscope.errors import UsageError, install_hint
 
 
 def run_dask(
@@ -31,7 +31,7 @@ def run_dask(
     except ImportError:
         raise UsageError(
             "--engine dask needs dask and distributed, which are not installed.",
-            "Install the extra: pip install 'treatyscope[dask]'.",
+            install_hint("dask"),
         ) from None
     kind, out_kind = file_format(input_path), file_format(output_path)
     if kind not in ("csv", "parquet") or out_kind != kind:
@@ -40,14 +40,22 @@ def run_dask(
     Classifier(settings)  # fail fast on unknown treaties or readings, before starting a cluster
     sep = ","
     if kind == "csv":
-        with open_in(input_path) as head:
+        with open_in(input_path, settings.encoding) as head:
             try:
                 sep = csv.Sniffer().sniff(head.read(65536), delimiters=",;\t|").delimiter
             except csv.Error:
                 sep = ","
     try:
         frame = (
-            dd.read_csv(input_path, sep=sep, dtype=str, keep_default_na=False, blocksize="16MB")
+            dd.read_csv(
+                input_path,
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                blocksize="16MB",
+                encoding=settings.encoding,
+                encoding_errors="surrogateescape",
+            )
             if kind == "csv"
             else dd.read_parquet(input_path)
         )

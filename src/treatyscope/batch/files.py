@@ -3,7 +3,9 @@ in chunks of rows, every row and column kept in order."""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 import sys
 from collections import Counter
@@ -25,7 +27,7 @@ from treatyscope.batch.rows import (
     chunks,
     find_columns,
 )
-from treatyscope.errors import UsageError
+from treatyscope.errors import UsageError, install_hint
 
 
 def file_format(path: str) -> str:
@@ -49,21 +51,23 @@ def run(
     settings: Settings,
     given_columns: dict[str, str | None],
     progress: Any = None,
+    before_index: Any = None,
 ) -> Summary:
-    """Classify every row of the input into the output; raise UsageError only if the input cannot be read."""
+    """Classify every row of the input into the output; raise UsageError only if the input cannot be read.
+    `progress(rows)` is told of each chunk done; `before_index()` once, before a first run builds its index."""
     kind = file_format(input_path)
     out_kind = file_format(output_path)
     if kind != out_kind and not (kind == "csv" and output_path == "-"):
         raise UsageError(f"The output ({output_path}) must be the same kind of file as the input ({input_path}).")
     refuse_same_file(input_path, output_path)
-    clf = Classifier(settings)
+    clf = Classifier(settings, before_index)
     summary = Summary()
     tick = progress or (lambda n: None)
     with replacing(output_path) as temporary:
         if kind == "parquet":
             _run_parquet(input_path, temporary, given_columns, clf, summary, tick)
             return summary
-        with open_in(input_path) as src, open_out(temporary) as dst:
+        with open_in(input_path, settings.encoding) as src, open_out(temporary) as dst:
             if kind == "csv":
                 _run_csv(src, dst, input_path, settings, given_columns, clf, summary, tick)
             elif kind == "ndjson":
@@ -73,25 +77,40 @@ def run(
     return summary
 
 
-def open_in(path: str) -> TextIO:
+def open_in(path: str, encoding: str = "utf-8") -> TextIO:
+    """The input as text. A byte the encoding cannot decode is kept (as Python's surrogateescape does), so that its
+    row is reported and written back unchanged rather than stopping the run; a byte-order mark is dropped, on
+    standard input too."""
+    encoding = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
     if path == "-":
-        return sys.stdin
+        raw = getattr(sys.stdin, "buffer", None)  # a test's stand-in may be text only
+        if raw is None:
+            return sys.stdin
+        return _NoClose(io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline=""))  # type: ignore[return-value]
     try:
-        return open(path, encoding="utf-8-sig", newline="")
+        return open(path, encoding=encoding, errors="surrogateescape", newline="")
     except OSError as e:
         raise UsageError(f"Cannot read {path}: {e.strerror}.") from None
 
 
 def open_out(path: str) -> TextIO:
     if path == "-":
-        return _NoClose(sys.stdout)  # type: ignore[return-value]
+        raw = getattr(sys.stdout, "buffer", None)
+        if raw is None:
+            return _NoClose(sys.stdout)  # type: ignore[return-value]
+        sys.stdout.flush()
+        out = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
+        return _NoClose(out)  # type: ignore[return-value]
     try:
-        return open(path, "w", encoding="utf-8", newline="")
+        return open(path, "w", encoding="utf-8", errors="surrogateescape", newline="")
     except OSError as e:
         raise UsageError(f"Cannot write {path}: {e.strerror}.") from None
 
 
 class _NoClose:
+    """Standard input or output for a `with` block: flushed at its end, never closed (a wrapper made over the
+    stream's bytes is detached from them, so that closing it does not close the process's stream)."""
+
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
@@ -100,6 +119,8 @@ class _NoClose:
 
     def __exit__(self, *exc: object) -> None:
         self.stream.flush()
+        if isinstance(self.stream, io.TextIOWrapper) and self.stream not in (sys.stdin, sys.stdout):
+            self.stream.detach()
 
 
 def _run_csv(
@@ -279,9 +300,7 @@ def _run_parquet(
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise UsageError(
-            "Parquet needs pyarrow, which is not installed.", "Install the extra: pip install 'treatyscope[parquet]'."
-        ) from None
+        raise UsageError("Parquet needs pyarrow, which is not installed.", install_hint("parquet")) from None
     try:
         reader = pq.ParquetFile(src)
     except (OSError, pa.ArrowException) as e:

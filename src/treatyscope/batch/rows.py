@@ -4,16 +4,17 @@ rows with a verdict and a reason code per treaty (or an error kind and message).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
 import numpy as np
 
-from treatyscope.errors import TreatyscopeError, UsageError
-from treatyscope.evaluation.vectorised import REASONS, VERDICTS, Question, engine_for
+from treatyscope.errors import TreatyscopeError, UsageError, echo
+from treatyscope.evaluation.vectorised import FEW, REASONS, VERDICTS, Question, engine_for, places_ready
 from treatyscope.input.selection import check_pins, check_treaties, resolve_party
 from treatyscope.place.locate import check_coordinates
 from treatyscope.rules.kinds import TARGETS
@@ -45,6 +46,7 @@ class Settings:
     party: str | None = None
     interpretations: dict[str, str] = field(default_factory=dict)
     rules: Sequence[str] | None = None
+    encoding: str = "utf-8"  # of a CSV or NDJSON input (the output is always UTF-8)
 
 
 @dataclass
@@ -68,8 +70,9 @@ class RowError(Exception):
 class Classifier:
     """Verdicts for chunks of rows, for each treaty asked about, from the vectorised engine."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, before_index: Callable[[], None] | None = None) -> None:
         self.settings = settings
+        self.before_index = before_index  # told once, just before the places index is built (a long first run)
         self.book = rulebook(settings.rules)
         check_treaties(settings.treaties, self.book)
         check_pins(settings.interpretations, self.book)
@@ -84,7 +87,7 @@ class Classifier:
             try:
                 code = resolve_party(key)
             except TreatyscopeError as e:
-                raise RowError("unknown-party", f"party {key!r}: {e.message}") from None
+                raise RowError("unknown-party", f"party {echo(key)}: {e.message}") from None
             self._parties[key] = code or key
         return self._parties[key]
 
@@ -97,6 +100,9 @@ class Classifier:
         groups: dict[tuple[str, str | None], list[int]] = {}
         for k, p in enumerate(points):
             groups.setdefault((p[3], p[4]), []).append(k)
+        if self.before_index and max(map(len, groups.values()), default=0) >= FEW and not places_ready():
+            self.before_index()
+            self.before_index = None
         out = []
         for t in self.settings.treaties:
             codes = np.empty(n, dtype=np.int8)
@@ -120,7 +126,7 @@ def read_row(
         try:
             return float(raw)
         except (TypeError, ValueError):
-            raise RowError("bad-coordinates", f"{what} {raw!r} in column '{col}' is not a number") from None
+            raise RowError("bad-coordinates", f"{what} {echo(raw)} in column '{col}' is not a number") from None
 
     lat, lon = number(columns.lat, "latitude"), number(columns.lon, "longitude")
     try:
@@ -133,12 +139,12 @@ def read_row(
         try:
             on = dt.date.fromisoformat(raw[:10])
         except ValueError:
-            raise RowError("bad-date", f"date {raw!r} is not YYYY-MM-DD") from None
+            raise RowError("bad-date", f"date {echo(raw)} is not YYYY-MM-DD") from None
     target = clf.settings.target
     if columns.target and values.get(columns.target) not in (None, ""):
         target = str(values[columns.target]).strip().lower()
         if target not in TARGETS:
-            raise RowError("unknown-target", f"target {target!r} is not one of {', '.join(TARGETS)}")
+            raise RowError("unknown-target", f"target {echo(target)} is not one of {', '.join(TARGETS)}")
     party = clf.party(str(values[columns.party]) if columns.party and values.get(columns.party) is not None else None)
     return lat, lon, on, target, party
 
@@ -147,9 +153,11 @@ def annotate_many(
     rows: Sequence[dict[str, Any]], columns: Columns, clf: Classifier, summary: Summary
 ) -> list[dict[str, Any]]:
     """Each row with a verdict and reason column per treaty and the error column added."""
-    points, where, problems = [], [], {}
+    points, where, problems, notes = [], [], {}, {}
+    read = [c for c in (columns.lat, columns.lon, columns.date, columns.target, columns.party) if c]
     for k, values in enumerate(rows):
         try:
+            notes[k] = undecoded(values, read, clf.settings.encoding)
             points.append(read_row(values, columns, clf))
             where.append(k)
         except RowError as e:
@@ -173,9 +181,27 @@ def annotate_many(
             row[f"{t}_verdict"] = verdict
             row[f"{t}_reason"] = reason
             summary.verdicts.setdefault(t, Counter())[verdict] += 1
-        row[ERROR_COLUMN] = str(problem) if problem is not None else ""
+        row[ERROR_COLUMN] = str(problem) if problem is not None else notes.get(k, "")
         out.append(row)
     return out
+
+
+def undecoded(values: dict[str, Any], read: Sequence[str], encoding: str) -> str:
+    """Cells holding bytes the input's encoding could not decode (kept as they were, written back unchanged): an
+    error if the row's coordinates, date, target or party are among them, else a note."""
+    bad = [c for c, v in values.items() if isinstance(v, str) and _UNDECODED.search(v)]
+    if not bad:
+        return ""
+    named = ", ".join(f"'{c}'" for c in bad[:5])
+    said = f"column {named} holds" if len(bad) == 1 else f"columns {named} hold"
+    said += f" bytes that are not {'UTF-8' if encoding.lower().replace('_', '-') in ('utf-8', 'utf8') else encoding}"
+    fix = "re-save the file as UTF-8, or give its encoding with --encoding (e.g. latin-1)"
+    if any(c in read for c in bad):
+        raise RowError("encoding", f"{said}; {fix}")
+    return f"{said} (kept as they were); {fix}"
+
+
+_UNDECODED = re.compile("[\\udc80-\\udcff]")  # how Python's surrogateescape keeps a byte it could not decode
 
 
 def chunks(items: Iterator[Any], size: int = CHUNK_ROWS) -> Iterator[list[Any]]:
@@ -188,9 +214,11 @@ def added_columns(treaties: Sequence[str]) -> list[str]:
     return [c for t in treaties for c in (f"{t}_verdict", f"{t}_reason")] + [ERROR_COLUMN]
 
 
+ROLE_NAMES = {"lat": "latitude", "lon": "longitude"}
+
+
 def find_columns(names: Sequence[str], given: dict[str, str | None], where: str) -> Columns:
     """The coordinate (required), date, target and party columns: as given, or found by their common names."""
-    lower = {n.lower().strip(): n for n in names}
 
     def pick(role: str, candidates: Sequence[str], required: bool) -> str | None:
         if given.get(role):
@@ -198,9 +226,14 @@ def find_columns(names: Sequence[str], given: dict[str, str | None], where: str)
             if name not in names:
                 raise UsageError(f"{where}: no column '{name}' (--{role}-col).", f"Columns: {', '.join(names)}.")
             return name
-        for c in candidates:
-            if c in lower:
-                return lower[c]
+        found = [n for c in candidates for n in names if n.lower().strip() == c]
+        if len(found) > 1:
+            raise UsageError(
+                f"{where}: several {ROLE_NAMES.get(role, role)} columns ({', '.join(found)}): which to use is unclear.",
+                f"Name it with --{role}-col.",
+            )
+        if found:
+            return found[0]
         if required:
             raise UsageError(
                 f"{where}: no {role} column found (looked for {', '.join(candidates)}).",

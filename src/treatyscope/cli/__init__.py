@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import typer
 
 from treatyscope.cli import area, articles, batch, check, map, places, schema, show, test, validate, where  # noqa: F401
 from treatyscope.cli.app import app
-from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError
+from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError, UsageError
 
 
 def _version(value: bool) -> None:
@@ -40,7 +41,9 @@ def _error(message: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: every user error becomes one line on stderr and an exit code, never a traceback."""
     try:
-        result = app(args=argv, prog_name="treatyscope", standalone_mode=False)
+        command = typer.main.get_command(app)
+        refuse_repeated_options(command, sys.argv[1:] if argv is None else argv)
+        result = command.main(args=argv, prog_name="treatyscope", standalone_mode=False)
     except TreatyscopeError as e:
         _error(str(e))
         return e.exit_code
@@ -65,6 +68,42 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     return result if isinstance(result, int) else 0
+
+
+def refuse_repeated_options(group: Any, args: list[str]) -> None:
+    """An option that takes one value, given twice (`--location Taiwan --location Tokyo`, `map --treaty nato
+    --treaty rio`): the parser would keep the last and answer a different question than the one asked."""
+    sub = getattr(group, "commands", {}).get(args[0]) if args else None
+    if sub is None:
+        return
+    single: dict[str, str] = {}  # option string -> its first spelling, for options that take one value
+    valued: set[str] = set()  # option strings whose value is the next argument
+    for param in sub.params:
+        opts = [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]
+        if not opts or getattr(param, "is_flag", False) or getattr(param, "count", False):
+            continue
+        valued.update(opts)
+        if not getattr(param, "multiple", False):
+            single.update({o: param.opts[0] for o in opts})
+    seen: dict[str, list[str]] = {}
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg == "--":
+            break
+        name, value = arg.split("=", 1) if arg.startswith("--") and "=" in arg else (arg, None)
+        if name not in valued and len(arg) > 2 and arg[:2] in valued and not arg.startswith("--"):
+            name, value = arg[:2], arg[2:]  # -lTaiwan
+        if name not in valued:
+            continue
+        if value is None:
+            value = next(rest, "")
+        if name in single:
+            seen.setdefault(single[name], []).append(value)
+    for option, values in seen.items():
+        if len(values) > 1:
+            shown = ", then ".join(repr(v[:60]) for v in values[:3])
+            times = "twice" if len(values) == 2 else f"{len(values)} times"
+            raise UsageError(f"{option} is given {times} ({shown}); it takes one value.", "Give it once.")
 
 
 def run() -> None:

@@ -29,6 +29,9 @@ def batch(
     target_col: str = typer.Option(None, "--target-col", help="Target-kind column (default: target)."),
     party_col: str = typer.Option(None, "--party-col", help="Attacked-party column (default: party)."),
     rules: list[str] = RULES,
+    encoding: str = typer.Option(
+        "utf-8", "--encoding", help="The text encoding of a CSV or NDJSON input, e.g. latin-1 (the output is UTF-8)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     engine: str = typer.Option(
         "local", "--engine", help="local, or dask (CSV or Parquet on Dask partitions; the dask extra)."
@@ -40,6 +43,8 @@ def batch(
     """Classify every row of a file of incidents: per treaty a verdict column and a reason code; a row that
     cannot be classified keeps its place with the verdict 'error' and a message. Exit 0 whatever the rows say;
     2 if the input cannot be read."""
+    import codecs
+
     from treatyscope.batch.rows import Settings
     from treatyscope.input.selection import check_treaties, parse_pins, resolve_party
     from treatyscope.periods import parse_date
@@ -49,6 +54,12 @@ def batch(
         raise UsageError(f"--engine {engine}: use local or dask.")
     if scheduler and engine != "dask":
         raise UsageError("--scheduler is for --engine dask.")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(
+            f"--encoding {encoding}: not a text encoding Python knows.", "E.g. utf-8, latin-1, cp1252."
+        ) from None
     book = rulebook(rules or None)
     settings = Settings(
         treaties=check_treaties(treaty or book.treaties, book),
@@ -57,6 +68,7 @@ def batch(
         party=resolve_party(party),
         interpretations=parse_pins(interpretation or []),
         rules=rules or None,
+        encoding=encoding,
     )
     given: dict[str, str | None] = {
         "lat": lat_col,
@@ -65,44 +77,54 @@ def batch(
         "target": target_col,
         "party": party_col,
     }
-    if not quiet:
-        _first_run_notice()
     if engine == "dask":
         from treatyscope.batch.cluster import run_dask
 
+        if not quiet:  # the workers build the index; say so before the cluster starts
+            _first_run_notice()
         summary = run_dask(input_path, output_path, settings, given, scheduler)
     else:
-        summary = _run_local(input_path, output_path, settings, given, not quiet and sys.stderr.isatty())
+        summary = _run_local(input_path, output_path, settings, given, quiet)
     if not quiet:
         sys.stderr.write(_summary(summary, output_path))
     return 0
 
 
 def _first_run_notice() -> None:
-    from treatyscope.evaluation.vectorised import FEW, places_ready
+    from treatyscope.evaluation.vectorised import places_ready
+
+    if not places_ready():
+        sys.stderr.write(_first_run_text())
+
+
+def _first_run_text() -> str:
+    from treatyscope.errors import install_hint
+    from treatyscope.evaluation.vectorised import FEW
     from treatyscope.place.kernels import KERNELS
 
-    if places_ready():
-        return
     compile_note = (
         " and compiles the engine's loops (about 20 s, once).\n"
         if KERNELS is not None
-        else ".\nFor millions of rows, pip install 'treatyscope[fast]' (numba): about 3 times faster.\n"
+        else f".\nFor millions of rows, the fast extra (numba) is about 3 times faster: {install_hint('fast')}\n"
     )
-    sys.stderr.write(
-        f"The first run of {FEW:,} rows or more on this machine builds an index of places (30-60 s, once){compile_note}"
-    )
+    index = f"The first run of {FEW:,} rows or more on this machine builds an index of places (30-60 s, once)"
+    return index + compile_note
 
 
-def _run_local(input_path: str, output_path: str, settings: Any, given: dict[str, str | None], bar: bool) -> Any:
+def _run_local(input_path: str, output_path: str, settings: Any, given: dict[str, str | None], quiet: bool) -> Any:
     from treatyscope.batch.files import run
 
-    if not bar:
-        return run(input_path, output_path, settings, given)
+    def notice() -> None:  # the classifier calls it once, just before it builds the index
+        sys.stderr.write(_first_run_text())
+
+    if quiet or not sys.stderr.isatty():
+        return run(input_path, output_path, settings, given, None, None if quiet else notice)
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("classifying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]} rows/s"))
-    with Progress(*columns, TimeElapsedColumn(), transient=True) as progress:
+    # On standard error, like every notice: the output itself may be standard output (-o -).
+    with Progress(*columns, TimeElapsedColumn(), transient=True, console=Console(stderr=True)) as progress:
         task = progress.add_task("rows", total=None, rate="-")
         start = time.perf_counter()
 
@@ -111,7 +133,10 @@ def _run_local(input_path: str, output_path: str, settings: Any, given: dict[str
             done = progress.tasks[0].completed
             progress.update(task, rate=f"{done / max(1e-9, time.perf_counter() - start):,.0f}")
 
-        return run(input_path, output_path, settings, given, tick)
+        def before_index() -> None:
+            progress.console.print(_first_run_text(), end="", markup=False, highlight=False)
+
+        return run(input_path, output_path, settings, given, tick, before_index)
 
 
 def _summary(summary: Any, output_path: str) -> str:

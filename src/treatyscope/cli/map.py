@@ -26,7 +26,7 @@ def map_command(
 ) -> int:
     """A static map: land, the area the article covers for the target kind on the date (contested parts hatched),
     the lines the rule draws, the place, and the nearest covered place when the article does not apply.
-    Needs the map extra: pip install 'treatyscope[map]'."""
+    Needs the map extra: pip install ".[map]" (matplotlib)."""
     from treatyscope.api import area_map
     from treatyscope.report.map import check_path, parse_extent, parse_size, save
 

@@ -29,6 +29,11 @@ def test_examples(
 
     book = load_rulebook([Path(p) for p in paths] if paths else None)
     outcomes = run_examples(book, pattern)
+    if not outcomes:
+        from treatyscope.errors import UsageError
+
+        where = f"match -k {pattern!r}" if pattern else "are in the rule files given"
+        raise UsageError(f"No examples {where}: nothing was tested.", "'treatyscope show ARTICLE' lists examples.")
     rows = coverage(book, outcomes) if show_coverage else None
     out = printer()
     if output == "json":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 
-from treatyscope.errors import UsageError
+from treatyscope.errors import UsageError, echo
 from treatyscope.place.locate import check_coordinates
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -33,7 +33,7 @@ def parse_coordinates(text: str) -> tuple[float, float]:
     halves = _split(raw)
     if halves is None:
         raise UsageError(
-            f"Cannot read coordinates '{text}'.",
+            f"Cannot read coordinates {echo(text)}.",
             'Give them as "LAT,LON", e.g. "25.03,121.56", "25.03N 121.56E" or "25°02′N 121°34′E".',
         )
     (a, ha), (b, hb) = (_parse_part(h, text) for h in halves)
@@ -41,7 +41,7 @@ def parse_coordinates(text: str) -> tuple[float, float]:
         (a, ha), (b, hb) = (b, hb), (a, ha)  # written longitude first, and the letters say so
     if (ha and ha not in "NS") or (hb and hb not in "EW"):
         raise UsageError(
-            f"Cannot read coordinates '{text}': the hemisphere letters do not give one latitude (N/S) and one "
+            f"Cannot read coordinates {echo(text)}: the hemisphere letters do not give one latitude (N/S) and one "
             "longitude (E/W)."
         )
     lat = -a if ha == "S" else a
@@ -49,7 +49,7 @@ def parse_coordinates(text: str) -> tuple[float, float]:
     if hb in ("E", "W") and 180.0 < abs(lon) <= 360.0:
         lon = ((lon + 180.0) % 360.0) - 180.0
     if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise UsageError(f"Coordinates must be finite numbers, got '{text}'.")
+        raise UsageError(f"Coordinates must be finite numbers, got {echo(text)}.")
     return check_coordinates(lat, lon)
 
 
@@ -72,21 +72,21 @@ def _parse_part(part: str, original: str) -> tuple[float, str]:
     m = _PART.match(part.replace("\u2212", "-"))
     if not m:
         raise UsageError(
-            f"Cannot read '{part.strip()}' in coordinates '{original}'.",
+            f"Cannot read {echo(part.strip())} in coordinates {echo(original)}.",
             'Give them as "LAT,LON", e.g. "25.03,121.56" or "25°02′N 121°34′E".',
         )
     pre, post = (m.group("pre") or "").upper(), (m.group("post") or "").upper()
     if pre and post:
-        raise UsageError(f"'{part.strip()}' has two hemisphere letters.")
+        raise UsageError(f"{echo(part.strip())} has two hemisphere letters.")
     hemi = pre or post
     deg = float(m.group("deg"))
     minutes = float(m.group("min")) if m.group("min") else 0.0
     seconds = float(m.group("sec")) if m.group("sec") else 0.0
     if (m.group("min") or m.group("sec")) and not float(deg).is_integer():
-        raise UsageError(f"'{part.strip()}': decimal degrees cannot be followed by minutes or seconds.")
+        raise UsageError(f"{echo(part.strip())}: decimal degrees cannot be followed by minutes or seconds.")
     if not 0 <= minutes < 60 or not 0 <= seconds < 60:
-        raise UsageError(f"'{part.strip()}': minutes and seconds must be between 0 and 60.")
+        raise UsageError(f"{echo(part.strip())}: minutes and seconds must be between 0 and 60.")
     if hemi and deg < 0:
-        raise UsageError(f"'{part.strip()}': use either a minus sign or a hemisphere letter, not both.")
+        raise UsageError(f"{echo(part.strip())}: use either a minus sign or a hemisphere letter, not both.")
     sign = -1.0 if deg < 0 or m.group("deg").startswith("-") else 1.0
     return sign * (abs(deg) + minutes / 60.0 + seconds / 3600.0), hemi

@@ -1,4 +1,4 @@
-"""Compiled loops for the batch engine's hot paths, when numba is installed (`pip install 'treatyscope[fast]'`).
+"""Compiled loops for the batch engine's hot paths, when numba is installed (`pip install ".[fast]"`).
 
 Each kernel does in one pass over the points, on every core, what the numpy code beside its caller does in several:
 the grid look-up with its exact point-in-polygon tests (`grid.LayeredGrid`), the engine's answers from its tables

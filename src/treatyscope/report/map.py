@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from treatyscope.errors import TreatyscopeError, UsageError
+from treatyscope.errors import UsageError, install_hint
 from treatyscope.evaluation.coverage import CoveredArea, land_union
 from treatyscope.place.data import geodata
 from treatyscope.report.areas import covered_if, note
@@ -47,9 +47,7 @@ def _figure(size: tuple[int, int], dpi: int) -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
-        raise TreatyscopeError(
-            "Maps need matplotlib, which is not installed.", "Install the extra: pip install 'treatyscope[map]'."
-        ) from None
+        raise UsageError("Maps need matplotlib, which is not installed.", install_hint("map")) from None
     fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi)
     FigureCanvasAgg(fig)
     return fig

@@ -1,0 +1,120 @@
+"""Inputs a hostile or careless user gives: each gets its exit code and one line on standard error that says what to
+do — never a traceback, never a silently different question, never a lost row (issue 15)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from treatyscope.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def one_line(err: str) -> bool:
+    return err.count("\n") == 1 and err.startswith("treatyscope: error:") and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["check", "-l", "Taiwan", "--location", "Tokyo"], "--location is given twice ('Taiwan', then 'Tokyo')"),
+        (["check", "-lTaiwan", "-l", "Tokyo"], "--location is given twice"),
+        (["check", "--location=Taiwan", "--at", "1,2", "--at=3,4"], "--at is given twice"),
+        (["map", "--at", "40,-30", "--treaty", "nato", "--treaty", "rio", "-o", "m.png"], "--treaty is given twice"),
+        (["check", "--location", "Paris", "--date", "2000-01-01", "-d", "2001-01-01"], "--date is given twice"),
+        (["check", "--location", "Paris", "-i", "a=b", "-i", "a=c"], "pins 'a' twice"),
+        (["test", "-k", "no example has this in its id"], "No examples match"),
+    ],
+)
+def test_a_repeated_single_valued_option_is_refused(
+    capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2 and one_line(err) and said in err and out == ""
+
+
+def test_repeatable_options_stay_repeatable(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--location", "Paris", "--treaty", "nato", "--treaty", "eu", "--brief")
+    assert code == 0 and "NATO" in out and "TEU" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--at", "1" * 100_000],
+        ["check", "--at", "12.5, " + "x" * 100_000],
+        ["check", "--location", "Atlantis" * 10_000],
+    ],
+)
+def test_errors_do_not_echo_a_huge_input(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2 and one_line(err) and len(err) < 600 and "characters)" in err
+
+
+def _latin1_csv(path: Path) -> None:
+    path.write_bytes(b"id,name,lat,lon\n1,K\xf6ln,50.94,6.96\n2,Paris,48.85,2.35\n3,bad,4\xf68,2\n")
+
+
+def test_bytes_that_are_not_utf8_keep_their_row(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src, dst = tmp_path / "latin.csv", tmp_path / "out.csv"
+    _latin1_csv(src)
+    code, _, _ = run(capsys, "batch", str(src), "-o", str(dst), "--treaty", "nato", "-q")
+    assert code == 0
+    lines = dst.read_bytes().split(b"\n")
+    assert len([line for line in lines if line]) == 4  # the header and every row
+    assert lines[1].startswith(b"1,K\xf6ln,50.94,6.96,applies,in-scope,")  # classified; the byte written back as it was
+    assert b"column 'name' holds bytes that are not UTF-8 (kept as they were)" in lines[1]
+    assert lines[3].startswith(b"3,bad,4\xf68,2,error,encoding,")  # the coordinate cannot be read: an error row
+
+
+def test_encoding_option_reads_latin1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src, dst = tmp_path / "latin.csv", tmp_path / "out.csv"
+    _latin1_csv(src)
+    code, _, _ = run(capsys, "batch", str(src), "-o", str(dst), "--treaty", "nato", "--encoding", "latin-1", "-q")
+    text = dst.read_text(encoding="utf-8")
+    assert code == 0 and "1,Köln,50.94,6.96,applies,in-scope," in text and "4ö8" in text
+    code, _, err = run(capsys, "batch", str(src), "-o", str(tmp_path / "x.csv"), "--encoding", "klingon")
+    assert code == 2 and one_line(err) and "not a text encoding" in err
+
+
+def test_two_latitude_columns_are_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src, dst = tmp_path / "two.csv", tmp_path / "out.csv"
+    src.write_text("lat,Latitude,lon\n1,2,3\n")
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst))
+    assert code == 2 and one_line(err) and "several latitude columns (lat, Latitude)" in err and "--lat-col" in err
+    assert not dst.exists()
+    code, out, _ = run(capsys, "batch", str(src), "-o", "-", "--lat-col", "Latitude", "--treaty", "nato", "-q")
+    assert code == 0 and out.splitlines()[1].startswith("1,2,3,")
+
+
+def test_a_byte_order_mark_on_standard_input_is_dropped(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdin = io.TextIOWrapper(io.BytesIO(b"\xef\xbb\xbflat,lon\n50,10\n"), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", stdin)
+    code, out, err = run(capsys, "batch", "-", "-o", "-", "--treaty", "nato", "-q")
+    assert code == 0, err
+    assert out.splitlines() == ["lat,lon,nato_verdict,nato_reason,treatyscope_error", "50,10,applies,in-scope,"]
+
+
+def test_the_first_run_notice_is_for_files_large_enough_to_build_the_index(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import treatyscope.batch.rows as rows
+
+    monkeypatch.setattr(rows, "places_ready", lambda: False)
+    monkeypatch.setattr(rows, "FEW", 3)  # as if 3 rows were enough to build the index
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    small.write_text("lat,lon\n10,10\n20,20\n")
+    large.write_text("lat,lon\n10,10\n20,20\n30,30\n")
+    code, _, err = run(capsys, "batch", str(small), "-o", str(tmp_path / "s.csv"), "--treaty", "nato")
+    assert code == 0 and "builds an index" not in err
+    code, _, err = run(capsys, "batch", str(large), "-o", str(tmp_path / "l.csv"), "--treaty", "nato")
+    assert code == 0 and err.count("builds an index") == 1
