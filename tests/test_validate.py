@@ -69,7 +69,7 @@ def test_text_output_is_one_line_per_error_with_file_line_and_column(capsys: pyt
     first = out.splitlines()[0]
     assert first.endswith(
         "unknown-region.yaml:35:20: error: articles.0.versions.0.targets.forces.in_region: "
-        "unknown region 'tiny-aera' Did you mean 'tiny-area'?"
+        "unknown region 'tiny-aera'. Did you mean 'tiny-area'?"
     )
     assert out.splitlines()[-1] == "1 rule file invalid: 1 error, 0 warnings, 0 unverified parts."
 
@@ -80,7 +80,7 @@ def test_github_output_is_workflow_annotations(capsys: pytest.CaptureFixture[str
     (annotation,) = out.splitlines()
     assert annotation.startswith("::error file=")
     assert "misspelt-condition-kind.yaml,line=35,col=11,title=treatyscope::" in annotation
-    assert annotation.endswith("unknown kind 'in_regoin' Did you mean 'in_region'?")
+    assert annotation.endswith("unknown kind 'in_regoin'. Did you mean 'in_region'?")
 
 
 def test_every_error_is_reported_not_just_the_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,7 +34,15 @@ class TreatyscopeError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return f"{self.message} {self.hint}".strip()
+        return with_hint(self.message, self.hint)
+
+
+def with_hint(message: str, hint: str) -> str:
+    """A message and what to do about it, as one line (a full stop between them where the message has none)."""
+    if not hint:
+        return message
+    ends = message.rstrip().endswith((".", "?", "!", ":"))
+    return f"{message}{'' if ends else '.'} {hint}"
 
 
 class UsageError(TreatyscopeError):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from treatyscope.english import plural
-from treatyscope.errors import RuleFileError
+from treatyscope.errors import RuleFileError, with_hint
 from treatyscope.evaluation.examples import ExampleOutcome
 from treatyscope.report.console import Printer
 from treatyscope.report.explain import headline, names, reasons, subject_name
@@ -63,8 +63,8 @@ def _location(e: RuleFileError) -> str:
 
 def render_validation_text(found: Inspection, out: Printer) -> None:
     for e in found.errors + found.warnings:
-        hint = f" {e.hint}" if e.hint else ""
-        out.line(f"{_location(e)}: {e.severity}: {e.detail}{hint}", "bold red" if e.severity == "error" else None)
+        line = f"{_location(e)}: {e.severity}: {with_hint(e.detail, e.hint)}"
+        out.line(line, "bold red" if e.severity == "error" else None)
     if found.unverified:
         out.line("Marked unverified (explanations that use them say so):")
         for e in found.unverified:
@@ -103,7 +103,7 @@ def render_validation_github(found: Inspection, out: Printer) -> None:
                 props.append(f"col={e.column}")
             title = "unverified" if command == "notice" else "treatyscope"
             props.append(f"title={title}")
-            message = e.detail + (f" {e.hint}" if e.hint else "")
+            message = with_hint(e.detail, e.hint)
             out.line(f"::{command} {','.join(props)}::{_escape_github(message)}")
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from treatyscope.english import join
 from treatyscope.errors import RuleFileError
 from treatyscope.periods import day, day_or_none
 from treatyscope.rules.compiled import FORMAT, read_book
@@ -93,6 +94,34 @@ class _Linker:
             k: {} for k in ("regions", "conditions", "parallels", "interpretations", "sources", "treaties")
         }
         self.origin: dict[str, str] = {}
+        # An unknown name is reported once, where it is first used; its other uses are listed in that report.
+        self.dangling: dict[tuple[str, str], tuple[int, list[tuple[Path, int | None]]]] = {}
+
+    def report_unknown(self, kind: str, name: str, f: Path, pos: Positions, at: At, msg: str, hint: str) -> None:
+        key = (kind, name)
+        if key in self.dangling:
+            self.dangling[key][1].append((f, position(pos, at)[0]))
+            return
+        self.report(f, pos, at, msg, hint)
+        self.dangling[key] = (len(self.findings) - 1, [])
+
+    def _note_other_uses(self) -> None:
+        for index, uses in self.dangling.values():
+            if not uses:
+                continue
+            first = self.findings[index]
+            here = [str(line) for f, line in uses if str(f) == first.path and line is not None]
+            there = [f"{f}:{line}" for f, line in uses if str(f) != first.path]
+            parts = [("line " if len(here) == 1 else "lines ") + join(here)] if here else []
+            also = join(parts + there)
+            self.findings[index] = RuleFileError(
+                f"{first.detail} (also used at {also})",
+                first.path,
+                first.line,
+                first.column,
+                hint=first.hint,
+                severity=first.severity,
+            )
 
     def report(self, f: Path, pos: Positions, at: At, msg: str, hint: str = "", severity: str = "error") -> None:
         line, col = position(pos, at)
@@ -131,6 +160,7 @@ class _Linker:
             if "treaty" in doc:
                 self._treaty(f, doc, pos, check, article_ids)
             hygiene(f, doc, pos, words, self.report)
+        self._note_other_uses()
         return compiled
 
     def _merge(self, f: Path, doc: dict[str, Any], pos: Positions) -> None:
@@ -210,6 +240,13 @@ class _Linker:
         in_force, ended = day(treaty["in_force"]), day_or_none(treaty.get("ended"))
         if day(treaty["signed"]) > in_force:
             check.error(("treaty", "in_force"), "entry into force is before signature")
+        if ended is not None and ended <= in_force:
+            check.error(
+                ("treaty", "ended"),
+                f"the treaty ends ({ended}) on or before it enters into force ({in_force})",
+                "'ended' is the first day the treaty no longer applies.",
+            )
+            ended = None  # reported once here, not again at every dated period
         _memberships(doc, check, in_force, ended)
         for i, art in enumerate(doc.get("articles", [])):
             at: At = ("articles", i)
@@ -224,6 +261,7 @@ class _Linker:
                     cond.validate(check, (*vat, "targets", target))
                 if day(v["from"]) < in_force:
                     check.error((*vat, "from"), f"version starts ({v['from']}) before the treaty's entry into force")
+                _before_end(check, vat, v, ended, "the version")
             _versions(art, at, check, in_force)
             for k, ex in enumerate(art.get("examples", [])):
                 eat: At = (*at, "examples", k)
@@ -251,14 +289,14 @@ def _memberships(doc: dict[str, Any], check: _Checker, in_force: Any, ended: Any
                 ("parties", i, "from"),
                 f"membership starts ({party['from']}) before the treaty's entry into force ({in_force})",
             )
-        if ended and party.get("to") and day(party["to"]) > ended:
-            check.error(("parties", i, "to"), "membership ends after the treaty ended")
+        _before_end(check, ("parties", i), party, ended, "membership")
     for i, prot in enumerate(doc.get("protected", [])):
         check.source(prot["source"], ("protected", i, "source"))
         if not check.known("state", prot["code"]):
             check.error(("protected", i, "code"), f"unknown state code {prot['code']}")
         if day(prot["from"]) < in_force:
             check.error(("protected", i, "from"), "protection starts before the treaty's entry into force")
+        _before_end(check, ("protected", i), prot, ended, "protection")
     party_codes = {p["code"] for p in doc.get("parties", [])}
     for i, sus in enumerate(doc.get("suspensions", [])):
         check.source(sus["source"], ("suspensions", i, "source"))
@@ -271,6 +309,9 @@ def _memberships(doc: dict[str, Any], check: _Checker, in_force: Any, ended: Any
                 )
         if sus["obligor"] == sus["beneficiary"]:
             check.error(("suspensions", i, "beneficiary"), "a party cannot suspend obligations toward itself")
+        if day(sus["from"]) < in_force:
+            check.error(("suspensions", i, "from"), "the suspension starts before the treaty's entry into force")
+        _before_end(check, ("suspensions", i), sus, ended, "the suspension")
     by_code: dict[str, list[tuple[int, Any]]] = {}
     for i, party in enumerate(doc.get("parties", [])):
         by_code.setdefault(party["code"], []).append((i, party))
@@ -279,6 +320,16 @@ def _memberships(doc: dict[str, Any], check: _Checker, in_force: Any, ended: Any
         for (_, a), (j, b) in itertools.pairwise(periods):
             if a.get("to") is None or day(a["to"]) > day(b["from"]):
                 check.error(("parties", j, "from"), f"{code}'s memberships overlap")
+
+
+def _before_end(check: _Checker, at: At, period: dict[str, Any], ended: Any, what: str) -> None:
+    """A dated period of a treaty that has ended must start before its end and may not outlast it."""
+    if ended is None:
+        return
+    if day(period["from"]) >= ended:
+        check.error((*at, "from"), f"{what} starts ({period['from']}) on or after the treaty ended ({ended})")
+    elif period.get("to") and day(period["to"]) > ended:
+        check.error((*at, "to"), f"{what} ends ({period['to']}) after the treaty ended ({ended})")
 
 
 def _versions(art: dict[str, Any], at: At, check: _Checker, in_force: Any) -> None:
@@ -364,6 +415,9 @@ class _Checker:
     def error(self, at: At, message: str, hint: str = "") -> None:
         self.linker.report(self.f, self.pos, at, message, hint)
 
+    def unknown(self, kind: str, name: str, at: At, message: str, hint: str) -> None:
+        self.linker.report_unknown(kind, name, self.f, self.pos, at, message, hint)
+
     def known(self, kind: str, name: str) -> bool:
         return name in self._known[kind]
 
@@ -376,8 +430,22 @@ class _Checker:
 
     def interpretation(self, iid: str, at: At, defines: str) -> None:
         interp = self.book.interpretations.get(iid)
+        if interp is None and defines == "territory_by":
+            # `by` takes one of three fixed values, or the id of an interpretation whose readings choose one.
+            choices = ("sovereignty", "administration", "either")
+            near = difflib.get_close_matches(iid, choices, n=1)
+            self.error(
+                at,
+                f"'{iid}' is not one of sovereignty, administration or either, nor a defined interpretation",
+                f"Did you mean {near[0]}?"
+                if near
+                else f"Use one of those, or define an interpretation '{iid}' whose readings choose one.",
+            )
+            return
         if interp is None:
-            self.error(at, f"unknown interpretation '{iid}'", "Define it under 'interpretations'.")
+            self.unknown(
+                "interpretation", iid, at, f"unknown interpretation '{iid}'", "Define it under 'interpretations'."
+            )
             return
         attribute = {
             "region": "region",
@@ -396,7 +464,9 @@ class _Checker:
     def region(self, name: str, at: At) -> None:
         if name not in self.book.regions:
             close = difflib.get_close_matches(name, list(self.book.regions), n=1)
-            self.error(
+            self.unknown(
+                "region",
+                name,
                 at,
                 f"unknown region '{name}'",
                 f"Did you mean '{close[0]}'?"
@@ -406,7 +476,7 @@ class _Checker:
 
     def condition(self, name: str, at: At) -> None:
         if name not in self.book.conditions:
-            self.error(at, f"unknown condition '{name}'", "Define it under 'conditions'.")
+            self.unknown("condition", name, at, f"unknown condition '{name}'", "Define it under 'conditions'.")
 
     def parallel(self, ref: float | str, at: At) -> None:
         if isinstance(ref, str) and ref not in self.book.parallels:

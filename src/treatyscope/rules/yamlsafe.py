@@ -46,12 +46,21 @@ def load_with_positions(path: Path) -> tuple[Any, dict[Path_, tuple[int, int]]]:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         problem = " ".join(str(e.problem or e.context or "invalid YAML").split())
+        # Where the parser gave up can be far from the cause: an unclosed quote or bracket is named where it opened.
+        gave_up, opened = e.problem_mark, e.context_mark
+        if (
+            gave_up is not None
+            and opened is not None
+            and (opened.line, opened.column) != (gave_up.line, gave_up.column)
+        ):
+            what = " ".join(str(e.context).split())
+            problem += f" {what} that starts at line {opened.line + 1}, column {opened.column + 1}"
         raise RuleFileError(
             f"YAML syntax error: {problem}",
             path,
             mark.line + 1 if mark else None,
             mark.column + 1 if mark else None,
-            hint="Fix the YAML syntax.",
+            hint="Fix the YAML syntax (an unclosed quote or bracket is often the cause).",
         ) from None
     except yaml.YAMLError as e:
         raise RuleFileError(f"YAML error: {' '.join(str(e).split())}", path) from None
