@@ -33,6 +33,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("JSON in human output", re.compile(r"[{\[]\s*\"\w+\"\s*:|\{'\w+':")),
     ("doubled word", re.compile(r"\b([A-Za-z]{2,}) +\1\b", re.IGNORECASE)),
+    ("a clause named by its answer", re.compile(r"\b(?:covered|not covered) by (?:covered|not covered|true|false)\b")),
     (
         "number and noun disagree",
         re.compile(r"(?<![\d.,])1 (?:errors|warnings|parties|examples|parts|points|rows|files|vertices)\b"),

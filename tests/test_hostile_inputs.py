@@ -118,3 +118,15 @@ def test_the_first_run_notice_is_for_files_large_enough_to_build_the_index(
     assert code == 0 and "builds an index" not in err
     code, _, err = run(capsys, "batch", str(large), "-o", str(tmp_path / "l.csv"), "--treaty", "nato")
     assert code == 0 and err.count("builds an index") == 1
+
+
+def test_an_assumed_membership_is_marked_next_to_the_verdicts_it_changes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--location", "Tokyo", "--assume-member", "JPN")
+    rows = [line.split() for line in out.splitlines() if line.startswith(("csto ", "weu "))]
+    assert code == 0 and rows[0][:4] == ["csto", "4", "territory", "applies*"]
+    assert all("applies*" not in row for row in rows if row[0] == "weu")  # not in force: nothing was assumed
+    assert "* assuming Japan (JPN) is a Party (--assume-member)" in out
+    code, out, _ = run(capsys, "check", "--location", "Tokyo", "--assume-member", "JPN", "--format", "markdown")
+    assert "**applies**\\*" in out and "\\* assuming Japan (JPN) is a Party (--assume-member)" in out
+    code, out, _ = run(capsys, "check", "--location", "Tokyo")
+    assert "*" not in out.replace("**", "")

@@ -106,6 +106,7 @@ def test_the_lint_finds_the_defects_it_is_for() -> None:
         "13 rule files invalid: 1 errors",
         "the South Atlantic Ocean (part of the South Atlantic Ocean) is not part of Mediterranean Sea",
         "the the place",
+        "covered by covered",
     ]
     for text in bad:
         assert prose.defects(text, IDS), text

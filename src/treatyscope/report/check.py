@@ -18,6 +18,7 @@ from treatyscope.report.explain import (
     COVERED_WORDS,
     VERDICT_WORDS,
     CheckLine,
+    assumption,
     checks,
     headline,
     names,
@@ -290,7 +291,8 @@ def comparison_rows(results: Sequence[Result]) -> list[tuple[str, str, str, str,
     same verdict for the same reason share a row."""
     rows: dict[tuple[str, str, str, str], list[str]] = {}
     for r in results:
-        key = (r.treaty.id, r.article.number, VERDICT_WORDS[r.verdict].lower(), one_line(r))
+        verdict = VERDICT_WORDS[r.verdict].lower() + ("*" if assumption(r) else "")
+        key = (r.treaty.id, r.article.number, verdict, one_line(r))
         rows.setdefault(key, []).append(r.target)
     return [
         (t, a, "all" if len(targets) == 4 else ", ".join(targets), v, reason)
@@ -311,10 +313,17 @@ def render_table(loc: dict[str, Any], date: str, results: Sequence[Result], out:
     for row in rows:
         lines = textwrap.wrap(row[4], reason_width, break_on_hyphens=False) or [""]
         cells = "  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=False))
-        out.line(cells + "  " + lines[0], STYLES.get(row[3]))
+        out.line(cells + "  " + lines[0], STYLES.get(row[3].rstrip("*")))
         pad = " " * (sum(widths) + 2 * 4)
         for more in lines[1:]:
             out.line(pad + more)
+    for note in _assumptions(results):
+        out.para(f"* {note}")
+
+
+def _assumptions(results: Sequence[Result]) -> list[str]:
+    """The assumptions the starred verdicts rest on, each once."""
+    return list(dict.fromkeys(a for r in results if (a := assumption(r))))
 
 
 def _cite(s: dict[str, Any]) -> str:
@@ -346,8 +355,9 @@ def render_markdown(loc: dict[str, Any], results: Sequence[Result]) -> str:
     lines.append("|---|---|---|---|---|")
     for r in results:
         why = one_line(r).replace("|", "\\|")
-        verdict = VERDICT_WORDS[r.verdict].lower()
-        lines.append(f"| {r.treaty.short_name} | {r.article.number} | {r.target} | **{verdict}** | {why} |")
+        verdict = f"**{VERDICT_WORDS[r.verdict].lower()}**" + ("\\*" if assumption(r) else "")
+        lines.append(f"| {r.treaty.short_name} | {r.article.number} | {r.target} | {verdict} | {why} |")
+    lines += ["", *(f"\\* {note}" for note in _assumptions(results))] if _assumptions(results) else []
     for r in results:
         lines += [
             "",

@@ -438,6 +438,13 @@ def _scope_line(r: Result, n: Names) -> CheckLine:
     return line
 
 
+def assumption(r: Result) -> str | None:
+    """What the answer takes as given that the record does not say (shown next to the verdict), if anything."""
+    if r.membership.standing is Standing.ASSUMED_MEMBER and r.party and r.in_force and r.version is not None:
+        return f"assuming {names(r).state(r.party)} is a Party (--assume-member)"
+    return None
+
+
 def one_line(r: Result) -> str:
     """What decided, in one line: the treaty or the party, else the scope: the clause that covers it, the readings
     that disagree, the share covered, or the nearest covered place."""
@@ -467,7 +474,10 @@ def one_line(r: Result) -> str:
         return f"{share(covered_fraction(scope.parts))} of the {measure} is covered"
     if r.verdict is Verdict.APPLIES and scope is not None and scope.shown and scope.shown[0].trace is not None:
         trace = scope.shown[0].trace
-        held = [n.clause(c) for c in trace.children if c.result is True] or [n.clause(trace)]
+        # The clauses that held (a reading's bare `const` is no clause: the clause around it is named instead).
+        held = [n.clause(c) for c in trace.children if c.result is True and c.node.clause] or [
+            n.clause(deciding(trace, True))
+        ]
         return "covered by " + "; ".join(held)
     if r.verdict is Verdict.DOES_NOT_APPLY:
         near = r.nearest
