@@ -130,3 +130,15 @@ def test_an_assumed_membership_is_marked_next_to_the_verdicts_it_changes(capsys:
     assert "**applies**\\*" in out and "\\* assuming Japan (JPN) is a Party (--assume-member)" in out
     code, out, _ = run(capsys, "check", "--location", "Tokyo")
     assert "*" not in out.replace("**", "")
+
+
+def test_a_place_found_by_another_of_its_names_says_which(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--location", "Tai", "--treaty", "nato", "--format", "json")
+    import json
+
+    location = json.loads(out)["location"]
+    assert code == 0 and location["label"] == "Taiz" and location["matched_name"] == "Tai"
+    assert "found by its other name “Tai”" in location["summary"]
+    for own in ("Taiwan", "TWN", "taiwan", "Köln", "Koln", "territory:taiwan", "Paris, France"):
+        code, out, _ = run(capsys, "check", "--location", own, "--treaty", "nato", "--format", "json")
+        assert code == 0 and "matched_name" not in json.loads(out)["location"], own

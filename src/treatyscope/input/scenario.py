@@ -76,6 +76,17 @@ def build_scenarios(
     return scenarios, location_doc
 
 
+def other_name(query: str, place: Place) -> str | None:
+    """The name the query matched when it is not the place's own (an alias or another language's name), else
+    None; codes and ids (TWN, territory:taiwan) and a qualifier after a comma do not count."""
+    from treatyscope.place.gazetteer import fold
+
+    name = query.split(",")[0].strip()
+    if ":" in name or fold(name) == fold(place.name) or name.upper() in {c.upper() for c in place.codes}:
+        return None
+    return name
+
+
 def _where(
     location: str | None, at: str | None, geojson: str | None, on: dt.date, territorial_sea: bool
 ) -> tuple[str, tuple[float, float], Place | None, Any, dict[str, Any]]:
@@ -90,6 +101,10 @@ def _where(
         place = resolve_place(location)
         # Only what identifies the place: its facts are in each result's trace (and in 'treatyscope places').
         facts = {"summary": f"{place.description} [{place.ref}]", **place_identity(place)}
+        other = other_name(location, place)
+        if other:  # "Tai" finds Taiz by another of its names: said, or the answer seems to be for another place
+            facts["matched_name"] = other
+            facts["summary"] = f"{place.description}, found by its other name “{other}” [{place.ref}]"
         return place.name, (place.lat, place.lon), place, None, facts
     if at:
         point = parse_coordinates(at)
