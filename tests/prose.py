@@ -33,6 +33,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("JSON in human output", re.compile(r"[{\[]\s*\"\w+\"\s*:|\{'\w+':")),
     ("doubled word", re.compile(r"\b([A-Za-z]{2,}) +\1\b", re.IGNORECASE)),
+    ("a place after 'covered by'", re.compile(r"\b[Cc]overed by (?:in|on|at|within|over|inside)\b")),
     ("a clause named by its answer", re.compile(r"\b(?:covered|not covered) by (?:covered|not covered|true|false)\b")),
     (
         "number and noun disagree",

@@ -125,9 +125,9 @@ def test_an_assumed_membership_is_marked_next_to_the_verdicts_it_changes(capsys:
     rows = [line.split() for line in out.splitlines() if line.startswith(("csto ", "weu "))]
     assert code == 0 and rows[0][:4] == ["csto", "4", "territory", "applies*"]
     assert all("applies*" not in row for row in rows if row[0] == "weu")  # not in force: nothing was assumed
-    assert "* assuming Japan (JPN) is a Party (--assume-member)" in out
+    assert "* Given: Japan (JPN) taken to be a Party (--assume-member)." in out
     code, out, _ = run(capsys, "check", "--location", "Tokyo", "--assume-member", "JPN", "--format", "markdown")
-    assert "**applies**\\*" in out and "\\* assuming Japan (JPN) is a Party (--assume-member)" in out
+    assert "**applies**\\*" in out and "\\* Given: Japan (JPN) taken to be a Party (--assume-member)." in out
     code, out, _ = run(capsys, "check", "--location", "Tokyo")
     assert "*" not in out.replace("**", "")
 
@@ -142,3 +142,19 @@ def test_a_place_found_by_another_of_its_names_says_which(capsys: pytest.Capture
     for own in ("Taiwan", "TWN", "taiwan", "Köln", "Koln", "territory:taiwan", "Paris, France"):
         code, out, _ = run(capsys, "check", "--location", own, "--treaty", "nato", "--format", "json")
         assert code == 0 and "matched_name" not in json.loads(out)["location"], own
+
+
+def test_a_pinned_reading_or_a_given_fact_is_said_where_it_was_used(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    pin = ["-i", "north-atlantic-area=general-region"]
+    code, out, _ = run(capsys, "check", "--at", "60,-30", "--treaty", "nato", "-t", "vessel", *pin, "-f", "json")
+    [result] = json.loads(out)["results"]
+    assert code == 0 and result["assumption"] == "“North Atlantic area” read as the general region (--interpretation)"
+    code, out, _ = run(capsys, "check", "--at", "60,-30", "--treaty", "nato", "-t", "vessel", "-f", "json")
+    assert "assumption" not in json.loads(out)["results"][0]  # nothing pinned: nothing said
+    code, out, _ = run(capsys, "check", "--at", "60,-30", "--treaty", "eu", "-t", "vessel", *pin, "-f", "json")
+    assert "assumption" not in json.loads(out)["results"][0]  # pinned, but TEU 42(7) does not use the term
+    given = ["--location", "Hamburg", "--date", "1950-06-01", "-t", "forces", "--party", "USA"]
+    code, out, _ = run(capsys, "check", *given, "--treaty", "nato", "--assume", "occupation-forces")
+    assert code == 0 and "Given: the fact occupation-forces taken as given (--assume)." in out

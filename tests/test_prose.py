@@ -107,6 +107,7 @@ def test_the_lint_finds_the_defects_it_is_for() -> None:
         "the South Atlantic Ocean (part of the South Atlantic Ocean) is not part of Mediterranean Sea",
         "the the place",
         "covered by covered",
+        "covered by in Europe (on land, or in the territorial waters and airspace of European land)",
     ]
     for text in bad:
         assert prose.defects(text, IDS), text

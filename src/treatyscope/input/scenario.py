@@ -79,7 +79,7 @@ def build_scenarios(
 def other_name(query: str, place: Place) -> str | None:
     """The name the query matched when it is not the place's own (an alias or another language's name), else
     None; codes and ids (TWN, territory:taiwan) and a qualifier after a comma do not count."""
-    from treatyscope.place.gazetteer import fold
+    from treatyscope.place.names import fold
 
     name = query.split(",")[0].strip()
     if ":" in name or fold(name) == fold(place.name) or name.upper() in {c.upper() for c in place.codes}:

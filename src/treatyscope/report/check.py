@@ -56,6 +56,7 @@ def result_dict(r: Result) -> dict[str, Any]:
         "verdict": str(r.verdict),
         "reason": str(r.reason),
         "headline": headline(r),
+        **({"assumption": given} if (given := assumption(r)) else {}),
         "reasons": reasons(r),
         "trace": [_check_dict(c, r, n) for c in checks(r)],
         "interpretations": [
@@ -256,6 +257,9 @@ def render_text(loc: dict[str, Any], results: Sequence[Result], out: Printer, de
         out.line()
         word = VERDICT_WORDS[r.verdict]
         out.para(f"{word}: {headline(r)}", style=STYLES.get(word.lower()))
+        given = assumption(r)
+        if given:
+            out.para(f"Given: {given}.", "  ")
         key = _same_answer(r)
         if key in shown and r.scope is not None:
             out.para(f"Same reasons and trace as for {shown[key]} above.", "  ")
@@ -318,7 +322,7 @@ def render_table(loc: dict[str, Any], date: str, results: Sequence[Result], out:
         for more in lines[1:]:
             out.line(pad + more)
     for note in _assumptions(results):
-        out.para(f"* {note}")
+        out.para(f"* Given: {note}.")
 
 
 def _assumptions(results: Sequence[Result]) -> list[str]:
@@ -357,7 +361,7 @@ def render_markdown(loc: dict[str, Any], results: Sequence[Result]) -> str:
         why = one_line(r).replace("|", "\\|")
         verdict = f"**{VERDICT_WORDS[r.verdict].lower()}**" + ("\\*" if assumption(r) else "")
         lines.append(f"| {r.treaty.short_name} | {r.article.number} | {r.target} | {verdict} | {why} |")
-    lines += ["", *(f"\\* {note}" for note in _assumptions(results))] if _assumptions(results) else []
+    lines += ["", *(f"\\* Given: {note}." for note in _assumptions(results))] if _assumptions(results) else []
     for r in results:
         lines += [
             "",
@@ -366,6 +370,8 @@ def render_markdown(loc: dict[str, Any], results: Sequence[Result]) -> str:
             headline(r),
             "",
         ]
+        given = assumption(r)
+        lines += [f"_Given: {given}._", ""] if given else []
         lines += [f"- {reason}" for reason in reasons(r)]
         terms = term_lines(r)
         if terms:
