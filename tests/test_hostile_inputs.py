@@ -121,14 +121,15 @@ def test_the_first_run_notice_is_for_files_large_enough_to_build_the_index(
 
 
 def test_an_assumed_membership_is_marked_next_to_the_verdicts_it_changes(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "check", "--location", "Tokyo", "--assume-member", "JPN")
+    two = ["--treaty", "csto", "--treaty", "weu"]
+    code, out, _ = run(capsys, "check", "--location", "Tokyo", *two, "--assume-member", "JPN")
     rows = [line.split() for line in out.splitlines() if line.startswith(("csto ", "weu "))]
     assert code == 0 and rows[0][:4] == ["csto", "4", "territory", "applies*"]
     assert all("applies*" not in row for row in rows if row[0] == "weu")  # not in force: nothing was assumed
     assert "* Given: Japan (JPN) taken to be a Party (--assume-member)." in out
-    code, out, _ = run(capsys, "check", "--location", "Tokyo", "--assume-member", "JPN", "--format", "markdown")
+    code, out, _ = run(capsys, "check", "--location", "Tokyo", *two, "--assume-member", "JPN", "--format", "markdown")
     assert "**applies**\\*" in out and "\\* Given: Japan (JPN) taken to be a Party (--assume-member)." in out
-    code, out, _ = run(capsys, "check", "--location", "Tokyo")
+    code, out, _ = run(capsys, "check", "--location", "Tokyo", *two)
     assert "*" not in out.replace("**", "")
 
 

@@ -23,7 +23,7 @@ from treatyscope import cache
 from treatyscope.errors import UsageError
 from treatyscope.evaluation.parties import defended
 from treatyscope.evaluation.scope import Question, atom_results
-from treatyscope.evaluation.subjects import holding_split, measure, piece_status, point_subject
+from treatyscope.evaluation.subjects import holding_split, land_subject, measure, point_subject
 from treatyscope.input.scenario import Scenario
 from treatyscope.input.selection import check_pins, check_treaties
 from treatyscope.place.data import GeoData, geodata
@@ -128,18 +128,7 @@ def _subject(r: Region, on: dt.date, data: GeoData) -> Subject:
         return replace(point_subject(loc, on, f.name, data), **common, setting="feature")
     if r.group is not None:
         piece, island, seas = r.group
-        detail = data.piece_detail(piece)
-        return Subject(
-            label=data.territories[data.piece_territory[piece]].name,
-            **common,
-            territory=data.piece_territory[piece],
-            subdivisions=frozenset({detail["iso_3166_2"]}),
-            continents=frozenset({data.piece_continent[piece]}),
-            islands=frozenset({island}),
-            island_seas=frozenset(seas),
-            status=piece_status(data, piece, on),
-            setting=r.layer.name.lower(),
-        )
+        return land_subject(data, piece, island, seas, r.geom, on, r.layer.name.lower())
     if r.sea is not None:
         sea = data.sea_list[r.sea]
         return Subject(label=sea.name, **common, sea=sea.id, setting=r.layer.name.lower())

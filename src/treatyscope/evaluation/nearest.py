@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from treatyscope import cache
-from treatyscope.evaluation.subjects import area_atoms, cut, piece_status, point_subject
+from treatyscope.evaluation.subjects import area_atoms, coast_bands, cut, piece_status, point_subject
 from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import GeoData
 from treatyscope.place.locate import locate
@@ -243,10 +243,9 @@ class _Search:
         data = self.data
         parts = area_atoms([piece], self.scenario.date, data)
         facts = {(next(iter(a.islands)), a.island_seas): a for a in parts}
-        bands = _BANDS.remember((str(data.root), piece), lambda: _bands_by_facts(self.world, piece))
         out = list(parts)
-        for key, union in bands.items():
-            like = facts.get(key)
+        for (island, seas), union in coast_bands(self.world, piece).items():
+            like = facts.get((island, frozenset(seas)))
             if like is not None:
                 out.append(replace(like, geom=union))
         return out
@@ -286,20 +285,8 @@ class _Search:
         return False
 
 
-# Where each feature is taken, and a piece's coastal bands, depend on the data only: computed once per process,
-# not once per search.
+# Where each feature is taken depends on the data only: computed once per process, not once per search.
 _FEATURE_PLACES = cache.memo()
-_BANDS = cache.memo()
-
-
-def _bands_by_facts(w: World, piece: int) -> dict[tuple[bool | None, frozenset[str]], BaseGeometry]:
-    """A land piece's coastal bands, merged by the facts of their coast (island or not, the seas it adjoins)."""
-    groups: dict[tuple[bool | None, frozenset[str]], list[BaseGeometry]] = {}
-    for b in w.bands_of(piece):
-        _, island, seas = w.data.coast_owners[b]
-        groups.setdefault((island, frozenset(seas)), []).append(w.data.coast_geoms([b])[0])
-    merged = {key: shapely.union_all(geoms) for key, geoms in groups.items()}
-    return {key: g for key, g in merged.items() if not g.is_empty}
 
 
 def _feature_place(w: World, index: int) -> tuple[Location, BaseGeometry] | None:

@@ -18,7 +18,7 @@ from treatyscope.place.data import GeoData, Status
 from treatyscope.place.locate import locate, status_at
 from treatyscope.place.sphere import area_km2, length_km
 from treatyscope.place.subject import Subject
-from treatyscope.place.world import Location
+from treatyscope.place.world import Location, World, world
 
 _STATUS = cache.memo()
 _SUBJECTS = cache.memo(limit=2_000)  # a batch visits many places: bounded
@@ -82,56 +82,111 @@ def area_atoms(pieces: Iterable[int], on: dt.date, data: GeoData, clip: Any = No
     """Land pieces cut into atoms uniform in island flag and adjoining seas (optionally within `clip`)."""
     atoms = []
     for i in pieces:
-        geom = data.piece_geoms([i])[0]
         detail = data.piece_detail(i)
-        territory = data.piece_territory[i]
-        status = piece_status(data, i, on)
         groups: dict[tuple[bool, tuple[str, ...]], list[Any]] = {}
-        for poly, island, seas in zip(shapely.get_parts(geom), detail["islands"], detail["island_seas"]):
+        polygons = shapely.get_parts(data.piece_geoms([i])[0])
+        for poly, island, seas in zip(polygons, detail["islands"], detail["island_seas"], strict=False):
             groups.setdefault((bool(island), tuple(seas)), []).append(poly)
-        name = data.territories[territory].name
         for (island, seas), polys in groups.items():
             g = shapely.union_all(polys) if len(polys) > 1 else polys[0]
             if clip is not None:
-                g = shapely.intersection(g, clip.near(g) if isinstance(clip, Track) else clip)
+                g = _within(g, clip)
                 if not _nonempty(g):
                     continue
-            rp = g.representative_point()
-            atoms.append(
-                Subject(
-                    label=name,
-                    lat=rp.y,
-                    lon=rp.x,
-                    point_like=False,
-                    geom=g,
-                    area_km2=measure(g),
-                    territory=territory,
-                    subdivisions=frozenset({detail["iso_3166_2"]}),
-                    continents=frozenset({data.piece_continent[i]}),
-                    islands=frozenset({island}),
-                    island_seas=frozenset(seas),
-                    status=status,
-                    setting="land",
-                )
-            )
+            atoms.append(land_subject(data, i, island, seas, g, on, "land"))
     return atoms
 
 
-def sea_atoms(geometry: Any, data: GeoData) -> list[Subject]:
+def land_subject(
+    data: GeoData, piece: int, island: bool | None, seas: Iterable[str], geom: Any, on: dt.date, setting: str
+) -> Subject:
+    """A part of a land piece (or of its coastal band, which takes the facts of its coast) as a subject."""
+    detail = data.piece_detail(piece)
+    territory = data.piece_territory[piece]
+    rp = geom.representative_point()
+    return Subject(
+        label=data.territories[territory].name,
+        lat=rp.y,
+        lon=rp.x,
+        point_like=False,
+        geom=geom,
+        area_km2=measure(geom),
+        territory=territory,
+        subdivisions=frozenset({detail["iso_3166_2"]}),
+        continents=frozenset({data.piece_continent[piece]}),
+        islands=frozenset({island}),
+        island_seas=frozenset(seas),
+        status=piece_status(data, piece, on),
+        setting=setting,
+    )
+
+
+def coast_atoms(pieces: Iterable[int], on: dt.date, data: GeoData, clip: Any) -> list[Subject]:
+    """The parts of `clip` in the pieces' 2 km coastal bands, with the facts of their coast (as `locate` takes a
+    point there: on the coast)."""
+    w = world(data)
+    atoms = []
+    for i in pieces:
+        for (island, seas), band in coast_bands(w, i).items():
+            g = _within(band, clip)
+            if _nonempty(g):
+                atoms.append(land_subject(data, i, island, seas, g, on, "coast"))
+    return atoms
+
+
+def sea_atoms(geometry: Any, data: GeoData, gaps: bool = False) -> list[Subject]:
+    """The parts of the geometry in each named sea (or, with `gaps`, in the gap fills that belong to each)."""
+    if geometry.is_empty:
+        return []
     minx, miny, maxx, maxy = geometry.bounds
     out = []
     for sea in data.sea_list:
         b = sea.bbox
-        if b[2] < minx or b[0] > maxx or b[3] < miny or b[1] > maxy:
+        if not gaps and (b[2] < minx or b[0] > maxx or b[3] < miny or b[1] > maxy):
             continue
-        g = shapely.intersection(data.sea_geoms([sea.index])[0], geometry)
+        water = (data.gap_geoms if gaps else data.sea_geoms)([sea.index])[0]
+        if water.is_empty or not shapely.intersects(shapely.box(*water.bounds), shapely.box(minx, miny, maxx, maxy)):
+            continue
+        g = shapely.intersection(water, geometry)
         if not _nonempty(g):
             continue
         rp = g.representative_point()
         out.append(
-            Subject(label=sea.name, lat=rp.y, lon=rp.x, point_like=False, geom=g, area_km2=measure(g), sea=sea.id)
+            Subject(
+                label=sea.name,
+                lat=rp.y,
+                lon=rp.x,
+                point_like=False,
+                geom=g,
+                area_km2=measure(g),
+                sea=sea.id,
+                setting="gap" if gaps else "sea",
+            )
         )
     return out
+
+
+def _within(g: Any, clip: Any) -> Any:
+    return shapely.intersection(g, clip.near(g) if isinstance(clip, Track) else clip)
+
+
+# A piece's coastal bands depend on the data only: merged once per process.
+_BANDS = cache.memo()
+
+
+def coast_bands(w: World, piece: int) -> dict[tuple[bool | None, tuple[str, ...]], Any]:
+    """A land piece's coastal bands, merged by the facts of their coast (island or not, the seas it adjoins)."""
+
+    def merge() -> dict[tuple[bool | None, tuple[str, ...]], Any]:
+        groups: dict[tuple[bool | None, tuple[str, ...]], list[Any]] = {}
+        for b in w.bands_of(piece):
+            _, island, seas = w.data.coast_owners[b]
+            groups.setdefault((island, tuple(seas)), []).append(w.data.coast_geoms([b])[0])
+        merged = {key: shapely.union_all(geoms) for key, geoms in groups.items()}
+        return {key: g for key, g in merged.items() if not g.is_empty}
+
+    found: dict[tuple[bool | None, tuple[str, ...]], Any] = _BANDS.remember((str(w.data.root), piece), merge)
+    return found
 
 
 def cut(atoms: list[Subject], lats: Sequence[float], polys: Sequence[Any]) -> list[Subject]:
@@ -231,18 +286,39 @@ def _geometry_subjects(scenario: Scenario, data: GeoData) -> tuple[list[Subject]
         return subs, True
     minx, miny, maxx, maxy = geom.bounds
     b = data.piece_bbox
-    candidates = [
-        i
-        for i in range(len(data.piece_ids))
-        if not (b[i][2] < minx or b[i][0] > maxx or b[i][3] < miny or b[i][1] > maxy)
-    ]
+
+    def near(pad: float) -> list[int]:
+        return [
+            i
+            for i in range(len(data.piece_ids))
+            if not (b[i][2] < minx - pad or b[i][0] > maxx + pad or b[i][3] < miny - pad or b[i][1] > maxy + pad)
+        ]
+
+    # In the order `locate` takes them (place/world.py): land, the 2 km coastal bands (which take their coast's
+    # facts), the named seas, the gap fills between the seas and the land; each from what the ones before left.
+    on = scenario.date
     if "Line" in geom.geom_type:
-        track = Track(geom)
-        land = area_atoms(candidates, scenario.date, data, clip=track)
-        return land + sea_atoms(track.rest([a.geom for a in land]), data), True
-    land = area_atoms(candidates, scenario.date, data, clip=geom)
-    land_union = shapely.union_all([a.geom for a in land]) if land else shapely.Polygon()
-    return land + sea_atoms(shapely.difference(geom, land_union), data), True
+        left = Track(geom)
+        land = area_atoms(near(0.0), on, data, clip=left)
+        left = Track(left.rest([a.geom for a in land]))
+        coast = coast_atoms(near(BAND_PAD_DEGREES), on, data, clip=left)
+        rest = left.rest([a.geom for a in coast])
+        seas = sea_atoms(rest, data)
+        gaps = sea_atoms(Track(rest).rest([a.geom for a in seas]), data, gaps=True)
+        return land + coast + seas + gaps, True
+    land = area_atoms(near(0.0), on, data, clip=geom)
+    rest = _less(geom, land)
+    coast = coast_atoms(near(BAND_PAD_DEGREES), on, data, clip=rest)
+    rest = _less(rest, coast)
+    seas = sea_atoms(rest, data)
+    return land + coast + seas + sea_atoms(_less(rest, seas), data, gaps=True), True
+
+
+BAND_PAD_DEGREES = 0.2  # a coastal band reaches 2 km beyond its piece's box: up to 0.1° of longitude at 80° N
+
+
+def _less(geom: Any, taken: Sequence[Subject]) -> Any:
+    return shapely.difference(geom, shapely.union_all([a.geom for a in taken])) if taken else geom
 
 
 class Track:
@@ -253,7 +329,8 @@ class Track:
     def __init__(self, line: Any) -> None:
         xy, which = shapely.get_coordinates(shapely.get_parts(line), return_index=True)
         same = which[1:] == which[:-1]  # not from the end of one line to the start of the next
-        self.segments = shapely.linestrings(np.stack([xy[:-1][same], xy[1:][same]], axis=1))
+        ends = np.stack([xy[:-1][same], xy[1:][same]], axis=1) if len(xy) > 1 else np.empty((0, 2, 2))
+        self.segments = shapely.linestrings(ends) if len(ends) else np.empty(0, dtype=object)
         self.tree = shapely.STRtree(self.segments)
 
     def near(self, area: Any) -> Any:
