@@ -38,13 +38,7 @@ def run_dask(
         raise UsageError("--engine dask reads and writes CSV or Parquet (the same kind).", "Use --engine local.")
     refuse_same_file(input_path, output_path)
     Classifier(settings)  # fail fast on unknown treaties or readings, before starting a cluster
-    sep = ","
-    if kind == "csv":
-        with open_in(input_path, settings.encoding) as head:
-            try:
-                sep = csv.Sniffer().sniff(head.read(65536), delimiters=",;\t|").delimiter
-            except csv.Error:
-                sep = ","
+    sep = _delimiter(input_path, settings.encoding) if kind == "csv" else ","
     try:
         frame = (
             dd.read_csv(
@@ -95,6 +89,14 @@ def run_dask(
         if cluster is not None:
             cluster.close()
     return summary
+
+
+def _delimiter(path: str, encoding: str) -> str:
+    with open_in(path, encoding) as head:
+        try:
+            return csv.Sniffer().sniff(head.read(65536), delimiters=",;\t|").delimiter
+        except csv.Error:
+            return ","
 
 
 def _classify_partition(part: Any, settings: Settings, columns: Columns, extra: list[str]) -> Any:

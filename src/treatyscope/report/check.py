@@ -18,7 +18,6 @@ from treatyscope.report.explain import (
     COVERED_WORDS,
     VERDICT_WORDS,
     CheckLine,
-    assumption,
     checks,
     headline,
     names,
@@ -29,6 +28,7 @@ from treatyscope.report.explain import (
     term_lines,
     unverified,
 )
+from treatyscope.report.given import assumption
 from treatyscope.report.words import Names, evidence, trace_tree
 from treatyscope.result import Result, ScopeOutcome
 from treatyscope.rules.language import Interpretation, Node, Reading, Trace

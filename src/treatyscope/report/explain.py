@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from treatyscope.english import capitalised, join, plural, the, the_sea
 from treatyscope.place.data import geodata
-from treatyscope.report.words import Names, Template, day, evidence, first_evidence
+from treatyscope.report.words import Names, Template, covered_by, day, evidence, first_evidence
 from treatyscope.result import (
     Nearest,
     Part,
@@ -20,8 +20,7 @@ from treatyscope.result import (
     Subject,
     Verdict,
 )
-from treatyscope.rules.conditions import AssumedCondition
-from treatyscope.rules.language import Assumed, ReadingUsed, RegionAnswer, RuleBook, Trace
+from treatyscope.rules.language import RegionAnswer, RuleBook, Trace
 from treatyscope.rules.logic import deciding
 from treatyscope.rules.regions import (
     DifferenceRegion,
@@ -438,60 +437,6 @@ def _scope_line(r: Result, n: Names) -> CheckLine:
             when = f" if {n.readings(o.readings)}" if o.readings else ""
             line.outcomes.append((f"{COVERED_WORDS[o.verdict]}{when}", o.trace, o))
     return line
-
-
-def _readings_used(trace: Trace) -> Iterable[ReadingUsed]:
-    """The chosen readings a trace rests on, in its conditions and in the regions they asked about."""
-
-    def in_region(a: RegionAnswer) -> Iterable[ReadingUsed]:
-        if a.reading is not None and a.reading.reading is not None:
-            yield a.reading
-        for p in a.parts:
-            yield from in_region(p)
-
-    for t in trace.walk():
-        if isinstance(t.fact, ReadingUsed) and t.fact.reading is not None:
-            yield t.fact
-        elif isinstance(t.fact, RegionAnswer):
-            yield from in_region(t.fact)
-
-
-def covered_by(clauses: str) -> str:
-    """'covered by Article 6(i), …', but 'covered in Europe (on land, …)': a clause labelled by where it reaches."""
-    first = clauses.split(" ", 1)[0].lower()
-    return f"covered {clauses}" if first in {"in", "on", "at", "within", "over", "inside"} else f"covered by {clauses}"
-
-
-def assumption(r: Result) -> str | None:
-    """What the answer takes as given rather than from the record (shown next to the verdict), if anything: a
-    membership (--assume-member), a reading pinned (--interpretation) or a fact given (--assume) that it used."""
-    if not r.in_force or r.version is None:
-        return None
-    n = names(r)
-    given = []
-    if r.membership.standing is Standing.ASSUMED_MEMBER and r.party:
-        given.append(f"{n.state(r.party)} taken to be a Party (--assume-member)")
-    stopped = r.membership.passed is False or any(not o.passed for o in r.obligations)
-    scope = None if stopped else r.scope  # the scope's readings and facts did not decide a stopped answer
-    if scope is not None and scope.outcomes:
-        # A term whose reading is the same in every combination was pinned: the unpinned ones that matter vary.
-        first, *rest = scope.outcomes
-        used = {u.interpretation.id for o in scope.shown if o.trace is not None for u in _readings_used(o.trace)}
-        pinned = sorted(
-            (t, rd) for t, rd in first.readings.items() if t in used and all(o.readings.get(t) == rd for o in rest)
-        )
-        given += [f"{n.reading(t, rd)} (--interpretation)" for t, rd in pinned]
-        facts = sorted(
-            {
-                t.node.fact
-                for o in scope.shown
-                if o.trace is not None
-                for t in o.trace.walk()
-                if isinstance(t.node, AssumedCondition) and isinstance(t.fact, Assumed) and t.fact.given
-            }
-        )
-        given += [f"the fact {fact} taken as given (--assume)" for fact in facts]
-    return "; ".join(given) or None
 
 
 def one_line(r: Result) -> str:

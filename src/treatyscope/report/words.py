@@ -439,3 +439,9 @@ def describe(node: Condition, names: Names, depth: int = 0) -> list[tuple[int, s
         if isinstance(child, Condition):
             lines += describe(child, names, depth + 1)
     return lines
+
+
+def covered_by(clauses: str) -> str:
+    """'covered by Article 6(i), …', but 'covered in Europe (on land, …)': a clause labelled by where it reaches."""
+    first = clauses.split(" ", 1)[0].lower()
+    return f"covered {clauses}" if first in {"in", "on", "at", "within", "over", "inside"} else f"covered by {clauses}"
