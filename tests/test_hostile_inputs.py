@@ -159,3 +159,132 @@ def test_a_pinned_reading_or_a_given_fact_is_said_where_it_was_used(capsys: pyte
     given = ["--location", "Hamburg", "--date", "1950-06-01", "-t", "forces", "--party", "USA"]
     code, out, _ = run(capsys, "check", *given, "--treaty", "nato", "--assume", "occupation-forces")
     assert code == 0 and "Given: the fact occupation-forces taken as given (--assume)." in out
+
+
+# ------------------------------------------------------------------------------------- the hostile-input corpus
+
+BROKEN_GEOJSON = {
+    "not-json.geojson": "{not json",
+    "empty.geojson": "",
+    "no-features.geojson": '{"type": "FeatureCollection", "features": []}',
+    "bowtie.geojson": '{"type": "Polygon", "coordinates": [[[0, 0], [10, 10], [10, 0], [0, 10], [0, 0]]]}',
+    "out-of-range.geojson": '{"type": "Point", "coordinates": [200, 10]}',
+    "lat-first.geojson": '{"type": "Point", "coordinates": [10, 200]}',
+    "mixed.geojson": '{"type": "FeatureCollection", "features": ['
+    '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 1]}}, '
+    '{"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[1, 1], [2, 2]]}}]}',
+}
+
+CHECK_CASES = [
+    # (arguments after `check`, the words the one-line message must hold)
+    (["--at", "91,0"], "out of range"),
+    (["--at", "12,abc"], "Cannot read"),
+    (["--at", ","], "Cannot read"),
+    (["--at", "nan,1"], "Cannot read 'nan'"),
+    (["--at", "1,2", "--location", "Paris"], "exactly one of"),
+    ([], "exactly one of"),
+    (["--location", ""], "exactly one of"),
+    (["--location", "Nowhereville Upon Sea"], "Unknown place"),
+    (["--location", "Paris", "--date", "2024-02-30"], "not a date"),
+    (["--location", "Paris", "--date", "0000-01-01"], "not a date"),
+    (["--location", "Paris", "--date", "tomorrow"], "not a date"),
+    (["--location", "Paris", "--treaty", "natoo"], "natoo"),
+    (["--location", "Paris", "--party", "Atlantis Republic"], "Atlantis Republic"),
+    (["--location", "Paris", "-i", "no-such-term=x"], "no-such-term"),
+    (["--location", "Paris", "--assume", "no-such-fact"], "no-such-fact"),
+    (["--location", "Paris", "--target", "submarine"], "submarine"),
+    (["--location", "Paris", "--rules", "/nonexistent/rules"], "/nonexistent/rules"),
+    *[(["--geojson", f"{{tmp}}/{name}"], name) for name in BROKEN_GEOJSON],
+    (["--geojson", "{tmp}/missing.geojson"], "cannot read"),
+]
+
+
+@pytest.mark.parametrize(("args", "said"), CHECK_CASES, ids=[" ".join(a)[:40] or "nothing" for a, _ in CHECK_CASES])
+def test_hostile_check_input_gets_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], said: str
+) -> None:
+    for name, text in BROKEN_GEOJSON.items():
+        (tmp_path / name).write_text(text)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    code, out, err = run(capsys, "check", *args)
+    assert code == 2 and one_line(err) and said.lower() in err.lower() and out == "", err
+
+
+BATCH_CASES = [
+    # (input file name, its bytes, expected exit code, words of the message, rows expected in the output or None)
+    ("no-coords.csv", b"a,b\n1,2\n", 2, "no lat column", None),
+    ("empty.csv", b"", 2, "empty", None),
+    ("header-only.csv", b"lat,lon\n", 0, "", 0),
+    ("bad-rows.csv", b"lat,lon\n1,2\nx,3\n95,1\n,\n4,5,6\n", 0, "", 5),
+    ("bad.ndjson", b'{"lat": 1, "lon": 2}\nnot json\n{"lat": 95, "lon": 1}\n', 0, "", 3),
+    ("bad.geojson", b"{not json", 2, "bad.geojson", None),
+    (
+        "multipoint.geojson",
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+        b'"geometry": {"type": "MultiPoint", "coordinates": [[1, 2], [3, 4]]}}]}',
+        0,
+        "",
+        1,
+    ),
+    ("corrupt.parquet", b"PAR1 this is not parquet", 2, "corrupt.parquet", None),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "exit_code", "said", "rows"), BATCH_CASES, ids=[c[0] for c in BATCH_CASES])
+def test_hostile_batch_input_keeps_every_row_or_leaves_the_earlier_output(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    name: str,
+    content: bytes,
+    exit_code: int,
+    said: str,
+    rows: int | None,
+) -> None:
+    if name.endswith(".parquet"):
+        pytest.importorskip("pyarrow")
+    src = tmp_path / name
+    src.write_bytes(content)
+    dst = tmp_path / f"out{src.suffix}"
+    dst.write_bytes(b"an earlier file\n")
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--treaty", "nato", "-q")
+    assert code == exit_code, err
+    assert "Traceback" not in err and "internal error" not in err
+    if exit_code:
+        assert one_line(err) and said in err
+        assert dst.read_bytes() == b"an earlier file\n"  # untouched
+        assert not [p for p in tmp_path.iterdir() if ".treatyscope-" in p.name]  # no temporary left behind
+    else:
+        assert rows is not None
+        written = dst.read_text(encoding="utf-8")
+        if dst.suffix == ".csv":
+            assert len(written.splitlines()) == rows + 1
+        elif dst.suffix == ".ndjson":
+            assert len(written.splitlines()) == rows
+        else:
+            assert len(__import__("json").loads(written)["features"]) == rows
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["batch", "{tmp}/missing.csv", "-o", "{tmp}/o.csv"],
+        ["batch", "{tmp}/in.csv", "-o", "{tmp}/no/such/dir/o.csv"],
+        ["batch", "{tmp}/in.csv", "-o", "{tmp}/in.csv"],
+        ["batch", "{tmp}/in.csv", "-o", "{tmp}/o.parquet"],
+        ["map", "--at", "40,-30", "-o", "{tmp}/no/such/dir/m.png"],
+        ["area", "--treaty", "nato", "-o", "{tmp}/no/such/dir/a.geojson"],
+    ],
+    ids=[
+        "missing input",
+        "missing directory",
+        "output is input",
+        "kinds differ",
+        "map dir",
+        "area dir",
+    ],
+)
+def test_hostile_paths_get_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "in.csv").write_text("lat,lon\n1,2\n")
+    code, _, err = run(capsys, *[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert code == 2 and one_line(err), err
+    assert (tmp_path / "in.csv").read_text() == "lat,lon\n1,2\n"

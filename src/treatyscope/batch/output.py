@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from treatyscope.errors import Interrupted, TreatyscopeError, UsageError
+from treatyscope.paths import check_writable
 
 STDIO = "-"
 
@@ -38,10 +39,7 @@ def replacing(path: str) -> Iterator[str]:
         yield path
         return
     target = Path(path)
-    if not target.parent.is_dir():
-        raise UsageError(f"Cannot write {path}: the directory {target.parent} does not exist.")
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise UsageError(f"Cannot write {path}: the directory {target.parent} is not writable.")
+    check_writable(path)
     temporary = target.with_name(f".{target.name}.treatyscope-{os.getpid()}.part")
     earlier = " (the earlier file there is untouched)" if target.exists() else ""
     try:

@@ -31,8 +31,11 @@ def area(
     import json
 
     from treatyscope.api import covered_area
+    from treatyscope.paths import check_writable
     from treatyscope.report.areas import to_geojson, to_text
 
+    if out_file:
+        check_writable(out_file)  # before the work, not after it
     found = covered_area(
         treaty,
         str(target),

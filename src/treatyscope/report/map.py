@@ -17,6 +17,7 @@ import shapely
 
 from treatyscope.errors import UsageError, install_hint
 from treatyscope.evaluation.coverage import CoveredArea, land_union
+from treatyscope.paths import check_writable
 from treatyscope.place.data import geodata
 from treatyscope.report.areas import covered_if, note
 from treatyscope.report.areas import label as area_label
@@ -226,6 +227,7 @@ def check_path(path: str, option: str = "-o") -> None:
     """What can be told before the work: the file type, and whether matplotlib is there to draw it."""
     if not path.lower().endswith((".png", ".svg")):
         raise UsageError(f"{option} {path}: the map is written as .png or .svg.")
+    check_writable(path)
     _figure((1, 1), dpi=1)
 
 
