@@ -103,8 +103,13 @@ class Interrupted(TreatyscopeError):
 
 
 def install_hint(extra: str) -> str:
-    """How to add an optional extra, from the source tree the README installs from, or from a package index."""
-    return f"pip install \".[{extra}]\" in treatyscope's source tree (or pip install 'treatyscope[{extra}]')."
+    """What to do when an optional extra is missing."""
+    return f"Install the {extra} extra: {install_command(extra)}."
+
+
+def install_command(extra: str) -> str:
+    """How to add an extra, from the source tree the README installs from, or from a package index."""
+    return f"pip install \".[{extra}]\" in treatyscope's source tree (or pip install 'treatyscope[{extra}]')"
 
 
 def echo(value: object, limit: int = 60) -> str:

@@ -49,7 +49,7 @@ def replacing(path: str) -> Iterator[str]:
         raise Interrupted(f"interrupted: {path} was not written{earlier}.") from None
     except TreatyscopeError as e:
         _remove(temporary)
-        e.message = f"{e.message.rstrip('.')}: {path} was not written{earlier}."
+        e.message = f"{e.message.rstrip('.')}. {path} was not written{earlier}."
         raise
     except BaseException:
         _remove(temporary)

@@ -98,14 +98,14 @@ def _first_run_notice() -> None:
 
 
 def _first_run_text() -> str:
-    from treatyscope.errors import install_hint
+    from treatyscope.errors import install_command
     from treatyscope.evaluation.vectorised import FEW
     from treatyscope.place.kernels import KERNELS
 
     compile_note = (
         " and compiles the engine's loops (about 20 s, once).\n"
         if KERNELS is not None
-        else f".\nFor millions of rows, the fast extra (numba) is about 3 times faster: {install_hint('fast')}\n"
+        else f".\nFor millions of rows, the fast extra (numba) is about 3 times faster: {install_command('fast')}.\n"
     )
     index = f"The first run of {FEW:,} rows or more on this machine builds an index of places (30-60 s, once)"
     return index + compile_note
