@@ -11,6 +11,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
+import sampling
 from treatyscope.cli import main
 from treatyscope.evaluation.check import check
 from treatyscope.evaluation.coverage import covered_area
@@ -91,14 +92,7 @@ def _coast_points(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     lines = [g.boundary for g in data.coast_geoms(sorted(rng.choice(len(data.coast_owners), 600).tolist()))]
     lines += [g.boundary for g in data.piece_geoms(sorted(rng.choice(len(data.piece_ids), 300).tolist()))]
     lines += [g.boundary for g in data.gap_geoms(list(range(len(data.sea_list)))) if not g.is_empty]
-    lengths = np.array([g.length for g in lines])
-    owner = rng.choice(len(lines), n, p=lengths / lengths.sum())
-    lat, lon = np.empty(n), np.empty(n)
-    for k, line in enumerate(lines):
-        rows = np.flatnonzero(owner == k)
-        if len(rows):
-            at = shapely.line_interpolate_point(line, rng.uniform(0, 1, len(rows)), normalized=True)
-            lon[rows], lat[rows] = shapely.get_x(at), shapely.get_y(at)
+    lat, lon = sampling.along(lines, n, rng)
     km, bearing = rng.uniform(0, 3, n), rng.uniform(0, 2 * np.pi, n)
     lat = np.clip(lat + km * np.cos(bearing) / 111.195, -90, 90)
     lon = np.clip(lon + km * np.sin(bearing) / 111.195 / np.maximum(0.05, np.cos(np.radians(lat))), -180, 180)

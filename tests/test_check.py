@@ -145,29 +145,6 @@ def test_results_do_not_depend_on_rule_file_order() -> None:
         assert json.dumps(book_a[key], sort_keys=True) == json.dumps(book_b[key], sort_keys=True)
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--location", "Atlantis"], "Unknown place 'Atlantis'"),
-        (["--location", "Georgia"], "is ambiguous"),
-        (["--at", "91,0"], "Latitude 91.0 is out of range"),
-        (["--location", "Taiwan", "--date", "1962-02-30"], "is not a date"),
-        (["--location", "Taiwan", "--treaty", "seato-x"], "Unknown treaty 'seato-x'"),
-        (["--location", "Taiwan", "--party", "Narnia"], "Unknown party 'Narnia'"),
-        (["--location", "Taiwan", "--interpretation", "north-atlantic-area=everything"], "has no reading 'everything'"),
-        (["--location", "Taiwan", "--interpretation", "no-such-term=x"], "Unknown interpretation 'no-such-term'"),
-        (["--location", "Taiwan", "--interpretation", "broken"], "is not TERM=READING"),
-        (["--location", "Taiwan", "--target", "submarine"], "submarine"),
-        (["--location", "Taiwan", "--at", "1,2"], "exactly one of"),
-        ([], "exactly one of"),
-    ],
-)
-def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
-    code, out, err = run(capsys, "check", *args)
-    assert code == 2 and out == ""
-    assert err.count("\n") == 1 and message in err
-
-
 def test_a_broken_rule_file_is_exit_3_with_file_and_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema: treatyscope.rules/1\nregions:\n  x: {contnent: Europe}\n")

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import shapely
 
+import sampling
 from treatyscope.evaluation.check import check
 from treatyscope.evaluation.subjects import point_subject
 from treatyscope.evaluation.vectorised import REASONS, VERDICTS, Question, engine_for
@@ -57,14 +58,7 @@ def boundary_points(rng: np.random.Generator, n: int) -> tuple[Any, Any]:
                 lines += [shapely.LineString([(-180, lat), (180, lat)]) for lat in lats]
                 lines += [p.boundary for p in polys]
     # Sample along the lines in proportion to their length, then move each point up to 1 km.
-    lengths = np.array([g.length for g in lines])
-    owner = rng.choice(len(lines), n, p=lengths / lengths.sum())
-    lats, lons = np.empty(n), np.empty(n)
-    for k, line in enumerate(lines):
-        rows = np.flatnonzero(owner == k)
-        if len(rows):
-            at = shapely.line_interpolate_point(line, rng.uniform(0, 1, len(rows)), normalized=True)
-            lons[rows], lats[rows] = shapely.get_x(at), shapely.get_y(at)
+    lats, lons = sampling.along(lines, n, rng)
     km = rng.uniform(0, 1, n) * (rng.uniform(0, 1, n) > 0.05)  # 5% exactly on the line
     bearing = rng.uniform(0, 2 * np.pi, n)
     lats = np.clip(lats + km * np.cos(bearing) / KM_PER_DEGREE_LAT, -90, 90)
