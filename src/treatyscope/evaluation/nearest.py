@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from treatyscope import cache
-from treatyscope.evaluation.subjects import area_atoms, coast_bands, cut, piece_status, point_subject
+from treatyscope.evaluation.subjects import area_atoms, coast_bands, cut, land_subject, piece_status, point_subject
 from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import GeoData
 from treatyscope.place.locate import locate
@@ -240,15 +240,9 @@ class _Search:
 
     def _piece_atoms(self, piece: int) -> list[Subject]:
         """The piece's land parts grouped by their facts, and its coastal bands with the facts of their coast."""
-        data = self.data
-        parts = area_atoms([piece], self.scenario.date, data)
-        facts = {(next(iter(a.islands)), a.island_seas): a for a in parts}
-        out = list(parts)
-        for (island, seas), union in coast_bands(self.world, piece).items():
-            like = facts.get((island, frozenset(seas)))
-            if like is not None:
-                out.append(replace(like, geom=union))
-        return out
+        on, data = self.scenario.date, self.data
+        bands = coast_bands(self.world, piece).items()
+        return area_atoms([piece], on, data) + [land_subject(data, piece, i, s, g, on, "coast") for (i, s), g in bands]
 
     def _feature_atom(self, index: int) -> Subject | None:
         """A curated feature as a subject: the facts `locate` gives at its centre, over where it is taken."""

@@ -13,6 +13,7 @@ import numpy as np
 import shapely
 
 from treatyscope import cache
+from treatyscope.errors import UsageError
 from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import GeoData, Status
 from treatyscope.place.locate import locate, status_at
@@ -294,12 +295,20 @@ def _geometry_subjects(scenario: Scenario, data: GeoData) -> tuple[list[Subject]
             if not (b[i][2] < minx - pad or b[i][0] > maxx + pad or b[i][3] < miny - pad or b[i][1] > maxy + pad)
         ]
 
+    if scenario.territorial_sea:
+        # locate decides the territorial sea by distance to the nearest coast, point by point; no polygon of it
+        # exists to cut a shape with, and answering without it would silently be a different question.
+        raise UsageError(
+            "--territorial-sea is decided point by point (12 nautical miles from the nearest coast) and is not "
+            "yet applied to lines and areas.",
+            "Check the points that matter with --at, or give the shape as a MultiPoint.",
+        )
     # In the order `locate` takes them (place/world.py): land, the 2 km coastal bands (which take their coast's
     # facts), the named seas, the gap fills between the seas and the land; each from what the ones before left.
     on = scenario.date
     if "Line" in geom.geom_type:
         left = Track(geom)
-        land = area_atoms(near(0.0), on, data, clip=left)
+        land = area_atoms([i for i in near(0.0) if left.meets(b[i])], on, data, clip=left)
         left = Track(left.rest([a.geom for a in land]))
         coast = coast_atoms(near(BAND_PAD_DEGREES), on, data, clip=left)
         rest = left.rest([a.geom for a in coast])
@@ -332,6 +341,10 @@ class Track:
         ends = np.stack([xy[:-1][same], xy[1:][same]], axis=1) if len(xy) > 1 else np.empty((0, 2, 2))
         self.segments = shapely.linestrings(ends) if len(ends) else np.empty(0, dtype=object)
         self.tree = shapely.STRtree(self.segments)
+
+    def meets(self, box: Sequence[float]) -> bool:
+        """Whether some segment's box meets the box (west, south, east, north)."""
+        return len(self.tree.query(shapely.box(*box))) > 0
 
     def near(self, area: Any) -> Any:
         """The segments whose boxes meet the area's box."""
