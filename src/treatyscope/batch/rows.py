@@ -3,6 +3,7 @@ rows with a verdict and a reason code per treaty (or an error kind and message).
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from collections import Counter
@@ -194,7 +195,7 @@ def undecoded(values: dict[str, Any], read: Sequence[str], encoding: str) -> str
         return ""
     named = ", ".join(f"'{c}'" for c in bad[:5])
     said = f"column {named} holds" if len(bad) == 1 else f"columns {named} hold"
-    said += f" bytes that are not {'UTF-8' if encoding.lower().replace('_', '-') in ('utf-8', 'utf8') else encoding}"
+    said += f" bytes that are not {'UTF-8' if codecs.lookup(encoding).name == 'utf-8' else encoding}"
     fix = "re-save the file as UTF-8, or give its encoding with --encoding (e.g. latin-1)"
     if any(c in read for c in bad):
         raise RowError("encoding", f"{said}; {fix}")

@@ -16,7 +16,7 @@ import typer
 
 from treatyscope.cli import area, articles, batch, check, map, places, schema, show, test, validate, where  # noqa: F401
 from treatyscope.cli.app import app
-from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError, UsageError
+from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError, UsageError, echo
 
 
 def _version(value: bool) -> None:
@@ -101,7 +101,7 @@ def refuse_repeated_options(group: Any, args: list[str]) -> None:
             seen.setdefault(single[name], []).append(value)
     for option, values in seen.items():
         if len(values) > 1:
-            shown = ", then ".join(repr(v[:60]) for v in values[:3])
+            shown = ", then ".join(echo(v) for v in values[:3])
             times = "twice" if len(values) == 2 else f"{len(values)} times"
             raise UsageError(f"{option} is given {times} ({shown}); it takes one value.", "Give it once.")
 

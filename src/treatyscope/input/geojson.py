@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from treatyscope.errors import UsageError
+from treatyscope.errors import UsageError, echo
 
 # Caps on what one --geojson file may ask for, each with the variable that raises it. A 10,000-vertex track takes
 # a few seconds; the work grows with the vertices and with the borders and coasts the geometry crosses.
@@ -26,7 +26,7 @@ def limit(cap: tuple[str, int]) -> int:
     if not given:
         return default
     if not given.isdigit() or int(given) <= 0:
-        raise UsageError(f"{name}={given[:40]}: not a positive whole number.", f"Unset it, or give e.g. {default}.")
+        raise UsageError(f"{name}={echo(given)}: not a positive whole number.", f"Unset it, or give e.g. {default}.")
     return int(given)
 
 

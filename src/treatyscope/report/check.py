@@ -361,7 +361,8 @@ def render_markdown(loc: dict[str, Any], results: Sequence[Result]) -> str:
         why = one_line(r).replace("|", "\\|")
         verdict = f"**{VERDICT_WORDS[r.verdict].lower()}**" + ("\\*" if assumption(r) else "")
         lines.append(f"| {r.treaty.short_name} | {r.article.number} | {r.target} | {verdict} | {why} |")
-    lines += ["", *(f"\\* Given: {note}." for note in _assumptions(results))] if _assumptions(results) else []
+    notes = _assumptions(results)
+    lines += ["", *(f"\\* Given: {note}." for note in notes)] if notes else []
     for r in results:
         lines += [
             "",
