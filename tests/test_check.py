@@ -114,9 +114,13 @@ def test_algerian_departments_until_3_july_1962() -> None:
     assert verdict(at="36.75,3.06", target="territory", party="FRA", date="1962-07-03") == "does-not-apply"
 
 
-def test_occupation_forces_under_the_1949_text_need_the_assumption() -> None:
-    assert verdict(at="48.21,16.37", target="forces", date="1950-01-01") == "does-not-apply"
-    assert verdict(at="48.21,16.37", target="forces", date="1950-01-01", assume=["occupation-forces"]) == "applies"
+def test_occupation_forces_under_the_1949_text_are_presumed_in_the_zones_and_stated_elsewhere() -> None:
+    vienna = {"at": "48.21,16.37", "target": "forces", "date": "1950-01-01"}
+    assert verdict(**vienna) == "applies"  # an occupying Party's forces in Vienna were occupation forces
+    assert verdict(**vienna, assume=["not-occupation-forces"]) == "does-not-apply"
+    athens = {"at": "37.98,23.73", "target": "forces", "date": "1950-01-01"}  # Greece joined in 1952
+    assert verdict(**athens) == "does-not-apply"
+    assert verdict(**athens, assume=["occupation-forces"]) == "applies"
 
 
 def test_assumed_membership_does_not_override_article_6() -> None:

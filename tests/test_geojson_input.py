@@ -159,12 +159,16 @@ def test_an_area_is_shared_out_whole_coasts_included(tmp_path: Path, box: tuple[
     assert sum(p.area_km2 for p in parts) == pytest.approx(area_km2(scenarios[0].geometry), rel=1e-5)
 
 
-def test_the_territorial_sea_is_refused_for_shapes_not_silently_left_out(
+def test_the_territorial_sea_is_a_part_of_shapes_and_can_be_left_out(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    # A triangle off Provence: French territorial sea along the coast, the Mediterranean beyond it.
     box = write(tmp_path / "box.geojson", {"type": "Polygon", "coordinates": [[[5, 43], [6, 43], [6, 42], [5, 43]]]})
-    code, _, err = run(capsys, "check", "--geojson", box, "--treaty", "eu", "--territorial-sea")
-    assert code == 2 and one_line_error(err) and "not yet applied to lines and areas" in err
-    points = write(tmp_path / "points.geojson", {"type": "MultiPoint", "coordinates": [[5.93, 43.05], [6.5, 42.0]]})
-    code, _, _ = run(capsys, "check", "--geojson", points, "--treaty", "eu", "--territorial-sea")
-    assert code == 0  # points are located one by one, the territorial sea included
+    code, out, _ = run(capsys, "check", "--geojson", box, "--treaty", "eu", "--target", "vessel", "-f", "json")
+    assert code == 0
+    names = {p["name"] for r in json.loads(out)["results"] for p in r["parts"]}
+    assert "The territorial sea of Metropolitan France" in names
+    code, out, _ = run(capsys, "check", "--geojson", box, "--treaty", "eu", "--no-territorial-sea", "-f", "json")
+    assert code == 0
+    names = {p["name"] for r in json.loads(out)["results"] for p in r["parts"]}
+    assert not any(n.startswith("The territorial sea") for n in names)

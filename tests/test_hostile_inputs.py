@@ -109,7 +109,7 @@ def test_the_first_run_notice_is_for_files_large_enough_to_build_the_index(
 ) -> None:
     import treatyscope.batch.rows as rows
 
-    monkeypatch.setattr(rows, "places_ready", lambda: False)
+    monkeypatch.setattr(rows, "places_ready", lambda **_: False)
     monkeypatch.setattr(rows, "FEW", 3)  # as if 3 rows were enough to build the index
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     small.write_text("lat,lon\n10,10\n20,20\n")

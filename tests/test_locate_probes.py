@@ -196,10 +196,10 @@ def test_a_coastal_city_centre_just_offshore_is_snapped_to_land() -> None:
     assert loc.on_land and loc.territory is not None and loc.coast_km <= 2.0
 
 
-def test_territorial_sea_option_counts_waters_within_12_nautical_miles() -> None:
-    # 15 km off Taiwan's west coast at Taichung: at sea by default, Taiwan's territorial sea with the option.
-    plain = locate(24.25, 120.35)
-    with_sea = locate(24.25, 120.35, territorial_sea=True)
+def test_waters_within_12_nautical_miles_are_the_territorial_sea_unless_left_out() -> None:
+    # 15 km off Taiwan's west coast at Taichung: Taiwan's territorial sea by default, at sea without the belts.
+    plain = locate(24.25, 120.35, territorial_sea=False)
+    with_sea = locate(24.25, 120.35)
     assert plain.territory is None and plain.sea is not None
     assert with_sea.territory is not None and with_sea.territory.id == "taiwan-island"
     assert with_sea.setting == "territorial-sea" and 2.0 < with_sea.coast_km <= 22.224

@@ -16,6 +16,8 @@ Outputs (see geodata/README.md for the formats and the reasons):
     seas.json, seas.geom   Natural Earth's named marine polygons and the curated hierarchy
     coast.geom, coast.json coastal bands (the sea within 2 km of each coast) and gaps.geom, the gaps between the
                            named seas and the land shared out to the nearest sea (tools/build_coast.py)
+    belts.geom, belts.json territorial seas (the sea within 12 nautical miles of each coast, split by equidistance
+                           and by the named sea each part lies in; tools/build_belts.py)
     places.tsv             populated places (GeoNames cities15000 and Natural Earth populated places)
     names.tsv              sorted folded-name index over territories, subdivisions, seas and places
     PROVENANCE.json        input versions and sha256, output sha256, licences
@@ -979,6 +981,9 @@ def main() -> None:
     import build_coast  # the coastal bands and sea-gap fills, derived from the files just written
 
     outputs.extend(build_coast.build(GEODATA))
+    import build_belts  # the territorial seas, derived from the land, seas, gap fills and coastal-band owners
+
+    outputs.extend(build_belts.build(GEODATA))
     write_provenance(paths, outputs)
     total = sum((GEODATA / o).stat().st_size for o in outputs)
     log(

@@ -87,7 +87,7 @@ def check(
     assume_member: Sequence[str] = (),
     assume: Sequence[str] = (),
     interpretations: Mapping[str, str] | None = None,
-    territorial_sea: bool = False,
+    territorial_sea: bool = True,
     rules: Sequence[str] | None = None,
     nearest: bool = True,
 ) -> list[Result]:
@@ -206,9 +206,11 @@ def covered_area(
     assume: Sequence[str] = (),
     article: str | None = None,
     rules: Sequence[str] | None = None,
+    territorial_sea: bool = True,
 ) -> Any:
     """The area an article covers for a target kind on a date, as shapely geometries (a CoveredArea: `.covered`,
-    `.contested` as (which readings cover it, geometry) pairs, `.classify(lat, lon)`)."""
+    `.contested` as (which readings cover it, geometry) pairs, `.classify(lat, lon)`). With
+    `territorial_sea=False` the territorial seas count as sea, not as their coast's territory."""
     from treatyscope.evaluation.coverage import covered_area as compute
 
     check_targets([target])
@@ -218,7 +220,9 @@ def covered_area(
     check_assumptions(assume, book)
     on = date if isinstance(date, dt.date) else parse_date(date)
     members = [resolve_party(m) or m for m in assume_member]
-    return compute(book, treaty, target, on, resolve_party(party), pins, members, list(assume), article)
+    return compute(
+        book, treaty, target, on, resolve_party(party), pins, members, list(assume), article, territorial_sea
+    )
 
 
 def area_map(
@@ -236,7 +240,7 @@ def area_map(
     rules: Sequence[str] | None = None,
     extent: str | tuple[float, float, float, float] = "auto",
     size: tuple[int, int] = (1600, 1000),
-    territorial_sea: bool = False,
+    territorial_sea: bool = True,
 ) -> Any:
     """A matplotlib Figure of the article's area with the place marked and the verdict as its title (needs the
     `map` extra)."""
@@ -279,6 +283,7 @@ def result_map(
         assume=list(sc.assume),
         article=result.article.id,
         rules=rules,
+        territorial_sea=sc.territorial_sea,
     )
     geometry = sc.geometry
     if geometry is None and sc.place is not None and sc.place.is_area and sc.place.kind == "territory":

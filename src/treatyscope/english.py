@@ -45,6 +45,11 @@ def the(name: str) -> str:
     return name
 
 
+def territorial_sea_of(territory: str) -> str:
+    """How a territory's territorial sea is named ("The" reads as "the" within a sentence: see `the`)."""
+    return f"The territorial sea of {the(territory)}"
+
+
 def the_sea(name: str) -> str:
     """A named sea as it reads within a sentence: 'the Gulf of Thailand', 'the North Atlantic Ocean'."""
     return "the " + name[4:] if name.startswith("The ") else "the " + name

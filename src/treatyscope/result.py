@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from treatyscope.place.data import Lineage
 from treatyscope.rules.language import (
     Article,
     Interpretation,
@@ -83,6 +84,7 @@ class PartyCheck:
     entry: Membership | None = None  # the membership (or protection) in force
     history: tuple[Membership, ...] = ()  # every membership of the party, for one that is not a Party on the date
     holders: tuple[Holder, ...] = ()  # BY_HOLDER: the states holding the parts of the area
+    lineage: Lineage | None = None  # the party named stood for the state it continues, or did not yet exist
 
     @property
     def passed(self) -> bool | None:
@@ -156,6 +158,17 @@ class Subject:
     holder_is_member: bool = True
     continent: str | None = None
     sea: bool = False  # the label is a named sea's (a sea asked about, or an area's part at sea)
+    territorial_sea: bool = False  # in a territorial sea, which takes its coast's facts
+
+
+@dataclass(frozen=True, slots=True)
+class Crossing:
+    """A named parallel of the rule (the Tropic of Cancer) that runs across an area, and whether the answer differs
+    between its two sides (an area's latitude test is made part by part, never at one representative latitude)."""
+
+    label: str
+    lat: float  # where it lies on the date (the first reading's latitude, if readings differ)
+    decides: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +180,7 @@ class ScopeCheck:
     terms: tuple[TermReport, ...] = ()
     parts: tuple[Part, ...] = ()  # an area's parts, largest first
     measure: Literal["area", "length", "points"] | None = None  # None: a point
+    crossings: tuple[Crossing, ...] = ()  # an area: the named parallels of the rule that run across it
 
     @property
     def shown(self) -> tuple[ScopeOutcome, ...]:
@@ -217,6 +231,7 @@ class Result:
     nearest: Nearest | None = None
     holders: HolderSplit | None = None
     sources: tuple[Source, ...] = ()
+    territorial_sea: bool = True  # territorial seas were their coast's territory (False: counted as sea)
 
     @property
     def notes(self) -> tuple[str, ...]:

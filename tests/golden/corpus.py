@@ -5,8 +5,8 @@
 The corpus is generated once, deterministically, and stored with its answers, so that the file, not this code,
 defines it: every rule example; points on land, at sea, within 5 km of coasts and of land borders, and near the
 lines treaties draw, each on 13 dates from 1948 to 2026 and answered for every treaty and target kind (some with
-a party, a pinned reading, an assumption or the territorial sea); named places (areas, features, cities); GeoJSON
-areas, lines and points; and a set of points whose nearest covered place is searched for.
+a party, a pinned reading, an assumption or without the territorial seas); named places (areas, features,
+cities); GeoJSON areas, lines and points; and a set of points whose nearest covered place is searched for.
 
 An answer keeps what a user acts on, not the words: per treaty article and target kind the verdict, the reason
 code, which reading gives which verdict, the parts of an area with their shares, the covered and undetermined
@@ -162,7 +162,7 @@ def generate_points(seed: int = 20261206) -> list[tuple[str, float, float]]:
     lats, lons = _sphere(rng, 4000)
     land = sea = 0
     for lat, lon in zip(lats, lons, strict=True):
-        setting = locate(float(lat), float(lon), distances=False).setting
+        setting = locate(float(lat), float(lon), territorial_sea=False, distances=False).setting
         if setting == "land" and land < 40:
             points.append(("land", float(lat), float(lon)))
             land += 1
@@ -199,7 +199,7 @@ VARIANTS: list[dict[str, Any]] = [
     {"party": "JPN"},
     {"party": "RUS"},
     {"party": "GBR"},
-    {"territorial_sea": True},
+    {"territorial_sea": False},
     {"assume_member": ["JPN"]},
     {"assume_member": ["SWE", "FIN"]},
     {"assume": ["occupation-forces"]},
@@ -236,7 +236,7 @@ def generate() -> Iterator[dict[str, Any]]:
     for n, (where, lat, lon) in enumerate(points):
         for day in DATES:
             yield {"kind": "point", "where": where, "at": f"{lat},{lon}", "date": day}
-        # Some points again with a party named, a reading pinned, an assumption or the territorial sea.
+        # Some points again with a party named, a reading pinned, an assumption or the territorial seas left out.
         if n % 3 == 0:
             variant = VARIANTS[int(rng.integers(len(VARIANTS)))]
             yield {"kind": "point", "where": where, "at": f"{lat},{lon}", "date": DATES[n % len(DATES)], **variant}
@@ -293,7 +293,7 @@ def options(scenario: dict[str, Any]) -> dict[str, Any]:
         "interpretations": scenario.get("interpretations") or {},
         "assume_member": scenario.get("assume_member", []),
         "assume": scenario.get("assume", []),
-        "territorial_sea": scenario.get("territorial_sea", False),
+        "territorial_sea": scenario.get("territorial_sea", True),
         "nearest": scenario.get("nearest", False),
     }
 

@@ -48,6 +48,7 @@ class Settings:
     interpretations: dict[str, str] = field(default_factory=dict)
     rules: Sequence[str] | None = None
     encoding: str = "utf-8"  # of a CSV or NDJSON input (the output is always UTF-8)
+    territorial_sea: bool = True  # the sea within 12 nautical miles of a coast is that coast's territory
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Classifier:
         self.book = rulebook(settings.rules)
         check_treaties(settings.treaties, self.book)
         check_pins(settings.interpretations, self.book)
-        self.engine = engine_for(self.book)
+        self.engine = engine_for(self.book, settings.territorial_sea)
         self._parties: dict[str, str] = {}
 
     def party(self, text: str | None) -> str | None:
@@ -101,7 +102,8 @@ class Classifier:
         groups: dict[tuple[str, str | None], list[int]] = {}
         for k, p in enumerate(points):
             groups.setdefault((p[3], p[4]), []).append(k)
-        if self.before_index and max(map(len, groups.values()), default=0) >= FEW and not places_ready():
+        many = max(map(len, groups.values()), default=0) >= FEW
+        if self.before_index and many and not places_ready(territorial_sea=self.settings.territorial_sea):
             self.before_index()
             self.before_index = None
         out = []

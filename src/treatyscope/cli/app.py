@@ -35,6 +35,12 @@ INTERPRETATION = typer.Option(None, "--interpretation", "-i", help="Pin a readin
 ASSUME_MEMBER = typer.Option(None, "--assume-member", help="Treat this state as a Party (what if).")
 ASSUME = typer.Option(None, "--assume", help="Treat a scenario fact as given, e.g. occupation-forces.")
 RULES = typer.Option(None, "--rules", help=RULE_PATHS_HELP)
+TERRITORIAL_SEA = typer.Option(
+    True,
+    "--territorial-sea/--no-territorial-sea",
+    help="Count the sea within 12 nautical miles of a coast as that coast's territory (UNCLOS Article 2; drawn from "
+    "the coastline, an approximation of the legal baselines; split by equidistance where belts meet). On by default.",
+)
 
 
 def choices(name: str, values: Iterable[str]) -> type[enum.StrEnum]:

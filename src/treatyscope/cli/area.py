@@ -6,7 +6,17 @@ import sys
 
 import typer
 
-from treatyscope.cli.app import ASSUME, ASSUME_MEMBER, DATE, INTERPRETATION, RULES, Target, app, choices
+from treatyscope.cli.app import (
+    ASSUME,
+    ASSUME_MEMBER,
+    DATE,
+    INTERPRETATION,
+    RULES,
+    TERRITORIAL_SEA,
+    Target,
+    app,
+    choices,
+)
 from treatyscope.errors import UsageError
 
 AreaFormat = choices("AreaFormat", ("geojson", "text"))
@@ -23,6 +33,7 @@ def area(
     assume: list[str] = ASSUME,
     article: str = typer.Option(None, "--article", help="An article id, if the treaty encodes several."),
     rules: list[str] = RULES,
+    territorial_sea: bool = TERRITORIAL_SEA,
     output: AreaFormat = typer.Option("geojson", "--format", "-f", help="geojson (RFC 7946) or text."),  # type: ignore[valid-type]
     out_file: str = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
 ) -> int:
@@ -46,6 +57,7 @@ def area(
         assume=assume or [],
         article=article,
         rules=rules or None,
+        territorial_sea=territorial_sea,
     )
     text = json.dumps(to_geojson(found), ensure_ascii=False) + "\n" if output == "geojson" else to_text(found)
     if not out_file:

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from treatyscope.cli.app import INTERPRETATION, RULES, Target, app
+from treatyscope.cli.app import INTERPRETATION, RULES, TERRITORIAL_SEA, Target, app
 from treatyscope.errors import UsageError
 
 
@@ -29,6 +29,7 @@ def batch(
     target_col: str = typer.Option(None, "--target-col", help="Target-kind column (default: target)."),
     party_col: str = typer.Option(None, "--party-col", help="Attacked-party column (default: party)."),
     rules: list[str] = RULES,
+    territorial_sea: bool = TERRITORIAL_SEA,
     encoding: str = typer.Option(
         "utf-8", "--encoding", help="The text encoding of a CSV or NDJSON input, e.g. latin-1 (the output is UTF-8)."
     ),
@@ -69,6 +70,7 @@ def batch(
         interpretations=parse_pins(interpretation or []),
         rules=rules or None,
         encoding=encoding,
+        territorial_sea=territorial_sea,
     )
     given: dict[str, str | None] = {
         "lat": lat_col,
@@ -81,7 +83,7 @@ def batch(
         from treatyscope.batch.cluster import run_dask
 
         if not quiet:  # the workers build the index; say so before the cluster starts
-            _first_run_notice()
+            _first_run_notice(settings.territorial_sea)
         summary = run_dask(input_path, output_path, settings, given, scheduler)
     else:
         summary = _run_local(input_path, output_path, settings, given, quiet)
@@ -90,10 +92,10 @@ def batch(
     return 0
 
 
-def _first_run_notice() -> None:
+def _first_run_notice(territorial_sea: bool) -> None:
     from treatyscope.evaluation.vectorised import places_ready
 
-    if not places_ready():
+    if not places_ready(territorial_sea=territorial_sea):
         sys.stderr.write(_first_run_text())
 
 
@@ -107,7 +109,7 @@ def _first_run_text() -> str:
         if KERNELS is not None
         else f".\nFor millions of rows, the fast extra (numba) is about 3 times faster: {install_command('fast')}.\n"
     )
-    index = f"The first run of {FEW:,} rows or more on this machine builds an index of places (30-60 s, once)"
+    index = f"The first run of {FEW:,} rows or more on this machine builds an index of places (about a minute, once)"
     return index + compile_note
 
 

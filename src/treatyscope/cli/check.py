@@ -15,6 +15,7 @@ from treatyscope.cli.app import (
     INTERPRETATION,
     LOCATION,
     RULES,
+    TERRITORIAL_SEA,
     Target,
     app,
     choices,
@@ -42,9 +43,7 @@ def check(
     assume_member: list[str] = ASSUME_MEMBER,
     assume: list[str] = ASSUME,
     interpretation: list[str] = INTERPRETATION,
-    territorial_sea: bool = typer.Option(
-        False, "--territorial-sea", help="Waters within 12 nautical miles of a coast count as that territory."
-    ),
+    territorial_sea: bool = TERRITORIAL_SEA,
     rules: list[str] = RULES,
     brief: bool = typer.Option(False, "--brief", help="Verdicts and reasons only, without traces."),
     details: bool = typer.Option(

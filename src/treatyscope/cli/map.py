@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from treatyscope.cli.app import ASSUME, ASSUME_MEMBER, AT, DATE, GEOJSON, INTERPRETATION, LOCATION, RULES, Target, app
+from treatyscope.cli.app import (
+    ASSUME,
+    ASSUME_MEMBER,
+    AT,
+    DATE,
+    GEOJSON,
+    INTERPRETATION,
+    LOCATION,
+    RULES,
+    TERRITORIAL_SEA,
+    Target,
+    app,
+)
 
 
 @app.command("map")
@@ -20,6 +32,7 @@ def map_command(
     assume_member: list[str] = ASSUME_MEMBER,
     assume: list[str] = ASSUME,
     rules: list[str] = RULES,
+    territorial_sea: bool = TERRITORIAL_SEA,
     out_file: str = typer.Option(..., "--output", "-o", help="The map file: .png or .svg."),
     extent: str = typer.Option("auto", "--extent", help="auto, world, or LON0,LAT0,LON1,LAT1."),
     size: str = typer.Option("1600x1000", "--size", help="WIDTHxHEIGHT in pixels."),
@@ -45,6 +58,7 @@ def map_command(
         rules=rules or None,
         extent=parse_extent(extent),
         size=parse_size(size),
+        territorial_sea=territorial_sea,
     )
     save(fig, out_file)
     typer.echo(f"Wrote {out_file}")

@@ -108,6 +108,7 @@ def _article(
         scope=scope,
         nearest=nearest,
         sources=_sources(book, article, version, membership, owed, scope),
+        territorial_sea=sc.territorial_sea,
     )
 
 

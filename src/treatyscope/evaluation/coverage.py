@@ -29,7 +29,7 @@ from treatyscope.input.selection import check_pins, check_treaties
 from treatyscope.place.data import GeoData, geodata
 from treatyscope.place.drawing import Region, coverage_union, drawing
 from treatyscope.place.subject import Subject
-from treatyscope.place.world import world
+from treatyscope.place.world import SETTINGS, World, world
 from treatyscope.rules.language import Article, RuleBook, Treaty, Truth, Version
 from treatyscope.rules.reach import lines
 
@@ -86,6 +86,7 @@ def covered_area(
     assume_member: Sequence[str] = (),
     assume: Sequence[str] = (),
     article_id: str | None = None,
+    territorial_sea: bool = True,
 ) -> CoveredArea:
     check_treaties([treaty_id], book)
     treaty = book.treaties[treaty_id]
@@ -100,9 +101,12 @@ def covered_area(
     if version is None or date not in treaty.life:
         return CoveredArea(book, treaty, article, version, target, date, party, pinned, empty, in_force=False)
     key = cache.key(book.digest, treaty_id, article.id, target, date, party, pinned, assume_member, assume)
+    if not territorial_sea:
+        key = cache.key(key, "without territorial seas")
     cached = _STORE.load(key, _decode)
     if cached is None:
-        cached = _compute(book, treaty, version, target, date, party, pinned, assume_member, assume, geodata())
+        where = world_subjects(date, geodata(), territorial_sea)
+        cached = _compute(book, treaty, version, target, date, party, pinned, assume_member, assume, where)
         _STORE.save(key, _encode(*cached))
     every, contested, terms = cached
     lats, _ = lines(version.targets[target], book, date)
@@ -112,23 +116,24 @@ def covered_area(
 # ------------------------------------------------------------------------------------------------- computing
 
 
-def world_subjects(on: dt.date, data: GeoData) -> list[Subject]:
+def world_subjects(on: dt.date, data: GeoData, territorial_sea: bool = True) -> list[Subject]:
     """Every region of place.drawing as a subject with its facts on the date; `setting` names its layer."""
-    return [_subject(r, on, data) for r in drawing(data).regions if not r.geom.is_empty]
+    w = world(data, territorial_sea)
+    return [_subject(r, on, data, w) for r in drawing(data, territorial_sea).regions if not r.geom.is_empty]
 
 
-def _subject(r: Region, on: dt.date, data: GeoData) -> Subject:
+def _subject(r: Region, on: dt.date, data: GeoData, w: World) -> Subject:
     rp = r.geom.representative_point()
     common: dict[str, Any] = {"lat": rp.y, "lon": rp.x, "point_like": False, "geom": r.geom}
     common["area_km2"] = measure(r.geom)
     if r.feature is not None:
-        w = world(data)
         f = w.features[r.feature]
         loc = w.location(r.atom if r.atom is not None else -1, rp.y, rp.x, f)
         return replace(point_subject(loc, on, f.name, data), **common, setting="feature")
     if r.group is not None:
         piece, island, seas = r.group
-        return land_subject(data, piece, island, seas, r.geom, on, r.layer.name.lower())
+        sea_id = data.sea_list[r.sea].id if r.sea is not None else None
+        return land_subject(data, piece, island, seas, r.geom, on, SETTINGS[r.layer], sea_id)
     if r.sea is not None:
         sea = data.sea_list[r.sea]
         return Subject(label=sea.name, **common, sea=sea.id, setting=r.layer.name.lower())
@@ -145,7 +150,7 @@ def _compute(
     pinned: dict[str, str],
     assume_member: Sequence[str],
     assume: Sequence[str],
-    data: GeoData,
+    subjects: list[Subject],
 ) -> tuple[BaseGeometry, list[tuple[CoveredIf, BaseGeometry]], list[str]]:
     cond = version.targets[target]
     members = defended(treaty, date, assume_member)
@@ -158,7 +163,7 @@ def _compute(
         assume=frozenset(assume),
         interpretations=pinned,
     )
-    subjects = world_subjects(date, data)
+    data = geodata()
     atoms, combos, results = atom_results(Question(book, treaty, cond, base, members, party), subjects, data)
     if target == "territory" and party is None and holding_split(atoms):
         q = Question(book, treaty, cond, replace(base, holder="controller"), members, party)

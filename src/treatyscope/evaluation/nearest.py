@@ -17,13 +17,29 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from treatyscope import cache
-from treatyscope.evaluation.subjects import area_atoms, coast_bands, cut, land_subject, piece_status, point_subject
+from treatyscope.evaluation.subjects import (
+    area_atoms,
+    belt_subjects,
+    coast_bands,
+    cut,
+    land_subject,
+    piece_status,
+    point_subject,
+)
 from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import GeoData
 from treatyscope.place.locate import locate
 from treatyscope.place.sphere import distance_km, haversine_km_many, nearest_point
 from treatyscope.place.subject import Subject
-from treatyscope.place.world import COAST_TOLERANCE_KM, SEA_GAP_KM, Location, World, feature_disc, world
+from treatyscope.place.world import (
+    COAST_TOLERANCE_KM,
+    SEA_GAP_KM,
+    TERRITORIAL_SEA_KM,
+    Location,
+    World,
+    feature_disc,
+    world,
+)
 from treatyscope.result import Nearest
 from treatyscope.rules.conditions import condition_label
 from treatyscope.rules.language import Condition, Context, RuleBook, Treaty
@@ -53,6 +69,7 @@ def nearest_covered(
         scenario.assume,
         sorted(scenario.interpretations.items()),
         book.digest or book.files,
+        scenario.territorial_sea,
     )
 
     def find() -> Nearest | None:
@@ -119,7 +136,7 @@ class _Search:
     ) -> None:
         self.lat, self.lon = origin
         self.cond, self.book, self.scenario, self.data = cond, book, scenario, data
-        self.world = world(data)
+        self.world = world(data, scenario.territorial_sea)
         self.ctx = Context(book, treaty, scenario.date, members, scenario.assume, None)
         self.lats, self.polys = lines(cond, book, scenario.date)
         self.asked = named(cond, book, data)
@@ -194,11 +211,13 @@ class _Search:
 
     def run(self) -> Nearest | None:
         """Candidates in order of a lower bound on their distance, until none can be nearer than the best found
-        under every reading: land pieces with their coastal bands (up to COAST_TOLERANCE_KM nearer than the piece),
+        under every reading: land pieces with their coastal bands and territorial seas (up to COAST_TOLERANCE_KM,
+        or TERRITORIAL_SEA_KM with the territorial seas, nearer than the piece),
         named seas with their gap fills (up to SEA_GAP_KM nearer than the sea), and the curated features."""
         data = self.data
         caps = data.piece_cap
-        land = haversine_km_many(self.lat, self.lon, caps[:, 0], caps[:, 1]) - caps[:, 2] - COAST_TOLERANCE_KM
+        reach = TERRITORIAL_SEA_KM if self.world.territorial_sea else COAST_TOLERANCE_KM
+        land = haversine_km_many(self.lat, self.lon, caps[:, 0], caps[:, 1]) - caps[:, 2] - reach
         seas = data.sea_list
         sea_caps = np.array([s.cap for s in seas], dtype=float)
         water = haversine_km_many(self.lat, self.lon, sea_caps[:, 0], sea_caps[:, 1]) - sea_caps[:, 2] - SEA_GAP_KM
@@ -239,14 +258,17 @@ class _Search:
         return primary[1]
 
     def _piece_atoms(self, piece: int) -> list[Subject]:
-        """The piece's land parts grouped by their facts, and its coastal bands with the facts of their coast."""
+        """The piece's land parts grouped by their facts, and its coastal bands and territorial seas with the facts
+        of their coast."""
         on, data = self.scenario.date, self.data
         bands = coast_bands(self.world, piece).items()
-        return area_atoms([piece], on, data) + [land_subject(data, piece, i, s, g, on, "coast") for (i, s), g in bands]
+        coast = [land_subject(data, piece, i, s, g, on, "coast") for (i, s), g in bands]
+        return area_atoms([piece], on, data) + coast + belt_subjects(self.world, piece, on)
 
     def _feature_atom(self, index: int) -> Subject | None:
         """A curated feature as a subject: the facts `locate` gives at its centre, over where it is taken."""
-        taken = _FEATURE_PLACES.remember((str(self.data.root), index), lambda: _feature_place(self.world, index))
+        key = (str(self.data.root), self.world.territorial_sea, index)
+        taken = _FEATURE_PLACES.remember(key, lambda: _feature_place(self.world, index))
         if taken is None:
             return None
         loc, where = taken
@@ -265,6 +287,7 @@ class _Search:
                 lon=t.point[1],
                 point_like=False,
                 geom=shapely.box(*t.bbox).buffer(0.05),  # with its coastal bands, a few km beyond the land
+                # (the territorial seas reach further, but only their facts matter here, and they are the land's)
                 territory=territory,
                 subdivisions=frozenset(d["iso_3166_2"] for d in detail),
                 continents=frozenset(data.piece_continent[i] for i in t.pieces),
@@ -288,7 +311,7 @@ def _feature_place(w: World, index: int) -> tuple[Location, BaseGeometry] | None
     and coastal bands under it), or the land parts it is on (with their bands); None where it is not taken."""
     data = w.data
     f = w.features[index]
-    loc = locate(f.lat, f.lon, data=data, distances=False)
+    loc = locate(f.lat, f.lon, territorial_sea=w.territorial_sea, data=data, distances=False)
     if loc.feature is None or loc.feature.id != f.id:
         return None  # not taken at its own centre (the land there is another's): its land answers for it
     disc = feature_disc(f)

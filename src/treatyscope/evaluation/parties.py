@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 from treatyscope.evaluation.subjects import default_party
+from treatyscope.place.data import geodata
 from treatyscope.place.subject import Subject
 from treatyscope.result import Holder, ObligationsCheck, PartyCheck, Standing
 from treatyscope.rules.language import Membership, Treaty
@@ -46,8 +48,11 @@ def party_check(
     party = named
     if target == "territory" and party is None and not area:
         party = default_party(subjects[0], holder)
+    lineage = geodata().lineage(named, on) if named is not None else None
+    if lineage is not None and lineage.continues:
+        return replace(_standing(treaty, lineage.predecessor, members, on), lineage=lineage)
     if party is not None:
-        return _standing(treaty, party, members, on)
+        return replace(_standing(treaty, party, members, on), lineage=lineage)
     if target != "territory":
         return PartyCheck(Standing.ANY_PARTY)
     if area:

@@ -15,15 +15,26 @@ from typing import Any
 
 import shapely
 
+from treatyscope.english import territorial_sea_of
 from treatyscope.evaluation.subjects import attacked_party, cut
 from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import GeoData
 from treatyscope.place.subject import Subject
-from treatyscope.result import FULL_SHARE, Part, ReadingVerdict, ScopeCheck, ScopeOutcome, TermReport, Verdict
+from treatyscope.result import (
+    FULL_SHARE,
+    Crossing,
+    Part,
+    ReadingVerdict,
+    ScopeCheck,
+    ScopeOutcome,
+    TermReport,
+    Verdict,
+)
 from treatyscope.result import Subject as Explained
-from treatyscope.rules.language import Condition, Context, RuleBook, Treaty, Truth
+from treatyscope.rules.language import Condition, Context, Parallel, RuleBook, Treaty, Truth
 from treatyscope.rules.logic import Outcome, outcomes
-from treatyscope.rules.reach import lines, named
+from treatyscope.rules.parallels import candidates
+from treatyscope.rules.reach import lines, named, reachable
 
 
 def verdict_of(results: set[Truth]) -> Verdict:
@@ -66,7 +77,8 @@ def _explained(q: Question, s: Subject) -> Explained:
     holder = attacked_party(s, q.scenario, q.party) if q.scenario.target == "territory" else None
     member = holder is None or holder in q.members
     sea = s.sea is not None and not s.point_like and not s.on_land
-    return Explained(s.label, holder, member, s.continent if s.on_land else None, sea)
+    belt = s.setting == "territorial-sea"
+    return Explained(s.label, holder, member, s.continent if s.on_land else None, sea, belt)
 
 
 def term_reports(answers: Sequence[tuple[Mapping[str, str], Verdict]], book: RuleBook) -> tuple[TermReport, ...]:
@@ -154,7 +166,7 @@ def area_scope(q: Question, subjects: list[Subject], data: GeoData) -> ScopeChec
         covered = unknown = 0.0
         by_part: dict[str, list[float]] = {}
         for a, result in zip(atoms, row, strict=True):
-            acc = by_part.setdefault(a.feature or a.territory or a.sea or a.label, [0.0, 0.0])
+            acc = by_part.setdefault(_part_key(a), [0.0, 0.0])
             acc[0] += a.area_km2
             if result is True:
                 covered += a.area_km2
@@ -179,10 +191,43 @@ def area_scope(q: Question, subjects: list[Subject], data: GeoData) -> ScopeChec
     terms = term_reports([(o.readings, o.verdict) for o, _ in per_combo], q.book)
     verdict = next(iter(verdicts)) if len(verdicts) == 1 else Verdict.CONTESTED
     outcomes_ = tuple(o for o, _ in per_combo)
-    return ScopeCheck(verdict, _explained(q, biggest), outcomes_, traces, terms, tuple(parts), q.scenario.measure)
+    crossings = _crossings(q, atoms, results)
+    measure = q.scenario.measure
+    return ScopeCheck(verdict, _explained(q, biggest), outcomes_, traces, terms, tuple(parts), measure, crossings)
+
+
+def _crossings(q: Question, atoms: list[Subject], results: list[list[Truth]]) -> tuple[Crossing, ...]:
+    """The rule's named parallels that run across the area (it has parts on both sides of every reading's
+    latitude), and whether, under some combination of readings, the parts north of one answer otherwise than the
+    parts south of it."""
+    found: dict[int, Crossing] = {}
+    for node in reachable(q.cond, q.book):
+        for p in node.parallels(q.book):
+            if not isinstance(p, Parallel) or id(p) in found:
+                continue
+            lats = candidates(p, q.book, q.scenario.date)
+            north = [k for k, a in enumerate(atoms) if a.lat > max(lats)]
+            south = [k for k, a in enumerate(atoms) if a.lat < min(lats)]
+            if not north or not south:
+                continue
+            decides = any({row[k] for k in north} != {row[k] for k in south} for row in results)
+            found[id(p)] = Crossing(p.label or p.name or "a parallel", round(lats[0], 4), decides)
+    return tuple(found.values())
+
+
+BELT_PART = "territorial-sea:"  # the key of a territory's territorial sea among an area's parts
+
+
+def _part_key(a: Subject) -> str:
+    """The part of an area an atom counts towards: its feature, its territory's territorial sea or land, its sea."""
+    if a.feature is None and a.territory is not None and a.setting == "territorial-sea":
+        return BELT_PART + a.territory
+    return a.feature or a.territory or a.sea or a.label
 
 
 def _part_name(key: str, data: GeoData) -> str:
+    if key.startswith(BELT_PART):
+        return territorial_sea_of(_part_name(key.removeprefix(BELT_PART), data))
     for table in (data.territories, data.seas, data.features):
         if key in table:
             return str(table[key].name)

@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 
 from treatyscope import cache
-from treatyscope.errors import UsageError
+from treatyscope.english import territorial_sea_of
 from treatyscope.input.scenario import Scenario
 from treatyscope.place.data import GeoData, Status
 from treatyscope.place.locate import locate, status_at
@@ -99,9 +99,17 @@ def area_atoms(pieces: Iterable[int], on: dt.date, data: GeoData, clip: Any = No
 
 
 def land_subject(
-    data: GeoData, piece: int, island: bool | None, seas: Iterable[str], geom: Any, on: dt.date, setting: str
+    data: GeoData,
+    piece: int,
+    island: bool | None,
+    seas: Iterable[str],
+    geom: Any,
+    on: dt.date,
+    setting: str,
+    sea: str | None = None,
 ) -> Subject:
-    """A part of a land piece (or of its coastal band, which takes the facts of its coast) as a subject."""
+    """A part of a land piece (or of its coastal band or territorial sea, which take the facts of their coast; a
+    territorial sea keeps the named sea it lies in) as a subject."""
     detail = data.piece_detail(piece)
     territory = data.piece_territory[piece]
     rp = geom.representative_point()
@@ -118,6 +126,7 @@ def land_subject(
         islands=frozenset({island}),
         island_seas=frozenset(seas),
         status=piece_status(data, piece, on),
+        sea=sea,
         setting=setting,
     )
 
@@ -135,6 +144,30 @@ def coast_atoms(pieces: Iterable[int], on: dt.date, data: GeoData, clip: Any) ->
     return atoms
 
 
+def belt_atoms(bounds: Sequence[float], on: dt.date, data: GeoData, clip: Any) -> list[Subject]:
+    """The parts of `clip` in the territorial seas whose boxes meet `bounds` (as `locate` takes a point there)."""
+    out = []
+    for p in data.belts_meeting(bounds):
+        g = _within(data.belt_geoms([p])[0], clip)
+        if _nonempty(g):
+            out.append(belt_subject(data, p, g, on))
+    return out
+
+
+def belt_subjects(w: World, piece: int, on: dt.date) -> list[Subject]:
+    """A land piece's territorial seas (none in a world without them)."""
+    return [belt_subject(w.data, p, w.data.belt_geoms([p])[0], on) for p in w.belts_of(piece)]
+
+
+def belt_subject(data: GeoData, part: int, geom: Any, on: dt.date) -> Subject:
+    """(Some of) a part of a territorial sea, with the facts of its coast and the named sea it lies in."""
+    owner, layer, sea = data.belt_parts[part]
+    piece, island, seas = data.coast_owners[owner]
+    sea_id = data.sea_list[sea].id if layer != "open" else None
+    found = land_subject(data, piece, island, seas, geom, on, "territorial-sea", sea_id)
+    return replace(found, label=territorial_sea_of(found.label))
+
+
 def sea_atoms(geometry: Any, data: GeoData, gaps: bool = False) -> list[Subject]:
     """The parts of the geometry in each named sea (or, with `gaps`, in the gap fills that belong to each)."""
     if geometry.is_empty:
@@ -148,7 +181,7 @@ def sea_atoms(geometry: Any, data: GeoData, gaps: bool = False) -> list[Subject]
         water = (data.gap_geoms if gaps else data.sea_geoms)([sea.index])[0]
         if water.is_empty or not shapely.intersects(shapely.box(*water.bounds), shapely.box(minx, miny, maxx, maxy)):
             continue
-        g = shapely.intersection(water, geometry)
+        g = _within(water, geometry)
         if not _nonempty(g):
             continue
         rp = g.representative_point()
@@ -168,7 +201,16 @@ def sea_atoms(geometry: Any, data: GeoData, gaps: bool = False) -> list[Subject]
 
 
 def _within(g: Any, clip: Any) -> Any:
-    return shapely.intersection(g, clip.near(g) if isinstance(clip, Track) else clip)
+    """The part of `g` in `clip`, of the clip's dimension: where polygons meet along an edge (a sea and the belt
+    cut from it) their intersection has lines too, which a line's shares would count as length."""
+    region = clip.near(g) if isinstance(clip, Track) else clip
+    cut = shapely.intersection(g, region)
+    dimension = int(shapely.get_dimensions(region))
+    parts = shapely.get_parts(cut)
+    if all(int(shapely.get_dimensions(p)) == dimension for p in parts):
+        return cut
+    kept = [p for p in parts if int(shapely.get_dimensions(p)) == dimension]
+    return shapely.union_all(kept) if kept else shapely.GeometryCollection()
 
 
 # A piece's coastal bands depend on the data only: merged once per process.
@@ -283,6 +325,8 @@ def _geometry_subjects(scenario: Scenario, data: GeoData) -> tuple[list[Subject]
         for pt in shapely.get_parts(geom):
             loc = locate(pt.y, pt.x, territorial_sea=scenario.territorial_sea)
             label = loc.territory.name if loc.territory else (loc.sea.name if loc.sea else f"{pt.y:.3f}, {pt.x:.3f}")
+            if loc.setting == "territorial-sea":
+                label = territorial_sea_of(label)
             subs.append(replace(point_subject(loc, scenario.date, label, data), area_km2=1.0))
         return subs, True
     minx, miny, maxx, maxy = geom.bounds
@@ -295,32 +339,30 @@ def _geometry_subjects(scenario: Scenario, data: GeoData) -> tuple[list[Subject]
             if not (b[i][2] < minx - pad or b[i][0] > maxx + pad or b[i][3] < miny - pad or b[i][1] > maxy + pad)
         ]
 
-    if scenario.territorial_sea:
-        # locate decides the territorial sea by distance to the nearest coast, point by point; no polygon of it
-        # exists to cut a shape with, and answering without it would silently be a different question.
-        raise UsageError(
-            "--territorial-sea is decided point by point (12 nautical miles from the nearest coast) and is not "
-            "yet applied to lines and areas.",
-            "Check the points that matter with --at, or give the shape as a MultiPoint.",
-        )
     # In the order `locate` takes them (place/world.py): land, the 2 km coastal bands (which take their coast's
-    # facts), the named seas, the gap fills between the seas and the land; each from what the ones before left.
+    # facts), the territorial seas (unless left out), the named seas, the gap fills between the seas and the land;
+    # each from what the ones before left.
     on = scenario.date
+    belts = scenario.territorial_sea
     if "Line" in geom.geom_type:
         left = Track(geom)
         land = area_atoms([i for i in near(0.0) if left.meets(b[i])], on, data, clip=left)
         left = Track(left.rest([a.geom for a in land]))
         coast = coast_atoms(near(BAND_PAD_DEGREES), on, data, clip=left)
-        rest = left.rest([a.geom for a in coast])
+        left = Track(left.rest([a.geom for a in coast]))
+        belt = belt_atoms(geom.bounds, on, data, clip=left) if belts else []
+        rest = left.rest([a.geom for a in belt])
         seas = sea_atoms(rest, data)
         gaps = sea_atoms(Track(rest).rest([a.geom for a in seas]), data, gaps=True)
-        return land + coast + seas + gaps, True
+        return land + coast + belt + seas + gaps, True
     land = area_atoms(near(0.0), on, data, clip=geom)
     rest = _less(geom, land)
     coast = coast_atoms(near(BAND_PAD_DEGREES), on, data, clip=rest)
     rest = _less(rest, coast)
+    belt = belt_atoms(geom.bounds, on, data, clip=rest) if belts else []
+    rest = _less(rest, belt)
     seas = sea_atoms(rest, data)
-    return land + coast + seas + sea_atoms(_less(rest, seas), data, gaps=True), True
+    return land + coast + belt + seas + sea_atoms(_less(rest, seas), data, gaps=True), True
 
 
 BAND_PAD_DEGREES = 0.2  # a coastal band reaches 2 km beyond its piece's box: up to 0.1° of longitude at 80° N

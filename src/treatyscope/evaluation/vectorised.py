@@ -58,15 +58,15 @@ class Places:
     """The atoms of place.world, in its order of precedence, behind one grid (with a box around each curated
     feature's reach ahead of them)."""
 
-    def __init__(self, data: GeoData) -> None:
+    def __init__(self, data: GeoData, territorial_sea: bool = True) -> None:
         self.data = data
-        self.world = world(data)
+        self.world = world(data, territorial_sea)
         # The grid holds, ahead of the atoms, a box around each feature's radius: a point in one is looked at
         # again (its atom, then the feature rule); every other point is answered by the grid alone.
         self._boxes = [_reach_box(lat, lon, km) for lat, lon, km in self.world.feature_xyr]
         self.n_boxes = len(self._boxes)
         self.atoms = self.world.atoms
-        self.grid = _cached_grid(data, lambda: self._boxes + self.world.geometries())
+        self.grid = _cached_grid(data, territorial_sea, lambda: self._boxes + self.world.geometries())
         self._atom_tree: shapely.STRtree | None = None
 
     def location(self, atom: int, lat: float, lon: float) -> Location:
@@ -110,9 +110,9 @@ class Places:
 _PLACES = cache.memo()
 
 
-def places(data: GeoData | None = None) -> Places:
+def places(data: GeoData | None = None, territorial_sea: bool = True) -> Places:
     data = data or geodata()
-    found: Places = _PLACES.remember(str(data.root), lambda: Places(data))
+    found: Places = _PLACES.remember((str(data.root), territorial_sea), lambda: Places(data, territorial_sea))
     return found
 
 
@@ -133,21 +133,23 @@ def _reach_box(lat: float, lon: float, km: float) -> Any:
 _GRIDS = cache.Store("grids", ".bin")
 
 
-def _grid_key() -> str:
-    """The places grid depends on the vendored data and on the code that builds it (not on the rules)."""
-    return cache.key("places", code=("place/grid.py", "evaluation/vectorised.py"))
+def _grid_key(territorial_sea: bool) -> str:
+    """The places grid depends on the vendored data, on whether the territorial seas are in it, and on the code
+    that builds it (not on the rules)."""
+    code = ("place/grid.py", "place/world.py", "evaluation/vectorised.py")
+    return cache.key("places", territorial_sea, code=code)
 
 
-def places_ready(data: GeoData | None = None) -> bool:
+def places_ready(data: GeoData | None = None, territorial_sea: bool = True) -> bool:
     """Whether the places grid is built (in this process or on disk)."""
     data = data or geodata()
-    path = _GRIDS.path(_grid_key())
-    return str(data.root) in _PLACES or (path is not None and path.exists())
+    path = _GRIDS.path(_grid_key(territorial_sea))
+    return (str(data.root), territorial_sea) in _PLACES or (path is not None and path.exists())
 
 
-def _cached_grid(data: GeoData, polygons: Any) -> LayeredGrid:
+def _cached_grid(data: GeoData, territorial_sea: bool, polygons: Any) -> LayeredGrid:
     """The places grid, kept on disk: building it takes about a minute, loading it a fraction of a second."""
-    key = _grid_key()
+    key = _grid_key(territorial_sea)
     grid = _GRIDS.load(key, LayeredGrid.from_bytes)
     if grid is None:  # none yet, or a damaged entry: built (again)
         grid = LayeredGrid(polygons())
@@ -209,9 +211,10 @@ class Question:
 class Engine:
     """Verdict and reason codes (indices into VERDICTS and REASONS) for arrays of points and days."""
 
-    def __init__(self, book: RuleBook, data: GeoData | None = None) -> None:
+    def __init__(self, book: RuleBook, data: GeoData | None = None, territorial_sea: bool = True) -> None:
         self.book = book
         self.data = data or geodata()
+        self.territorial_sea = territorial_sea
         self.breaks = date_breaks(book, self.data)
         # Per (question, span): answers as verdict * 16 + reason (under 80: one byte), -1 where not yet asked,
         # indexed by (atom + 1) * 2**bits + sides (row 0: open water).
@@ -225,7 +228,7 @@ class Engine:
 
     @property
     def places(self) -> Places:
-        return places(self.data)
+        return places(self.data, self.territorial_sea)
 
     def classify(
         self, q: Question, lats: NDArray[np.float64], lons: NDArray[np.float64], days: NDArray[np.datetime64]
@@ -234,7 +237,7 @@ class Engine:
         a time. (Not on threads: GEOS prepared geometries, which the grids test with, are not thread-safe.)"""
         n = len(lats)
         answers = np.empty(n, dtype=np.int8)
-        if n < FEW and not places_ready(self.data):
+        if n < FEW and not places_ready(self.data, self.territorial_sea):
             # Not worth building the grid (about a minute, once) for a few points: `locate` each one instead.
             for k in range(n):
                 one = slice(k, k + 1)
@@ -421,6 +424,7 @@ class Engine:
             party=q.party,
             interpretations=q.pins,
             find_nearest=False,
+            territorial_sea=self.territorial_sea,
         )
         (result, *_) = check(scenario, self.book, [q.treaty])
         answer = VERDICTS.index(result.verdict) * 16 + REASONS.index(result.reason)
@@ -438,7 +442,9 @@ class Engine:
             )
         asked = self._named[named_key]
         where = (
-            locate(lat, lon, data=self.data, distances=False) if atom is None else self.places.location(atom, lat, lon)
+            locate(lat, lon, territorial_sea=self.territorial_sea, data=self.data, distances=False)
+            if atom is None
+            else self.places.location(atom, lat, lon)
         )
         subject = point_subject(where, day, "", self.data)
         span = int(np.searchsorted(self.breaks, np.datetime64(day, "D"), side="right"))
@@ -457,7 +463,9 @@ def _one_day(days: NDArray[np.datetime64]) -> bool:
 _ENGINES = cache.memo()
 
 
-def engine_for(book: RuleBook) -> Engine:
-    """One engine per set of rule files in a process (by their contents), so answers are reused between calls."""
-    found: Engine = _ENGINES.remember(book.digest or id(book), lambda: Engine(book))
+def engine_for(book: RuleBook, territorial_sea: bool = True) -> Engine:
+    """One engine per set of rule files in a process (by their contents) and choice of territorial seas, so
+    answers are reused between calls."""
+    key = (book.digest or id(book), territorial_sea)
+    found: Engine = _ENGINES.remember(key, lambda: Engine(book, territorial_sea=territorial_sea))
     return found

@@ -7,10 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from treatyscope.english import territorial_sea_of, the
 from treatyscope.errors import UsageError
 from treatyscope.periods import parse_date
 from treatyscope.place.gazetteer import Place
 from treatyscope.rules.kinds import TARGETS
+
+# Where a located point is, as the location line says it (Location.setting).
+SETTING_WORDS = {"land": "on land", "coast": "on the coast", "territorial-sea": "at sea, near a coast", "sea": "at sea"}
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -27,7 +31,7 @@ class Scenario:
     assume_member: frozenset[str] = frozenset()
     assume: frozenset[str] = frozenset()
     interpretations: dict[str, str] = field(default_factory=dict)
-    territorial_sea: bool = False
+    territorial_sea: bool = True
     # With no party named, whose territory an attack strikes: the sovereign's, or the controlling state's.
     holder: Literal["sovereign", "controller"] = "sovereign"
     find_nearest: bool = True  # False: skip the search for the nearest covered place (verdicts only)
@@ -50,7 +54,7 @@ def build_scenarios(
     assume_member: Sequence[str] = (),
     assume: Sequence[str] = (),
     interpretation: Sequence[str] | Mapping[str, str] = (),
-    territorial_sea: bool = False,
+    territorial_sea: bool = True,
     nearest: bool = True,
 ) -> tuple[list[Scenario], dict[str, Any]]:
     """One scenario per target kind (default: every kind), and the facts about the place for the report."""
@@ -109,10 +113,12 @@ def _where(
     if at:
         point = parse_coordinates(at)
         loc = locate(*point, territorial_sea=territorial_sea)
-        where = loc.territory.name if loc.territory else (loc.sea.name if loc.sea else "at sea")
+        where = loc.territory.name if loc.territory else (loc.sea.name if loc.sea else "open water")
+        if loc.setting == "territorial-sea":
+            where = the(territorial_sea_of(where))
         if loc.feature:
             where = f"{loc.feature.name}, {where}" if loc.territory else loc.feature.name
-        facts = {"summary": f"{loc.setting} — {where}", **location_facts(loc, on)}
+        facts = {"summary": f"{SETTING_WORDS[loc.setting]} — {where}", **location_facts(loc, on)}
         return f"{point[0]:.4f}, {point[1]:.4f} ({where})", point, None, None, facts
     assert geojson is not None
     geometry, name = read_geojson(geojson)

@@ -76,6 +76,19 @@ class Status:
         return self.sovereign is None or any(c != self.sovereign for c in self.claimed_by)
 
 
+@dataclass(frozen=True)
+class Lineage:
+    """A state and the one before it: `continues` (it carries on the other's international personality, which it
+    stands for before `until`), or a successor that does not (it did not exist before `until`)."""
+
+    state: str
+    predecessor: str
+    continues: bool
+    until: dt.date | None
+    note: str
+    source: Source | None
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Territory:
     id: str
@@ -314,6 +327,33 @@ class GeoData:
     def gaps_near(self, lat: float, lon: float) -> list[int]:
         return _bbox_hits(self._gaps.bbox, lat, lon, 0.0)
 
+    # ------------------------------------------------------------------------------------------ territorial seas
+    # Derived by tools/build_belts.py: the sea within 12 nautical miles of each coast, shared out to the nearer coast,
+    # and cut by the named sea, gap fill or open water it lies in.
+    @cached_property
+    def belt_parts(self) -> list[tuple[int, str, int]]:
+        """Per part of a territorial sea: its coastal-band owner (an index into `coast_owners`), and the layer
+        ("sea", "gap" or "open") and named sea (an index into `sea_list`, -1 in open water) it lies in."""
+        rows = self._json("belts.json")["parts"]
+        return [(int(owner), str(layer), int(sea)) for owner, layer, sea in rows]
+
+    @cached_property
+    def _belts(self) -> _Layer:
+        return _Layer(GeometryPack(self._file("belts.geom")))
+
+    def belt_geoms(self, indices: Sequence[int]) -> list[BaseGeometry]:
+        return self._belts.geoms(indices)
+
+    def belts_near(self, lat: float, lon: float) -> list[int]:
+        return _bbox_hits(self._belts.bbox, lat, lon, 0.0)
+
+    def belts_meeting(self, bounds: Sequence[float]) -> list[int]:
+        """The parts of territorial seas whose boxes meet the box (west, south, east, north)."""
+        b = self._belts.bbox
+        west, south, east, north = bounds
+        mask = (b[:, 0] <= east) & (b[:, 2] >= west) & (b[:, 1] <= north) & (b[:, 3] >= south)
+        return [int(i) for i in np.flatnonzero(mask)]
+
     # --------------------------------------------------------------------------------------------- seas
     @cached_property
     def _seas(self) -> dict[str, Any]:
@@ -463,6 +503,26 @@ class GeoData:
             names.setdefault(t.alpha3, t.name)  # type: ignore[arg-type]
         names.update(self.curated["entities"]["entities"])
         return names
+
+    @cached_property
+    def _continuations(self) -> dict[str, Lineage]:
+        doc = self.curated["entities"]
+        out: dict[str, Lineage] = {}
+        for c in doc.get("continuations", []):
+            out[c["state"]] = Lineage(
+                c["state"], c["continues"], True, _date(c["until"]), c["note"], _source(c["source"])
+            )
+        for s in doc.get("successions", []):
+            for state in s["states"]:
+                out[state] = Lineage(state, s["predecessor"], False, _date(s["from"]), s["note"], _source(s["source"]))
+        return out
+
+    def lineage(self, code: str, on: dt.date) -> Lineage | None:
+        """Whether a state code asked about on a date stands for another state: one it continues (the Russian
+        Federation, before 26 December 1991, for the Soviet Union), or one it succeeded without continuing (the
+        Czech Republic, before 1993, for no one: Czechoslovakia was another state)."""
+        found = self._continuations.get(code)
+        return found if found is not None and found.until is not None and on < found.until else None
 
     def entity_name(self, code: str | None) -> str:
         if code is None:

@@ -48,20 +48,20 @@ class Region:
 
     layer: Layer
     geom: Any
-    group: Group | None = None  # LAND, COAST: the piece and the facts of its parts
-    sea: int | None = None  # SEA, GAP: the named sea
+    group: Group | None = None  # LAND, COAST, BELT: the piece and the facts of its parts
+    sea: int | None = None  # SEA, GAP, BELT: the named sea
     atom: int | None = None  # an atom of the region (its facts are the region's)
     feature: int | None = None  # the curated feature taken there (an index into World.features)
 
 
 class Drawing:
-    def __init__(self, data: GeoData) -> None:
+    def __init__(self, data: GeoData, territorial_sea: bool = True) -> None:
         self.data = data
-        self.world: World = world(data)
+        self.world: World = world(data, territorial_sea)
 
     @cached_property
     def regions(self) -> list[Region]:
-        key = cache.key("regions", code=("place/world.py", "place/drawing.py"))
+        key = cache.key("regions", self.world.territorial_sea, code=("place/world.py", "place/drawing.py"))
         found = _STORE.load(key, _decode)
         if found is None:
             found = self._build()
@@ -113,13 +113,19 @@ class Drawing:
         if a.layer is Layer.COAST:
             _, island, seas = self.data.coast_owners[a.part]
             return (a.layer, a.index, island, tuple(seas))
+        if a.layer is Layer.BELT:
+            owner, where, sea = self.data.belt_parts[a.part]
+            _, island, seas = self.data.coast_owners[owner]
+            return (a.layer, a.index, island, tuple(seas), sea if where != "open" else -1)
         return (a.layer, a.index)
 
     def _region(self, label: tuple[Any, ...], faces: Any, atom: int) -> Region:
         layer, feature = Layer(label[0]), label[-1]
         geom = _merge(faces)
-        group = (label[1], label[2], label[3]) if layer in (Layer.LAND, Layer.COAST) else None
+        group = (label[1], label[2], label[3]) if layer in (Layer.LAND, Layer.COAST, Layer.BELT) else None
         sea = label[1] if layer in (Layer.SEA, Layer.GAP) else None
+        if layer is Layer.BELT and label[4] >= 0:
+            sea = label[4]
         return Region(layer, geom, group, sea, atom, None if feature < 0 else feature)
 
     # ---------------------------------------------------------------------------------------------- features
@@ -270,6 +276,6 @@ def _decode(raw: bytes) -> list[Region]:
     return out
 
 
-def drawing(data: GeoData) -> Drawing:
-    found: Drawing = _DRAWINGS.remember(str(data.root), lambda: Drawing(data))
+def drawing(data: GeoData, territorial_sea: bool = True) -> Drawing:
+    found: Drawing = _DRAWINGS.remember((str(data.root), territorial_sea), lambda: Drawing(data, territorial_sea))
     return found

@@ -5,9 +5,10 @@ curated feature, in that order of precedence); `locate` looks it up for one poin
 was moved onto a coast or into a sea. Boundaries count as inside (shapely `covers`); a point on a border shared by
 two territories is resolved to the first in id order, and the other is named in `Location.border_with`.
 
-With `territorial_sea=True`, a point at sea within 12 nautical miles (22.224 km) of a territory's simplified coast
-is in that territory's territorial sea; where two coasts are within range, the nearer one wins (an equidistance
-line). The legal baselines are not modelled, so allow about 2 km of uncertainty near the limit.
+A point at sea within 12 nautical miles (22.224 km) of a territory's simplified coast is in that territory's
+territorial sea (by default; `territorial_sea=False` leaves the belts out); where two coasts are within range, the
+nearer one wins (an equidistance line). The legal baselines are not modelled, so allow a few kilometres of
+uncertainty near the limit (more where a state draws straight baselines across bays and fringing islands).
 """
 
 from __future__ import annotations
@@ -15,20 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import numpy as np
-import shapely
-from shapely.geometry.base import BaseGeometry
-
 from treatyscope.errors import UsageError
 from treatyscope.place.data import GeoData, Sea, Status, geodata
-from treatyscope.place.sphere import KM_PER_DEGREE_LAT, distance_km, normalize_lon
+from treatyscope.place.sphere import distance_km, normalize_lon
 from treatyscope.place.world import (
     OPEN_WATER,
-    TERRITORIAL_SEA_KM,
     Layer,
     Location,
+    World,
     at_sea,
-    on_land,
     world,
 )
 
@@ -60,14 +56,15 @@ def lookup_lon(lon: float) -> float:
 
 
 def locate(
-    lat: float, lon: float, *, territorial_sea: bool = False, data: GeoData | None = None, distances: bool = True
+    lat: float, lon: float, *, territorial_sea: bool = True, data: GeoData | None = None, distances: bool = True
 ) -> Location:
-    """Where a point is (see place.world for the order of precedence). With `distances=False`, how far a point was
-    moved onto a coast or into a sea is not measured (`coast_km`, `sea_km` are 0): the facts are the same, and
-    measuring is most of the cost near coasts."""
+    """Where a point is (see place.world for the order of precedence). With `territorial_sea=False` the belts are
+    left out: a point in one is at sea. With `distances=False`, how far a point was moved onto a coast or into a
+    sea is not measured (`coast_km`, `sea_km` are 0): the facts are the same, and measuring is most of the cost near
+    coasts."""
     lat, lon = check_coordinates(lat, lon)
     data = data or geodata()
-    w = world(data)
+    w = world(data, territorial_sea)
     lon_at = lookup_lon(lon)
     land = w.covering(lat, lon_at, Layer.LAND)
     if land:
@@ -76,20 +73,16 @@ def locate(
         others = tuple(sorted(territories - {data.piece_territory[w.atoms[atom].index]}))
         loc = w.location(atom, lat, lon, w.feature_at(lat, lon_at, atom))
         return _with(loc, border_with=others)
-    bands = w.covering(lat, lon_at, Layer.COAST)
-    if bands:
-        atom = bands[0]
-        piece = w.atoms[atom].index
-        coast_km = distance_km(lat, lon, data.piece_geoms([piece])[0]) if distances else 0.0
-        return _with(w.location(atom, lat, lon, w.feature_at(lat, lon_at, atom)), coast_km=round(coast_km, 3))
-    sea_atom, sea, sea_km = _sea_at(data, lat, lon_at, distances)
-    feature = w.feature_at(lat, lon_at, sea_atom)
-    near = _nearest_piece(data, lat, lon, TERRITORIAL_SEA_KM) if territorial_sea else None
-    if near is None:
-        return at_sea(lat, lon, sea, sea_km, feature)
-    piece, km = near
-    island, seas = _part_facts(data, piece, shapely.Point(lon_at, lat))
-    return on_land(data, lat, lon, piece, island, seas, "territorial-sea", feature, km, (), sea, sea_km)
+    for layer in (Layer.COAST, Layer.BELT):
+        found = w.covering(lat, lon_at, layer)
+        if found:
+            atom = found[0]
+            loc = w.location(atom, lat, lon, w.feature_at(lat, lon_at, atom))
+            coast_km = distance_km(lat, lon, data.piece_geoms([w.atoms[atom].index])[0]) if distances else 0.0
+            sea_km = _sea_at(w, lat, lon_at, distances)[2] if layer is Layer.BELT and loc.sea else 0.0
+            return _with(loc, coast_km=round(coast_km, 3), sea_km=sea_km)
+    sea_atom, sea, sea_km = _sea_at(w, lat, lon_at, distances)
+    return at_sea(lat, lon, sea, sea_km, w.feature_at(lat, lon_at, sea_atom))
 
 
 def _with(loc: Location, **changes: object) -> Location:
@@ -98,37 +91,9 @@ def _with(loc: Location, **changes: object) -> Location:
     return replace(loc, **changes)  # type: ignore[arg-type]
 
 
-def _part_facts(data: GeoData, piece: int, point: shapely.Point) -> tuple[bool, list[str]]:
-    """Island flag and adjoining seas of the polygon of `piece` that holds (or is nearest to) the point."""
-    detail = data.piece_detail(piece)
-    best = _part_at(data.piece_geoms([piece])[0], point)
-    return bool(detail["islands"][best]), list(detail["island_seas"][best])
-
-
-def _part_at(geom: BaseGeometry, point: shapely.Point) -> int:
-    """The first polygon of a multipolygon that covers the point, or else the nearest (the first of equals)."""
-    parts = shapely.get_parts(geom)
-    covering = np.flatnonzero(shapely.covers(parts, point))
-    if len(covering):
-        return int(covering[0])
-    return int(np.argmin(shapely.distance(parts, point)))
-
-
-def _nearest_piece(data: GeoData, lat: float, lon: float, within_km: float) -> tuple[int, float] | None:
-    pad = within_km / KM_PER_DEGREE_LAT
-    pad_lon = pad / max(0.02, math.cos(math.radians(min(89.0, abs(lat)))))
-    candidates = data.pieces_near(lat, lon, max(pad, pad_lon))
-    best: tuple[int, float] | None = None
-    for i, g in zip(candidates, data.piece_geoms(candidates)):
-        d = distance_km(lat, lon, g)
-        if d <= within_km and (best is None or (d, data.piece_territory[i]) < (best[1], data.piece_territory[best[0]])):
-            best = (i, d)
-    return best
-
-
-def _sea_at(data: GeoData, lat: float, lon: float, distances: bool) -> tuple[int, Sea | None, float]:
+def _sea_at(w: World, lat: float, lon: float, distances: bool) -> tuple[int, Sea | None, float]:
     """The named sea a point off the land is in (its atom, the sea, and how far from the sea's own polygon)."""
-    w = world(data)
+    data = w.data
     for layer in (Layer.SEA, Layer.GAP):
         found = w.covering(lat, lon, layer)
         if found:

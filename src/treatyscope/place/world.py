@@ -8,10 +8,13 @@ The world is a list of *atoms* in order of precedence; a point is in the first a
 2. COAST: a coastal band, the sea within COAST_TOLERANCE_KM (2 km) of a land piece's coast and nearer to it than to
    any other coast: a point there is taken as on that coast. Natural Earth 1:10m land, simplified to about 1 km,
    puts many coastal city centres just offshore; the bands are polygons derived once (tools/build_coast.py).
-   [TERRITORIAL SEA, only when asked for (`locate(..., territorial_sea=True)`): at sea within 12 nautical miles of a
-   coast, that coast's territory. Decided by distance to the nearest coast, not by a polygon.]
-3. SEA: a named marine polygon.
-4. GAP: the gap fill of a named sea, the gaps between the named seas and the land shared out to the nearest named
+3. BELT: a territorial sea, the sea within TERRITORIAL_SEA_KM (12 nautical miles) of a land piece's coast and nearer
+   to it than to any other coast (an equidistance line), cut by the named sea, gap fill or open water it lies in: a
+   point there has its coast's facts (territory, continent, island) and keeps its sea. UNCLOS Article 2 extends the
+   coastal state's sovereignty to it; the belt is drawn from the simplified coast, an approximation of the legal
+   baselines (tools/build_belts.py). A world built with `territorial_sea=False` has no belts.
+4. SEA: a named marine polygon.
+5. GAP: the gap fill of a named sea, the gaps between the named seas and the land shared out to the nearest named
    sea within SEA_GAP_KM (60 km).
    A point in none of them is in open water.
 Then the curated small features (geodata/curated/features.yaml), which Natural Earth 10m lacks or merges: a point
@@ -52,16 +55,28 @@ OPEN_WATER = -1  # the atom of a point in no land part, band, named sea or gap f
 class Layer(IntEnum):
     LAND = 0
     COAST = 1
-    SEA = 2
-    GAP = 3
-    OPEN = 4
+    BELT = 2
+    SEA = 3
+    GAP = 4
+    OPEN = 5
+
+
+# How a subject names where it is (Subject.setting, Location.setting) for each layer.
+SETTINGS = {
+    Layer.LAND: "land",
+    Layer.COAST: "coast",
+    Layer.BELT: "territorial-sea",
+    Layer.SEA: "sea",
+    Layer.GAP: "gap",
+    Layer.OPEN: "open",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Atom:
     layer: Layer
-    index: int  # the land piece (LAND, COAST) or the named sea (SEA, GAP)
-    part: int = 0  # the polygon of the piece (LAND) or the band (COAST)
+    index: int  # the land piece (LAND, COAST, BELT) or the named sea (SEA, GAP)
+    part: int = 0  # the polygon of the piece (LAND), the band (COAST) or the part of a territorial sea (BELT)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -164,17 +179,21 @@ def on_land(
 class World:
     """The atoms in order of precedence, their polygons and facts, and the curated features."""
 
-    def __init__(self, data: GeoData) -> None:
+    def __init__(self, data: GeoData, territorial_sea: bool = True) -> None:
         self.data = data
+        self.territorial_sea = territorial_sea
         territory = data.piece_territory
         owners = data.coast_owners
         n_parts = [len(data.piece_detail(i)["islands"]) for i in range(len(data.piece_ids))]
         land = sorted((territory[i], i, k) for i in range(len(n_parts)) for k in range(n_parts[i]))
         bands = sorted(range(len(owners)), key=lambda b: (territory[owners[b][0]], owners[b][0], b))
+        belts = data.belt_parts if territorial_sea else []
+        belt_order = sorted(range(len(belts)), key=lambda p: (territory[owners[belts[p][0]][0]], belts[p][0], p))
         seas = range(len(data.sea_list))
         self.atoms: list[Atom] = (
             [Atom(Layer.LAND, i, k) for _, i, k in land]
             + [Atom(Layer.COAST, owners[b][0], b) for b in bands]
+            + [Atom(Layer.BELT, owners[belts[p][0]][0], p) for p in belt_order]
             + [Atom(Layer.SEA, i) for i in seas]
             + [Atom(Layer.GAP, i) for i in seas]
         )
@@ -187,7 +206,7 @@ class World:
         # Per atom (the last entry: open water): its layer, its land piece, and its territory's number.
         self.layer = np.array([a.layer for a in self.atoms] + [Layer.OPEN], dtype=np.int8)
         ids = {t: n for n, t in enumerate(data.territories)}
-        on_land_ = [a.layer in (Layer.LAND, Layer.COAST) for a in self.atoms]
+        on_land_ = [a.layer in (Layer.LAND, Layer.COAST, Layer.BELT) for a in self.atoms]
         self.piece = np.array([a.index if ok else -1 for a, ok in zip(self.atoms, on_land_)] + [-1], dtype=np.int32)
         held = [ids[territory[a.index]] if ok else -1 for a, ok in zip(self.atoms, on_land_)]
         self.territory = np.array([*held, -1], dtype=np.int32)
@@ -204,6 +223,8 @@ class World:
             return shapely.get_parts(data.piece_geoms([a.index])[0])[a.part]
         if a.layer is Layer.COAST:
             return data.coast_geoms([a.part])[0]
+        if a.layer is Layer.BELT:
+            return data.belt_geoms([a.part])[0]
         if a.layer is Layer.SEA:
             return data.sea_geoms([a.index])[0]
         return data.gap_geoms([a.index])[0]
@@ -211,6 +232,18 @@ class World:
     def bands_of(self, piece: int) -> list[int]:
         """The coastal bands of a land piece."""
         return self._bands_by_piece.get(piece, [])
+
+    def belts_of(self, piece: int) -> list[int]:
+        """The parts of a land piece's territorial sea (none in a world without territorial seas)."""
+        return self._belts_by_piece.get(piece, []) if self.territorial_sea else []
+
+    @cached_property
+    def _belts_by_piece(self) -> dict[int, list[int]]:
+        table: dict[int, list[int]] = {}
+        owners = self.data.coast_owners
+        for p, (owner, _, _) in enumerate(self.data.belt_parts):
+            table.setdefault(owners[owner][0], []).append(p)
+        return table
 
     @cached_property
     def _bands_by_piece(self) -> dict[int, list[int]]:
@@ -235,7 +268,17 @@ class World:
         if a.layer is Layer.COAST:
             _, island, seas = data.coast_owners[a.part]
             return on_land(data, lat, lon, a.index, island, seas, setting="coast", feature=feature)
+        if a.layer is Layer.BELT:
+            return self.belt_location(a.part, lat, lon, feature)
         return at_sea(lat, lon, data.sea_list[a.index], feature=feature)
+
+    def belt_location(self, part: int, lat: float, lon: float, feature: Feature | None = None) -> Location:
+        """A point in a part of a territorial sea: its coast's facts, and the named sea it lies in (if any)."""
+        data = self.data
+        owner, layer, sea = data.belt_parts[part]
+        piece, island, seas = data.coast_owners[owner]
+        named = data.sea_list[sea] if layer != "open" else None
+        return on_land(data, lat, lon, piece, island, seas, "territorial-sea", feature, sea=named)
 
     def covering(self, lat: float, lon: float, layer: Layer) -> list[int]:
         """Every atom of one layer whose polygon covers the point, in order (a point on a border is in two)."""
@@ -255,6 +298,13 @@ class World:
             bands = data.coasts_near(lat, lon)
             hits = [b for b, g in zip(bands, data.coast_geoms(bands)) if g.covers(point)]
             return sorted(self.index[Atom(Layer.COAST, data.coast_owners[b][0], b)] for b in hits)
+        if layer is Layer.BELT:
+            if not self.territorial_sea:
+                return []
+            parts = data.belts_near(lat, lon)
+            hits = [p for p, g in zip(parts, data.belt_geoms(parts)) if g.covers(point)]
+            owners = data.coast_owners
+            return sorted(self.index[Atom(Layer.BELT, owners[data.belt_parts[p][0]][0], p)] for p in hits)
         candidates = data.seas_near(lat, lon) if layer is Layer.SEA else data.gaps_near(lat, lon)
         geoms = data.sea_geoms(candidates) if layer is Layer.SEA else data.gap_geoms(candidates)
         return sorted(self.index[Atom(layer, i)] for i, g in zip(candidates, geoms) if g.covers(point))
@@ -283,7 +333,9 @@ class World:
         point, f, km = point[keep], f[keep], km[keep]
         layers = self.layer[atoms[point]]  # -1 (open water) indexes the trailing entry
         within = self._within[f]
-        ok = np.where(within < 0, layers >= Layer.SEA, self.territory[atoms[point]] == within)
+        # A feature at sea is taken in a territorial sea too (it is more specific than the belt around it).
+        held = (self.territory[atoms[point]] == within) & (layers <= Layer.COAST)
+        ok = np.where(within < 0, layers >= Layer.BELT, held)
         land = np.flatnonzero(ok & (within >= 0) & (layers == Layer.LAND))
         for g in np.unique(f[land]).tolist():
             mine = land[f[land] == g]
@@ -357,9 +409,9 @@ class World:
 _WORLDS = cache.memo()
 
 
-def world(data: GeoData | None = None) -> World:
+def world(data: GeoData | None = None, territorial_sea: bool = True) -> World:
     data = data or geodata()
-    found: World = _WORLDS.remember(str(data.root), lambda: World(data))
+    found: World = _WORLDS.remember((str(data.root), territorial_sea), lambda: World(data, territorial_sea))
     return found
 
 

@@ -217,6 +217,14 @@ def _facts(r: Result) -> dict[str, Any]:
             "party": m.party,
             "from": m.entry.period.start.isoformat() if m.entry and m.entry.period.start else None,
             "holders": [{"code": h.code, "party": h.member} for h in m.holders],
+            "lineage": {
+                "named": m.lineage.state,
+                "predecessor": m.lineage.predecessor,
+                "continues": m.lineage.continues,
+                "until": m.lineage.until.isoformat() if m.lineage.until else None,
+            }
+            if m.lineage
+            else None,
         },
         "obligations": [
             {
@@ -228,7 +236,11 @@ def _facts(r: Result) -> dict[str, Any]:
         ],
     }
     if r.scope is not None:
-        out["scope"] = {"verdict": str(r.scope.verdict), "measure": r.scope.measure or "point"}
+        out["scope"] = {
+            "verdict": str(r.scope.verdict),
+            "measure": r.scope.measure or "point",
+            "crossings": [{"label": c.label, "lat": c.lat, "decides": c.decides} for c in r.scope.crossings],
+        }
     if r.holders is not None:
         out["holders"] = {
             "sovereign": str(r.holders.sovereign.verdict),

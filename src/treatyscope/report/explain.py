@@ -3,11 +3,12 @@ reason of a comparison table. The sentences about single facts come from report.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from treatyscope.english import capitalised, join, plural, the, the_sea
-from treatyscope.place.data import geodata
+from treatyscope.place.data import Lineage, geodata
 from treatyscope.report.words import Names, Template, covered_by, day, evidence, first_evidence
 from treatyscope.result import (
     Nearest,
@@ -60,6 +61,12 @@ NEAREST = Template(
     "The nearest place where {text} covers {what} is {name} ({where}), {km} km away{by}{some}.", ("by", "some")
 )
 NEARER = Template("Under some readings, {name} is nearer: {km} km{by}.", ("by",))
+IN_TERRITORIAL_SEA = (
+    "The place is in a territorial sea, taken as its coastal state's territory: under UNCLOS Article 2 the coastal "
+    "state's sovereignty extends to its territorial sea and the air space above it. treatyscope draws the belt 12 "
+    "nautical miles (UNCLOS Article 3) from the simplified coastline, an approximation of the legal baselines, and "
+    "divides it by equidistance where two coasts face each other; --no-territorial-sea counts it as sea."
+)
 CHECK_WORDS = {
     "membership": "the attacked state",
     "obligations": "obligations",
@@ -79,12 +86,12 @@ def article_name(r: Result) -> str:
 
 
 def _what(r: Result) -> str:
-    party = f"{r.party} " if r.party and r.target != "territory" else ""
+    of = f" of {names(r).state(r.party)}" if r.party and r.target != "territory" else ""
     return {
         "territory": f"an armed attack on {r.place}",
-        "forces": f"an armed attack on {party}forces at {r.place}",
-        "vessel": f"an armed attack on {'a ' + party if party else 'a '}vessel at {r.place}",
-        "aircraft": f"an armed attack on {'a ' + party if party else 'an '}aircraft over {r.place}",
+        "forces": f"an armed attack on forces{of} at {r.place}",
+        "vessel": f"an armed attack on a vessel{of} at {r.place}",
+        "aircraft": f"an armed attack on an aircraft{of} over {r.place}",
     }[r.target]
 
 
@@ -101,7 +108,7 @@ def share(fraction: float) -> str:
 def headline(r: Result) -> str:
     common = {"article": article_name(r), "what": _what(r), "day": day(r.date)}
     if r.verdict is Verdict.APPLIES:
-        return APPLIES(**common)
+        return APPLIES(**common) + _bound_only(r)
     if r.verdict is Verdict.DOES_NOT_APPLY:
         return DOES_NOT_APPLY(**common)
     if r.verdict is Verdict.PARTIAL and r.scope is not None:
@@ -117,6 +124,22 @@ def headline(r: Result) -> str:
             article=article_name(r), place=r.place, share=f"{fraction} of its {measure}", how=how, day=day(r.date)
         )
     return CONTESTED(**common)
+
+
+def _bound_only(r: Result) -> str:
+    """When some Parties have suspended their obligations toward the attacked state, who is still bound (ANZUS:
+    Australia alone toward New Zealand since 1986), said in the headline itself."""
+    owed = [o for o in r.obligations if o.suspended and o.still_bound]
+    if not owed:
+        return ""
+    n = names(r)
+    o = owed[0]
+    obligors = sorted({s.obligor for s in o.suspended})
+    its = "its" if len(obligors) == 1 else "their"
+    return (
+        f" It binds {n.states(o.still_bound)} only: {n.states(obligors)} suspended {its} obligations toward "
+        f"{n.state(o.beneficiary)}."
+    )
 
 
 # ------------------------------------------------------------------------------------------------------- scope
@@ -319,6 +342,14 @@ def reasons(r: Result) -> list[str]:
         sentence = scope_reason(r)
         if sentence:
             out.append(sentence)
+        if scope.subject.territorial_sea:
+            out.append(IN_TERRITORIAL_SEA)
+        out += [
+            f"{capitalised(c.label)} ({abs(c.lat):.2f}° {'N' if c.lat >= 0 else 'S'}) runs across {the(r.place)}, "
+            "and the parts on either side of it have the same answer: it is not what decides."
+            for c in scope.crossings
+            if not c.decides
+        ]
     out += nearest(r, n)
     if r.version is not None and not r.version.verified:
         out.append(
@@ -328,6 +359,28 @@ def reasons(r: Result) -> list[str]:
 
 
 def _party_reasons(r: Result, n: Names) -> list[str]:
+    m = r.membership
+    out = [lineage(m.lineage, r.date, n)] if m.lineage is not None else []
+    return out + _standing_reasons(r, n)
+
+
+def lineage(line: Lineage, on: dt.date, n: Names) -> str:
+    """Why the party named stands for another state on the date, or for no one yet."""
+    source = f" ({line.source.title})" if line.source else ""
+    if line.continues:
+        return (
+            f"On {day(on)}, {n.state(line.state)} stands for {n.state(line.predecessor)}: it continues that "
+            f"state's international personality, its memberships and treaties included, from {day(line.until)}"
+            f"{source}."
+        )
+    return (
+        f"{capitalised(n.state(line.state))} did not exist on {day(on)}: it is one of the successors of "
+        f"{n.state(line.predecessor)} from {day(line.until)} and does not continue it{source}; "
+        f"--party {line.predecessor} asks about {the(geodata().entity_name(line.predecessor))}."
+    )
+
+
+def _standing_reasons(r: Result, n: Names) -> list[str]:
     m = r.membership
     if m.standing is Standing.BY_HOLDER and m.outsiders:
         verb = "is" if len(m.outsiders) == 1 else "are"
@@ -472,6 +525,9 @@ def one_line(r: Result) -> str:
         held = [n.clause(c) for c in trace.children if c.result is True and c.node.clause] or [
             n.clause(deciding(trace, True))
         ]
+        if r.target != "territory" and r.membership.standing is Standing.ANY_PARTY:
+            # What is covered is a Party's own forces at the place, not the place (Taiwan is not covered by ANZUS).
+            return f"a Party's own forces, vessels or aircraft there, not the territory: {covered_by('; '.join(held))}"
         return covered_by("; ".join(held))
     if r.verdict is Verdict.DOES_NOT_APPLY:
         near = r.nearest

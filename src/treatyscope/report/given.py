@@ -1,5 +1,5 @@
 """What an answer takes as given rather than from the record — an assumed membership, a pinned reading it used, a
-fact given with --assume — said next to its verdict in every format."""
+fact given with --assume, territorial seas left out — said next to its verdict in every format."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from treatyscope.rules.language import Assumed, ReadingUsed, RegionAnswer, Trace
 
 def assumption(r: Result) -> str | None:
     """What the answer takes as given rather than from the record (shown next to the verdict), if anything: a
-    membership (--assume-member), a reading pinned (--interpretation) or a fact given (--assume) that it used."""
+    membership (--assume-member), a reading pinned (--interpretation) or a fact given (--assume) that it used, or
+    territorial seas left out (--no-territorial-sea)."""
     if not r.in_force or r.version is None:
         return None
     n = names(r)
@@ -40,6 +41,8 @@ def assumption(r: Result) -> str | None:
             }
         )
         given += [f"the fact {fact} taken as given (--assume)" for fact in facts]
+    if scope is not None and not r.territorial_sea:
+        given.append("territorial seas counted as sea, not as their coast's territory (--no-territorial-sea)")
     return "; ".join(given) or None
 
 

@@ -117,8 +117,8 @@ def _scenario_line(ex: Example) -> str:
     parts += [f"-i {k}={v}" for k, v in ex.interpretations.items()]
     parts += [f"--assume-member {c}" for c in ex.assume_member]
     parts += [f"--assume {f}" for f in ex.assume]
-    if ex.territorial_sea:
-        parts.append("--territorial-sea")
+    if not ex.territorial_sea:
+        parts.append("--no-territorial-sea")
     return ", ".join(parts)
 
 

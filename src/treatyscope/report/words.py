@@ -197,6 +197,13 @@ def _holds(codes: Sequence[str]) -> str:
 
 def party_is(fact: PartyIs, names: Names) -> str:
     wanted = names.states(fact.codes, "or")
+    if fact.unnamed:
+        taken = names.states(fact.matched, "or")
+        return (
+            f"no party named: the forces are taken to be those of {taken}"
+            if fact.matched
+            else f"none of {wanted} is a Party"
+        )
     if fact.party is None:
         return f"held by {names.states(fact.matched)}" if fact.matched else f"not held by {wanted}"
     if fact.party in fact.codes:

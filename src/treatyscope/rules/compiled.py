@@ -128,7 +128,7 @@ def example(e: Mapping[str, Any]) -> Example:
         interpretations=dict(e.get("interpretations", {})),
         assume_member=tuple(e.get("assume_member", ())),
         assume=tuple(e.get("assume", ())),
-        territorial_sea=bool(e.get("territorial_sea", False)),
+        territorial_sea=bool(e.get("territorial_sea", True)),
         note=e.get("note"),
     )
 

@@ -315,18 +315,23 @@ def _with_reading(fact: Holding, used: ReadingUsed) -> Holding:
 class PartyIsCondition(_Condition):
     kind: ClassVar[str] = "party_is"
     codes: tuple[str, ...]
+    when_unnamed: bool = False  # no party named: whether one of the codes is a Party (not who holds the place)
 
     @classmethod
     def parse(cls, d: Mapping[str, Any]) -> PartyIsCondition:
-        return cls(*cls._common(d), tuple(d["party_is"]))
+        return cls(*cls._common(d), tuple(d["party_is"]), bool(d.get("when_unnamed", False)))
 
     def to_data(self) -> Any:
-        return {"party_is": list(self.codes), **self._meta()}
+        extra = {"when_unnamed": True} if self.when_unnamed else {}
+        return {"party_is": list(self.codes), **extra, **self._meta()}
 
     def label(self, book: RuleBook, data: GeoData) -> str:
         return f"the party is {states(self.codes, data)}"
 
     def evaluate(self, s: Subject, ctx: Context) -> Trace:
+        if self.when_unnamed and ctx.party is None and ctx.mode != "any":
+            hit = tuple(sorted(ctx.members & set(self.codes)))
+            return self.trace(bool(hit), PartyIs(self.codes, None, hit, unnamed=True))
         if ctx.mode == "any" or ctx.party is None:
             held, _ = holders(s.status, "either")
             hit = tuple(sorted(held & ctx.members & set(self.codes)))
@@ -597,10 +602,12 @@ CONDITIONS: dict[str, type[_Condition]] = {
     )
 }
 _META = ("clause", "quote", "note")
+_PARAMETERS = {"use": "party", "party_is": "when_unnamed"}  # an operator's own optional parameter key
 
 
 def parse_condition(data: Mapping[str, Any]) -> Condition:
     """A condition node from its validated form in a rule file."""
-    keys = [k for k in data if k not in _META and not (k == "party" and "use" in data)]
+    params = {p for op, p in _PARAMETERS.items() if op in data}
+    keys = [k for k in data if k not in _META and k not in params]
     (kind,) = keys
     return CONDITIONS[kind].parse(data)

@@ -100,7 +100,7 @@ class Example:
     interpretations: Mapping[str, str] = field(default_factory=dict)
     assume_member: tuple[str, ...] = ()
     assume: tuple[str, ...] = ()
-    territorial_sea: bool = False
+    territorial_sea: bool = True
     note: str | None = None
 
 
@@ -441,6 +441,7 @@ class PartyIs:
     codes: tuple[str, ...]
     party: str | None  # None: whichever Party holds the place (`matched`: those among `codes`)
     matched: tuple[str, ...] = ()
+    unnamed: bool = False  # no party named: the forces are taken as those of `matched`, the Parties among `codes`
 
 
 @dataclass(frozen=True, slots=True)

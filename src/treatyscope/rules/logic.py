@@ -101,6 +101,8 @@ def deciding(trace: Trace, want: Truth) -> Trace:
     """The most specific labelled clause under `trace` that gave its answer `want` (the clause that covers a place,
     say); a negation ("not in Antarctica") decides only where nothing else does."""
     found = [c for c in trace.children if c.result is want and (c.children or c.quote)]
+    if found and trace.node.clause and all(c.node.kind == "not" for c in found):
+        return trace  # only a negation under a labelled clause: the clause itself is the more telling
     for c in sorted(found, key=lambda c: c.node.kind == "not"):
         return deciding(c, want) if c.children and any(g.children for g in c.children) else c
     return trace

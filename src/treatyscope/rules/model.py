@@ -251,6 +251,11 @@ class TerritoryOfCond(CondBase):
 
 class PartyIsCond(CondBase):
     party_is: list[StateCode] = Field(min_length=1)
+    when_unnamed: bool = Field(
+        False,
+        description="With no party named (forces, vessels or aircraft of any Party): true when one of these states "
+        "is a Party on the date, instead of testing who holds the place.",
+    )
 
 
 class IslandCond(CondBase):
@@ -307,6 +312,8 @@ def _cond_tag(value: Any) -> str:
         keys = [k for k in value if k not in ("clause", "quote", "note")]
         if "use" in keys:
             keys = [k for k in keys if k != "party"]  # `use` takes a `party` parameter
+        if "party_is" in keys:
+            keys = [k for k in keys if k != "when_unnamed"]  # and `party_is` a `when_unnamed` one
         return keys[0] if len(keys) == 1 else "invalid"
     return "invalid"
 
@@ -465,7 +472,7 @@ class Example(Model):
     interpretations: dict[Id, Id] = {}
     assume_member: list[StateCode] = []
     assume: list[Id] = []
-    territorial_sea: bool = False
+    territorial_sea: bool = True
     expect: Verdict
     source: Id
     note: str | None = None
