@@ -197,22 +197,30 @@ def area_scope(q: Question, subjects: list[Subject], data: GeoData) -> ScopeChec
 
 
 def _crossings(q: Question, atoms: list[Subject], results: list[list[Truth]]) -> tuple[Crossing, ...]:
-    """The rule's named parallels that run across the area (it has parts on both sides of every reading's
-    latitude), and whether, under some combination of readings, the parts north of one answer otherwise than the
-    parts south of it."""
-    found: dict[int, Crossing] = {}
+    """The rule's named parallels that run across a part of the area (the part has atoms on both sides of every
+    reading's latitude), and whether, under some combination of readings, such a part answers otherwise north of
+    the parallel than south of it. Parts are compared with themselves: a border that happens to lie along a
+    parallel is not the parallel deciding."""
+    by_part: dict[str, list[int]] = {}
+    for k, a in enumerate(atoms):
+        by_part.setdefault(_part_key(a), []).append(k)
+    found: dict[int, Crossing | None] = {}
     for node in reachable(q.cond, q.book):
         for p in node.parallels(q.book):
             if not isinstance(p, Parallel) or id(p) in found:
                 continue
             lats = candidates(p, q.book, q.scenario.date)
-            north = [k for k, a in enumerate(atoms) if a.lat > max(lats)]
-            south = [k for k, a in enumerate(atoms) if a.lat < min(lats)]
-            if not north or not south:
-                continue
-            decides = any({row[k] for k in north} != {row[k] for k in south} for row in results)
-            found[id(p)] = Crossing(p.label or p.name or "a parallel", round(lats[0], 4), decides)
-    return tuple(found.values())
+            sides = [
+                ([k for k in ks if atoms[k].lat > max(lats)], [k for k in ks if atoms[k].lat < min(lats)])
+                for ks in by_part.values()
+            ]
+            across = [(north, south) for north, south in sides if north and south]
+            decides = any(
+                {row[k] for k in north} != {row[k] for k in south} for north, south in across for row in results
+            )
+            label = p.label or p.name or "a parallel"
+            found[id(p)] = Crossing(label, round(lats[0], 4), decides) if across else None
+    return tuple(c for c in found.values() if c is not None)
 
 
 BELT_PART = "territorial-sea:"  # the key of a territory's territorial sea among an area's parts
