@@ -159,6 +159,7 @@ class Subject:
     continent: str | None = None
     sea: bool = False  # the label is a named sea's (a sea asked about, or an area's part at sea)
     territorial_sea: bool = False  # in a territorial sea, which takes its coast's facts
+    at_sea: bool = False  # off the land, in no territory (where a territorial sea left out could have reached)
 
 
 @dataclass(frozen=True, slots=True)

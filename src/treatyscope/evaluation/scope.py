@@ -78,7 +78,7 @@ def _explained(q: Question, s: Subject) -> Explained:
     member = holder is None or holder in q.members
     sea = s.sea is not None and not s.point_like and not s.on_land
     belt = s.setting == "territorial-sea"
-    return Explained(s.label, holder, member, s.continent if s.on_land else None, sea, belt)
+    return Explained(s.label, holder, member, s.continent if s.on_land else None, sea, belt, not s.on_land)
 
 
 def term_reports(answers: Sequence[tuple[Mapping[str, str], Verdict]], book: RuleBook) -> tuple[TermReport, ...]:

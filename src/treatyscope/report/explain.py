@@ -67,6 +67,11 @@ IN_TERRITORIAL_SEA = (
     "nautical miles (UNCLOS Article 3) from the simplified coastline, an approximation of the legal baselines, and "
     "divides it by equidistance where two coasts face each other; --no-territorial-sea counts it as sea."
 )
+UNCLOS_SIGNED = dt.date(1982, 12, 10)
+BREADTH_BEFORE_UNCLOS = (
+    "Before the 1982 Convention many states claimed 3 nautical miles; treatyscope draws 12 for every date, so a "
+    "point more than 3 miles out may have been high seas then."
+)
 CHECK_WORDS = {
     "membership": "the attacked state",
     "obligations": "obligations",
@@ -344,6 +349,8 @@ def reasons(r: Result) -> list[str]:
             out.append(sentence)
         if scope.subject.territorial_sea:
             out.append(IN_TERRITORIAL_SEA)
+            if r.date < UNCLOS_SIGNED:
+                out.append(BREADTH_BEFORE_UNCLOS)
         out += [
             f"{capitalised(c.label)} ({abs(c.lat):.2f}° {'N' if c.lat >= 0 else 'S'}) runs across {the(r.place)}, "
             "and the parts on either side of it have the same answer: it is not what decides."

@@ -41,7 +41,8 @@ def assumption(r: Result) -> str | None:
             }
         )
         given += [f"the fact {fact} taken as given (--assume)" for fact in facts]
-    if scope is not None and not r.territorial_sea:
+    # Left out, the belts change only what is at sea: a point there, or an area (which may reach the coast).
+    if scope is not None and not r.territorial_sea and (scope.measure or scope.subject.at_sea):
         given.append("territorial seas counted as sea, not as their coast's territory (--no-territorial-sea)")
     return "; ".join(given) or None
 

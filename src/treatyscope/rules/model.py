@@ -472,7 +472,10 @@ class Example(Model):
     interpretations: dict[Id, Id] = {}
     assume_member: list[StateCode] = []
     assume: list[Id] = []
-    territorial_sea: bool = True
+    territorial_sea: bool = Field(
+        True,
+        description="false: the territorial seas count as sea, not as their coast's territory (--no-territorial-sea).",
+    )
     expect: Verdict
     source: Id
     note: str | None = None
