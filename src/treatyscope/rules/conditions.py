@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from treatyscope.english import join, the
 from treatyscope.periods import Period, day_or_none
 from treatyscope.place.data import Status
+from treatyscope.rules.kinds import condition_operators
 from treatyscope.rules.language import (
     BASES,
     Assumed,
@@ -601,13 +602,9 @@ CONDITIONS: dict[str, type[_Condition]] = {
         AssumedCondition,
     )
 }
-_META = ("clause", "quote", "note")
-_PARAMETERS = {"use": "party", "party_is": "when_unnamed"}  # an operator's own optional parameter key
 
 
 def parse_condition(data: Mapping[str, Any]) -> Condition:
     """A condition node from its validated form in a rule file."""
-    params = {p for op, p in _PARAMETERS.items() if op in data}
-    keys = [k for k in data if k not in _META and k not in params]
-    (kind,) = keys
+    (kind,) = condition_operators(dict(data))
     return CONDITIONS[kind].parse(data)

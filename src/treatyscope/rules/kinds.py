@@ -17,6 +17,17 @@ CONDITION_KINDS = (
     "const",
     "assumed",
 )
+# An operator's own optional parameter, a key beside it that is not a second operator (`use` takes `party`).
+CONDITION_PARAMETERS = {"use": "party", "party_is": "when_unnamed"}
+CONDITION_META = ("clause", "quote", "note")
+
+
+def condition_operators(node: dict[str, object]) -> list[str]:
+    """The operator keys of a condition node: every key but its labels and its operator's parameter."""
+    params = {p for op, p in CONDITION_PARAMETERS.items() if op in node}
+    return [k for k in node if k not in CONDITION_META and k not in params]
+
+
 # Region kinds that list ids of things in the vendored geodata.
 PLACE_KINDS = ("territory", "subdivision", "feature", "sea", "sea_family")
 REGION_KINDS = (

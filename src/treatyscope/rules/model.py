@@ -22,7 +22,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from treatyscope.rules.kinds import CONDITION_KINDS, REGION_KINDS, TARGETS, VERDICTS  # noqa: F401 (re-exported)
+from treatyscope.rules.kinds import (  # noqa: F401 (re-exported)
+    CONDITION_KINDS,
+    REGION_KINDS,
+    TARGETS,
+    VERDICTS,
+    condition_operators,
+)
 
 QUALITIES = ("primary", "scholarly", "news", "transcription")
 ID = r"^[a-z0-9][a-z0-9-]*$"
@@ -309,11 +315,7 @@ def _cond_tag(value: Any) -> str:
     if isinstance(value, BaseModel):
         return _MODEL_TAGS[type(value).__name__]
     if isinstance(value, dict):
-        keys = [k for k in value if k not in ("clause", "quote", "note")]
-        if "use" in keys:
-            keys = [k for k in keys if k != "party"]  # `use` takes a `party` parameter
-        if "party_is" in keys:
-            keys = [k for k in keys if k != "when_unnamed"]  # and `party_is` a `when_unnamed` one
+        keys = condition_operators(value)
         return keys[0] if len(keys) == 1 else "invalid"
     return "invalid"
 
