@@ -15,7 +15,7 @@ import shapely
 from treatyscope import cache
 from treatyscope.english import territorial_sea_of
 from treatyscope.input.scenario import Scenario
-from treatyscope.place.data import GeoData, Status
+from treatyscope.place.data import GeoData, Status, boxes_meeting
 from treatyscope.place.locate import locate, status_at
 from treatyscope.place.sphere import area_km2, length_km
 from treatyscope.place.subject import Subject
@@ -329,15 +329,10 @@ def _geometry_subjects(scenario: Scenario, data: GeoData) -> tuple[list[Subject]
                 label = territorial_sea_of(label)
             subs.append(replace(point_subject(loc, scenario.date, label, data), area_km2=1.0))
         return subs, True
-    minx, miny, maxx, maxy = geom.bounds
     b = data.piece_bbox
 
     def near(pad: float) -> list[int]:
-        return [
-            i
-            for i in range(len(data.piece_ids))
-            if not (b[i][2] < minx - pad or b[i][0] > maxx + pad or b[i][3] < miny - pad or b[i][1] > maxy + pad)
-        ]
+        return boxes_meeting(b, geom.bounds, pad)
 
     # In the order `locate` takes them (place/world.py): land, the 2 km coastal bands (which take their coast's
     # facts), the territorial seas (unless left out), the named seas, the gap fills between the seas and the land;

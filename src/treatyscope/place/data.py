@@ -349,10 +349,7 @@ class GeoData:
 
     def belts_meeting(self, bounds: Sequence[float]) -> list[int]:
         """The parts of territorial seas whose boxes meet the box (west, south, east, north)."""
-        b = self._belts.bbox
-        west, south, east, north = bounds
-        mask = (b[:, 0] <= east) & (b[:, 2] >= west) & (b[:, 1] <= north) & (b[:, 3] >= south)
-        return [int(i) for i in np.flatnonzero(mask)]
+        return boxes_meeting(self._belts.bbox, bounds)
 
     # --------------------------------------------------------------------------------------------- seas
     @cached_property
@@ -556,15 +553,21 @@ BBOX_SLACK_DEG = 1e-4
 
 
 def _bbox_hits(b: NDArray[np.float64], lat: float, lon: float, pad_deg: float) -> list[int]:
-    """Rows of a (minx, miny, maxx, maxy) table whose box, grown by `pad_deg`, holds the point (NaN rows never).
-    Boxes are grown by BBOX_SLACK_DEG more: those in the JSON files are rounded to 1e-5 degree, and a point on a
-    polygon's outermost vertex must still find it."""
+    """Rows of a (minx, miny, maxx, maxy) table whose box, grown by `pad_deg`, holds the point (NaN rows never)."""
+    return boxes_meeting(b, (lon, lat, lon, lat), pad_deg)
+
+
+def boxes_meeting(b: NDArray[np.float64], bounds: Sequence[float], pad_deg: float = 0.0) -> list[int]:
+    """Rows of a (minx, miny, maxx, maxy) table whose box, grown by `pad_deg`, meets the box `bounds` (NaN rows
+    never). Boxes are grown by BBOX_SLACK_DEG more: those in the JSON files are rounded to 1e-5 degree, and a point
+    on a polygon's outermost vertex must still find it."""
     pad_deg += BBOX_SLACK_DEG
+    west, south, east, north = bounds
     mask = (
-        (b[:, 0] - pad_deg <= lon)
-        & (lon <= b[:, 2] + pad_deg)
-        & (b[:, 1] - pad_deg <= lat)
-        & (lat <= b[:, 3] + pad_deg)
+        (b[:, 0] - pad_deg <= east)
+        & (west <= b[:, 2] + pad_deg)
+        & (b[:, 1] - pad_deg <= north)
+        & (south <= b[:, 3] + pad_deg)
     )
     return [int(i) for i in np.flatnonzero(mask)]
 

@@ -79,7 +79,8 @@ def locate(
             atom = found[0]
             loc = w.location(atom, lat, lon, w.feature_at(lat, lon_at, atom))
             coast_km = distance_km(lat, lon, data.piece_geoms([w.atoms[atom].index])[0]) if distances else 0.0
-            sea_km = _sea_at(w, lat, lon_at, distances)[2] if layer is Layer.BELT and loc.sea else 0.0
+            in_gap = layer is Layer.BELT and data.belt_parts[w.atoms[atom].part][1] == "gap"
+            sea_km = _gap_km(data, lat, lon_at, loc.sea) if in_gap and distances else 0.0
             return _with(loc, coast_km=round(coast_km, 3), sea_km=sea_km)
     sea_atom, sea, sea_km = _sea_at(w, lat, lon_at, distances)
     return at_sea(lat, lon, sea, sea_km, w.feature_at(lat, lon_at, sea_atom))
@@ -98,9 +99,13 @@ def _sea_at(w: World, lat: float, lon: float, distances: bool) -> tuple[int, Sea
         found = w.covering(lat, lon, layer)
         if found:
             sea = data.sea_list[w.atoms[found[0]].index]
-            gap = layer is Layer.GAP and distances
-            return found[0], sea, round(distance_km(lat, lon, data.sea_geoms([sea.index])[0]), 3) if gap else 0.0
+            return found[0], sea, _gap_km(data, lat, lon, sea) if layer is Layer.GAP and distances else 0.0
     return OPEN_WATER, None, 0.0
+
+
+def _gap_km(data: GeoData, lat: float, lon: float, sea: Sea | None) -> float:
+    """How far a point in a gap fill is from its named sea's own polygon."""
+    return round(distance_km(lat, lon, data.sea_geoms([sea.index])[0]), 3) if sea is not None else 0.0
 
 
 # ----------------------------------------------------------------------------------------------------- status
