@@ -142,3 +142,10 @@ def test_the_command_line_turns_the_belt_off_and_says_when_it_is_on() -> None:
     assert "Given: territorial seas counted as sea, not as their coast's territory (--no-territorial-sea)" in said
     where = runner.invoke(app, ["where", "--at", "59.55,24.7", "--format", "json"])
     assert json.loads(where.output)["setting"] == "territorial-sea"
+
+
+def test_the_flag_and_its_negation_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    from treatyscope.cli import main
+
+    assert main(["check", "--at", "59.55,24.7", "--territorial-sea", "--no-territorial-sea"]) == 2
+    assert "--territorial-sea and --no-territorial-sea contradict each other" in capsys.readouterr().err

@@ -80,6 +80,9 @@ def refuse_repeated_options(group: Any, args: list[str]) -> None:
     valued: set[str] = set()  # option strings whose value is the next argument
     for param in sub.params:
         opts = [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]
+        on, off = getattr(param, "opts", []), getattr(param, "secondary_opts", [])
+        if getattr(param, "is_flag", False) and off and any(a in on for a in args) and any(a in off for a in args):
+            raise UsageError(f"{on[0]} and {off[0]} contradict each other.", "Give one of them.")
         if not opts or getattr(param, "is_flag", False) or getattr(param, "count", False):
             continue
         valued.update(opts)
