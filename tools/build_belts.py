@@ -41,7 +41,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from build_coast import KM_PER_DEG, SIMPLIFY_DEG, _areal, _clean, _forward, _inverse, _wrap  # noqa: E402
+from build_coast import (  # noqa: E402
+    KM_PER_DEG,
+    SIMPLIFY_DEG,
+    _areal,
+    _clean,
+    _forward,
+    _inverse,
+    _wrap,
+    owner_geometries,
+)
 from treatyscope.place.data import GeoData  # noqa: E402
 from treatyscope.place.pack import GeometryPack, write_pack  # noqa: E402
 from treatyscope.place.world import TERRITORIAL_SEA_KM  # noqa: E402
@@ -172,16 +181,7 @@ def _sea_cuts(
 def build_belts(data: GeoData) -> tuple[list[tuple[int, str, int]], list[BaseGeometry]]:
     n = len(data.piece_ids)
     pieces = data.piece_geoms(list(range(n)))
-    owners_meta = data.coast_owners
-    owners = []
-    for piece, island, seas in owners_meta:
-        detail = data.piece_detail(piece)
-        polys = [
-            p
-            for p, isl, s in zip(shapely.get_parts(pieces[piece]), detail["islands"], detail["island_seas"])
-            if (bool(isl), tuple(s)) == (island, tuple(seas))
-        ]
-        owners.append(shapely.union_all(polys) if len(polys) > 1 else polys[0])
+    owners = owner_geometries(pieces, [data.piece_detail(i) for i in range(n)], data.coast_owners)
     owner_tree = shapely.STRtree(owners)
     sea_geoms = data.sea_geoms(list(range(len(data.sea_list))))
     gap_geoms = data.gap_geoms(list(range(len(data.sea_list))))

@@ -201,18 +201,26 @@ def owners_of(pieces: list[BaseGeometry], detail: list[dict[str, Any]]) -> list[
     return out
 
 
-def build_coast(
-    pieces: list[BaseGeometry], detail: list[dict[str, Any]]
-) -> tuple[list[tuple[int, bool, tuple[str, ...]]], list[BaseGeometry]]:
-    owners = owners_of(pieces, detail)
-    owner_geoms = []
+def owner_geometries(
+    pieces: list[BaseGeometry], detail: list[dict[str, Any]], owners: Sequence[tuple[int, bool, tuple[str, ...]]]
+) -> list[BaseGeometry]:
+    """Each owner's land: the parts of its piece with its island flag and adjoining seas."""
+    out = []
     for i, island, seas in owners:
         polys = [
             p
             for p, isl, s in zip(shapely.get_parts(pieces[i]), detail[i]["islands"], detail[i]["island_seas"])
-            if (bool(isl), tuple(s)) == (island, seas)
+            if (bool(isl), tuple(s)) == (island, tuple(seas))
         ]
-        owner_geoms.append(shapely.union_all(polys) if len(polys) > 1 else polys[0])
+        out.append(shapely.union_all(polys) if len(polys) > 1 else polys[0])
+    return out
+
+
+def build_coast(
+    pieces: list[BaseGeometry], detail: list[dict[str, Any]]
+) -> tuple[list[tuple[int, bool, tuple[str, ...]]], list[BaseGeometry]]:
+    owners = owners_of(pieces, detail)
+    owner_geoms = owner_geometries(pieces, detail, owners)
     log(f"{len(owners)} owners; buffering {sum(len(shapely.get_parts(g)) for g in owner_geoms)} parts")
     land_tree = shapely.STRtree(pieces)
     bands: list[BaseGeometry] = []
