@@ -87,3 +87,14 @@ def test_an_applies_row_for_forces_says_it_is_a_partys_forces_not_the_place() ->
     r = one(location="Taiwan", treaty="anzus", target="forces", date="2026-11-28")
     assert r.verdict is Verdict.APPLIES
     assert one_line(r).startswith("a Party's own forces, vessels or aircraft there, not the territory")
+
+
+# Europe ends at the Ural watershed and the Ural River (the continents table). The Warsaw Pact's "armed attack in
+# Europe" therefore reaches Ufa and Oral (west bank), not Sverdlovsk, Tyumen or the east bank below Orenburg.
+def test_the_warsaw_pact_reaches_to_the_urals_and_the_ural_river() -> None:
+    ask = {"treaty": "warsaw", "target": "territory", "party": "SUN", "date": "1980-01-01"}
+    for at in ("54.74,55.97", "51.23,51.30", "52.10,55.10"):  # Ufa; Oral; north of the river at Orenburg
+        assert one(at=at, **ask).verdict is Verdict.APPLIES, at
+    # Yekaterinburg; Tyumen; south of the river at Orenburg; Atyrau region east of the river
+    for at in ("56.84,60.60", "57.15,65.53", "51.40,55.10", "47.50,53.00"):
+        assert one(at=at, **ask).verdict is Verdict.DOES_NOT_APPLY, at

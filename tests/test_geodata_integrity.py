@@ -130,6 +130,23 @@ def test_every_continent_override_gives_a_reason() -> None:
         assert len(row["reason"]) > 20 and row["match"]
 
 
+def continents_of(iso: str) -> set[str | None]:
+    data = geodata()
+    return {data.piece_continent[i] for i in data.iso_3166_2_index[iso]}
+
+
+# Europe ends at the Ural watershed, followed by whole subdivisions, and at the Ural River, which cuts the ones it
+# crosses; the Ural, Siberian and Far Eastern federal districts are east of the watershed.
+def test_europe_ends_at_the_ural_watershed_and_the_ural_river() -> None:
+    for iso in ("RU-SVE", "RU-TYU", "RU-KGN", "RU-KHM", "RU-YAN", "RU-NVS", "RU-PRI"):
+        assert continents_of(iso) == {"Asia"}, iso
+    for iso in ("RU-PER", "RU-KO", "RU-TA", "RU-MOS"):
+        assert continents_of(iso) == {"Europe"}, iso
+    for iso in ("RU-ORE", "RU-CHE", "RU-BA", "KZ-ZAP", "KZ-ATY"):
+        assert continents_of(iso) == {"Europe", "Asia"}, iso
+    assert locate(51.9, 55.1).continent == "Europe" and locate(51.5, 55.1).continent == "Asia"  # across Orenburg
+
+
 def test_territories_partition_the_pieces() -> None:
     data = geodata()
     seen: dict[int, str] = {}

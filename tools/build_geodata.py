@@ -269,6 +269,7 @@ class Piece:
     leaf: str
     id: str
     clipped: bool = False
+    cut_by: str = ""  # a continental boundary (continents.yaml) cut this part from the rest of its unit
     continent: str | None = None
     continent_reason: str = ""
     components: list[dict[str, Any]] = field(default_factory=list)
@@ -357,22 +358,88 @@ def simplify(pieces: list[Piece]) -> None:
         piece.geom = g
 
 
+def cut_along_boundaries(pieces: list[Piece]) -> list[Piece]:
+    """Cut the admin-1 units a continental boundary of continents.yaml crosses into the part east of the line, the
+    part west of it, and any rest beyond the ends of the line (which keeps the unit's continent from the table).
+
+    The largest part keeps the unit's id; the others are `<id>/east`, `<id>/west` or `<id>/rest`, kept out of the
+    name index (the unit's name finds the whole unit, see GeoData.unit_pieces) but with the unit's ISO code."""
+    boundaries = load_yaml("continents.yaml").get("boundaries", [])
+    out: list[Piece] = []
+    for piece in pieces:
+        line = next((b for b in boundaries if _matches(b["units"], piece.props, piece.leaf)), None)
+        if line is None:
+            out.append(piece)
+            continue
+        east, west = boundary_sides(line)
+        sides = {
+            "east": _polygonal(shapely.intersection(piece.geom, east)),
+            "west": _polygonal(shapely.intersection(piece.geom, west)),
+            "rest": _polygonal(shapely.difference(piece.geom, shapely.union(east, west))),
+        }
+        sides = {side: g for side, g in sides.items() if not g.is_empty and area_km2(g) > 1.0}
+        if "east" not in sides or "west" not in sides:
+            name = piece.props["name"]
+            raise SystemExit(f"continents.yaml: boundary {line['id']} does not cross {piece.id} ({name})")
+        largest = max(sides, key=lambda side: sides[side].area)
+        for side, geom in sides.items():
+            ident = piece.id if side == largest else f"{piece.id}/{side}"
+            out.append(Piece(piece.props, geom, piece.leaf, ident, piece.clipped, cut_by=f"{line['id']}:{side}"))
+    for line in boundaries:
+        if not any(p.cut_by.startswith(f"{line['id']}:") for p in out):
+            raise SystemExit(f"continents.yaml: boundary {line['id']} matched no admin-1 unit; check its units")
+    return out
+
+
+def boundary_sides(line: dict[str, Any]) -> tuple[Any, Any]:
+    """The polygons east and west of a boundary drawn from north to south: the line closed round far to each side
+    along the parallels of its two ends. Land beyond the ends' parallels is on neither side."""
+    vertices = [(float(lon), float(lat)) for lon, lat in line["line"]]
+    (_, north), (_, south) = vertices[0], vertices[-1]
+    if any(not south <= lat <= north for _, lat in vertices):
+        raise SystemExit(
+            f"continents.yaml: boundary {line['id']} must start at its northernmost point and end at its southernmost"
+        )
+    far_east, far_west = max(v[0] for v in vertices) + 30.0, min(v[0] for v in vertices) - 30.0
+    east = shapely.Polygon([*vertices, (far_east, south), (far_east, north)])
+    west = shapely.Polygon([*vertices, (far_west, south), (far_west, north)])
+    if not (east.is_valid and west.is_valid):
+        raise SystemExit(f"continents.yaml: boundary {line['id']} crosses itself or the parallels of its ends")
+    return east, west
+
+
 def assign_continents(pieces: list[Piece], raw: dict[str, Any]) -> None:
-    table = load_yaml("continents.yaml")["overrides"]
+    document = load_yaml("continents.yaml")
+    table = document["overrides"]
+    lines = {b["id"]: b for b in document.get("boundaries", [])}
+    used: set[int] = set()
     for piece in pieces:
         adm0 = piece.props["adm0_a3"]
         attrs = raw["admin0"].get(ADM0_ATTRIBUTES_FROM.get(adm0, adm0), {})
         continent = attrs.get("CONTINENT")
         reason = "Natural Earth admin-0 CONTINENT"
-        for row in table:
+        side = piece.cut_by.split(":")[1] if piece.cut_by else ""
+        if side in ("east", "west"):
+            line = lines[piece.cut_by.split(":")[0]]
+            continent = line[side]
+            reason = line["reason"]  # the side shows in the continent itself
+        for k, row in enumerate(table):
+            if side in ("east", "west"):
+                break
             if _matches(row["match"], piece.props, piece.leaf):
                 continent, reason = row["continent"], row["reason"]
+                used.add(k)
                 break
         if continent == "Seven seas (open ocean)":
             raise SystemExit(
                 f"{piece.id} ({piece.props['name']}): Natural Earth says 'Seven seas'; add a row to continents.yaml"
             )
         piece.continent, piece.continent_reason = continent, " ".join(str(reason).split())
+    # A row that matches nothing is a typo in a key or value (the Urals federal district is 'Urals', not 'Ural'),
+    # and would silently leave Natural Earth's per-country continent in place.
+    unused = [row["match"] for k, row in enumerate(table) if k not in used]
+    if unused:
+        raise SystemExit(f"continents.yaml: rows match no admin-1 unit (check keys and values): {unused}")
 
 
 def landmasses(pieces: list[Piece]) -> tuple[list[Any], list[float]]:
@@ -782,8 +849,8 @@ def build_name_index(
     for _i, p in enumerate(pieces):
         ref = f"d:{p.id}"
         props = p.props
-        if p.clipped:
-            continue  # a clipped remnant is named by its territory
+        if p.clipped or (p.cut_by and "/" in p.id[len(p.props["adm1_code"]) :]):
+            continue  # a clipped remnant is named by its territory; a unit cut by a boundary, by its east part
         for key in ["name", "name_en", "name_local", "woe_name", "gn_name"]:
             add(props.get(key), ref)
         for alt in str(props.get("name_alt") or "").split("|"):
@@ -966,6 +1033,7 @@ def main() -> None:
     paths = fetch(args.cache, args.offline)
     raw = read_inputs(paths)
     pieces, ctx = build_pieces(raw, load_yaml("splits.yaml"))
+    pieces = cut_along_boundaries(pieces)
     simplify(pieces)
     assign_continents(pieces, raw)
     parts, mass_area = landmasses(pieces)

@@ -169,12 +169,15 @@ def generate_points(seed: int = 20261206) -> list[tuple[str, float, float]]:
         elif setting == "sea" and sea < 30:
             points.append(("sea", float(lat), float(lon)))
             sea += 1
-    coasts = [g.boundary for g in data.piece_geoms(sorted(int(k) for k in rng.choice(len(data.piece_ids), 600)))]
+    # Sampled among whole admin-1 units (the part of a unit a continental boundary cut off is left out), so cutting
+    # a unit does not reshuffle every other sample.
+    units = [i for i, pid in enumerate(data.piece_ids) if not pid.endswith(("/east", "/west", "/rest"))]
+    coasts = [g.boundary for g in data.piece_geoms(sorted(units[int(k)] for k in rng.choice(len(units), 600)))]
     points += [("coast", *_moved(rng, lat, lon, 5.0)) for lat, lon in _along(rng, coasts, 40)]
     # Land borders: where pieces of two territories meet.
     tree = shapely.STRtree(data.piece_geoms(list(range(len(data.piece_ids)))))
     borders = []
-    for i in sorted(int(k) for k in rng.choice(len(data.piece_ids), 1500, replace=False)):
+    for i in sorted(units[int(k)] for k in rng.choice(len(units), 1500, replace=False)):
         g = data.piece_geoms([i])[0]
         for j in tree.query(g, predicate="touches").tolist():
             if data.piece_territory[j] != data.piece_territory[i] and j > i:

@@ -302,7 +302,7 @@ def _make(scenario: Scenario, data: GeoData) -> tuple[list[Subject], bool]:
             pieces = [i for leaf in data.leaves(place.id) for i in leaf.pieces]
             return area_atoms(pieces, scenario.date, data), True
         if place.kind == "subdivision":
-            return area_atoms([data.piece_index[place.id]], scenario.date, data), True
+            return area_atoms(data.unit_pieces(place.id), scenario.date, data), True
         if place.kind == "sea":
             s = data.seas[place.id]
             g = data.sea_geoms([s.index])[0]

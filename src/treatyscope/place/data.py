@@ -272,6 +272,12 @@ class GeoData:
     def piece_index(self) -> dict[str, int]:
         return {pid: i for i, pid in enumerate(self.piece_ids)}
 
+    def unit_pieces(self, piece_id: str) -> list[int]:
+        """The pieces of an admin-1 unit: the named piece, and the parts a continental boundary cut from it
+        (`<id>/east`, `<id>/west`, `<id>/rest`; see geodata/curated/continents.yaml)."""
+        cut = (self.piece_index.get(f"{piece_id}/{side}") for side in ("east", "west", "rest"))
+        return [self.piece_index[piece_id], *(i for i in cut if i is not None)]
+
     @cached_property
     def iso_3166_2_index(self) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {}

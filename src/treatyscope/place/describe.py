@@ -103,14 +103,21 @@ def place_facts(place: Place, on: dt.date, data: GeoData | None = None, names: b
         else:
             facts["status"] = status_facts(territory_status(t.id, on, data), data)
     elif place.kind == "subdivision":
-        i = data.piece_index[place.id]
+        unit = data.unit_pieces(place.id)
+        i = unit[0]
         detail = data.piece_detail(i)
+        area = sum(data.piece_area[j] for j in unit)
+        shares: dict[str, float] = {}
+        for j in unit:
+            name = data.piece_continent[j] or "none"
+            shares[name] = shares.get(name, 0.0) + data.piece_area[j] / area
         facts.update(
             {
                 "territory": data.piece_territory[i],
-                "continent": data.piece_continent[i],
-                "continent_reason": detail["continent_reason"],
-                "area_km2": data.piece_area[i],
+                "continent": max(shares, key=lambda k: shares[k]) if len(shares) > 1 else data.piece_continent[i],
+                "continents": {k: round(v, 4) for k, v in sorted(shares.items(), key=lambda kv: -kv[1])},
+                "continent_reason": " ".join(dict.fromkeys(data.piece_detail(j)["continent_reason"] for j in unit)),
+                "area_km2": area,
                 "type": detail["type"],
             }
         )

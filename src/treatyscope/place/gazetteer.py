@@ -341,7 +341,7 @@ def place_geometry(place: Place, data: GeoData | None = None) -> shapely.Geometr
     if place.kind == "territory":
         return data.territory_geom(place.id)
     if place.kind == "subdivision":
-        return data.piece_geoms([data.piece_index[place.id]])[0]
+        return shapely.union_all(data.piece_geoms(data.unit_pieces(place.id)))
     if place.kind == "sea":
         return data.sea_geoms([data.seas[place.id].index])[0]
     return shapely.Point(place.lon, place.lat)

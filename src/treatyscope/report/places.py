@@ -82,6 +82,12 @@ def render_location_text(facts: dict[str, Any], out: Printer, title: str = "") -
         out.para(line.strip(), line[: len(line) - len(line.lstrip())])
 
 
+def _shares(continents: dict[str, float]) -> str:
+    """'Asia 93%, Europe 7%', or the one continent's name."""
+    text = ", ".join(f"{k} {v:.0%}" if len(continents) > 1 else k for k, v in continents.items())
+    return text.replace("none", "none (open ocean)")
+
+
 def render_place_text(facts: dict[str, Any], others: list[dict[str, str]], out: Printer) -> None:
     head = f"{facts['name']} [{facts['ref']}]"
     lines = [head, f"  kind: {facts['description']}"]
@@ -94,12 +100,13 @@ def render_place_text(facts: dict[str, Any], others: list[dict[str, str]], out: 
     if kind == "territory":
         if facts["parts"]:
             lines.append(f"  parts: {', '.join(p['name'] for p in facts['parts'])}")
-        cont = ", ".join(f"{k} {v:.0%}" if len(facts["continents"]) > 1 else k for k, v in facts["continents"].items())
-        lines.append(f"  continent: {cont.replace('none', 'none (open ocean)')}")
+        lines.append(f"  continent: {_shares(facts['continents'])}")
         lines.append(f"  island: {facts['island']}")
         lines.append(f"  area: {facts['area_km2']:,.0f} km²")
     elif kind == "subdivision":
-        lines.append(f"  territory: {facts['territory']}; continent: {facts['continent'] or 'none'}")
+        lines.append(f"  territory: {facts['territory']}; continent: {_shares(facts['continents'])}")
+        if len(facts["continents"]) > 1:
+            lines.append(f"  {facts['continent_reason']}")
         lines.append(f"  area: {facts['area_km2']:,.0f} km²")
     elif kind == "sea":
         lines.append(f"  area: {facts['area_km2']:,.0f} km²")
