@@ -89,6 +89,30 @@ def test_an_applies_row_for_forces_says_it_is_a_partys_forces_not_the_place() ->
     assert one_line(r).startswith("a Party's own forces, vessels or aircraft there, not the territory")
 
 
+# Article 6(ii) as amended in 1951: "the Mediterranean Sea" was "designed to mean over and in those waters but not
+# encompassing an area (Cyprus)" (FRUS 1951 III-1, doc. 320). Forces on an island's land are covered only where the
+# island is covered territory; in the waters, even within a non-Party's territorial sea, they are covered.
+def test_the_mediterranean_limb_covers_the_waters_not_the_islands_in_them() -> None:
+    ask = {"treaty": "nato", "party": "TUR", "date": "2020-06-01"}
+    ashore = one(at="35.20,33.36", target="forces", **ask)  # northern Nicosia: Cyprus's land, no Party's
+    assert ashore.verdict is Verdict.DOES_NOT_APPLY
+    assert any("not in the waters of the Mediterranean Sea" in line for line in reasons(ashore))
+    assert one(at="35.60,33.30", target="vessel", **ask).verdict is Verdict.APPLIES  # 25 km off Kyrenia
+    assert one(at="35.37,33.30", target="vessel", **ask).verdict is Verdict.APPLIES  # inside Cyprus's belt
+    # A Greek island is covered as Greek territory, so forces on it are covered whatever the limb says.
+    assert one(at="35.24,24.81", target="forces", **{**ask, "party": "GRC"}).verdict is Verdict.APPLIES  # Crete
+
+
+# The "general region" reading of the North Atlantic area reaches the Atlantic side of the Arctic, not the Arctic
+# seas beyond the Barents Sea: no source names them.
+def test_the_general_region_is_bounded_to_the_atlantic_side_of_the_arctic() -> None:
+    ask = {"treaty": "nato", "target": "vessel", "party": "USA", "date": "2026-11-28"}
+    general = {"north-atlantic-area": "general-region"}
+    assert one(at="74.0,38.0", interpretations=general, **ask).verdict is Verdict.APPLIES  # the Barents Sea
+    assert one(at="76.0,125.0", interpretations=general, **ask).verdict is Verdict.DOES_NOT_APPLY  # the Laptev Sea
+    assert one(at="74.0,38.0", **ask).verdict is Verdict.CONTESTED  # the narrow reading leaves the Barents out
+
+
 # Europe ends at the Ural watershed and the Ural River (the continents table). The Warsaw Pact's "armed attack in
 # Europe" therefore reaches Ufa and Oral (west bank), not Sverdlovsk, Tyumen or the east bank below Orenburg.
 def test_the_warsaw_pact_reaches_to_the_urals_and_the_ural_river() -> None:

@@ -305,6 +305,9 @@ def _seas(detail: Seas, r: bool | None, name: str, names: Names) -> str:
         return f"{sea}{part} is {'' if r else 'not '}part of {name}"
     if not detail.on_land:
         return f"not in {name}"
+    if detail.waters_only:
+        where = f"on an island in {join(names.sea(s) for s in detail.island_seas)}" if detail.island_seas else "on land"
+        return f"{where}, not in the waters of {name}"
     if detail.mainland:
         return f"on a continental mainland, not in the waters of {name}"
     seas = join(names.sea(s) for s in detail.island_seas) if detail.island_seas else ""

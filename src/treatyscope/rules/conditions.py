@@ -32,7 +32,9 @@ from treatyscope.rules.language import (
     Path,
     Reading,
     ReadingUsed,
+    RegionAnswer,
     RuleBook,
+    Seas,
     Trace,
     Truth,
     Unknown,
@@ -187,13 +189,15 @@ class NotCondition(_Condition):
 class InRegionCondition(_Condition):
     kind: ClassVar[str] = "in_region"
     region: Region
+    waters_only: bool = False  # only at sea (or in a territorial sea): land, even an island in the sea, is not in it
 
     @classmethod
     def parse(cls, d: Mapping[str, Any]) -> InRegionCondition:
-        return cls(*cls._common(d), parse_region(d["in_region"]))
+        return cls(*cls._common(d), parse_region(d["in_region"]), bool(d.get("waters_only", False)))
 
     def to_data(self) -> Any:
-        return {"in_region": self.region.to_data(), **self._meta()}
+        extra = {"waters_only": True} if self.waters_only else {}
+        return {"in_region": self.region.to_data(), **extra, **self._meta()}
 
     def nodes(self, book: RuleBook) -> Iterator[Node]:
         yield self.region
@@ -206,11 +210,16 @@ class InRegionCondition(_Condition):
         return name if name.startswith(("in ", "on ", "within ", "at ")) else f"in {name}"
 
     def evaluate(self, s: Subject, ctx: Context) -> Trace:
+        if self.waters_only and s.sea is None and s.on_land:
+            islands = tuple(sorted(s.island_seas)) if True in s.islands else ()
+            on_land = Seas(island_seas=islands, on_land=True, mainland=True not in s.islands, waters_only=True)
+            return self.trace(False, RegionAnswer(self.region, False, on_land))
         answer = contains(self.region, s, ctx)
         return self.trace(answer.result, answer)
 
     def possible(self, s: Subject, ctx: Context) -> tuple[bool, bool]:
-        return self.region.possible(s, ctx)
+        may_hold, may_fail = self.region.possible(s, ctx)
+        return may_hold, may_fail or self.waters_only
 
 
 def holders(status: Status | None, by: str) -> tuple[set[str], bool]:

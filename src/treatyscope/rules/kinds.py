@@ -18,7 +18,7 @@ CONDITION_KINDS = (
     "assumed",
 )
 # An operator's own optional parameter, a key beside it that is not a second operator (`use` takes `party`).
-CONDITION_PARAMETERS = {"use": "party", "party_is": "when_unnamed"}
+CONDITION_PARAMETERS = {"use": "party", "party_is": "when_unnamed", "in_region": "waters_only"}
 CONDITION_META = ("clause", "quote", "note")
 
 

@@ -459,6 +459,7 @@ class Seas:
     island_seas: tuple[str, ...] = ()  # the adjoining seas (the wanted ones, if any; else all of them)
     on_land: bool = False
     mainland: bool = False
+    waters_only: bool = False  # the condition asked for the waters only, so land never counts
 
 
 @dataclass(frozen=True, slots=True)

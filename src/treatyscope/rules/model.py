@@ -239,6 +239,11 @@ class NotCond(CondBase):
 
 class InRegionCond(CondBase):
     in_region: Region
+    waters_only: bool = Field(
+        False,
+        description="Only in the waters (a sea or a territorial sea) or the airspace above them: a place on land, "
+        "even on an island that lies in a named sea, is not in the region.",
+    )
 
 
 class TerritoryOf(Model):
