@@ -134,15 +134,26 @@ def test_an_assumed_membership_is_marked_next_to_the_verdicts_it_changes(capsys:
 
 
 def test_a_place_found_by_another_of_its_names_says_which(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "check", "--location", "Tai", "--treaty", "nato", "--format", "json")
+    code, out, _ = run(capsys, "check", "--location", "Rio", "--treaty", "nato", "--format", "json")
     import json
 
     location = json.loads(out)["location"]
-    assert code == 0 and location["label"] == "Taiz" and location["matched_name"] == "Tai"
-    assert "found by its other name “Tai”" in location["summary"]
+    assert code == 0 and location["label"] == "Rio de Janeiro" and location["matched_name"] == "Rio"
+    assert "found by its other name “Rio”" in location["summary"]
     for own in ("Taiwan", "TWN", "taiwan", "Köln", "Koln", "territory:taiwan", "Paris, France"):
         code, out, _ = run(capsys, "check", "--location", own, "--treaty", "nato", "--format", "json")
         assert code == 0 and "matched_name" not in json.loads(out)["location"], own
+
+
+def test_a_short_query_a_town_matches_only_by_another_name_is_asked_back(capsys: pytest.CaptureFixture[str]) -> None:
+    # "Tai" is another name of Taiz (Yemen), and the first letters of Taiwan: answering for Taiz would answer a
+    # question the user probably did not ask.
+    code, _, err = run(capsys, "check", "--location", "Tai", "--treaty", "nato")
+    assert code == 2 and "'Tai' is ambiguous" in err
+    assert "[place:g70225]" in err and "[territory:taiwan]" in err
+    for clear in ("UK", "Ufa", "Taiwan"):  # a country's own abbreviation, a town's own name, a full name
+        code, _, _ = run(capsys, "check", "--location", clear, "--treaty", "nato")
+        assert code == 0, clear
 
 
 def test_a_pinned_reading_or_a_given_fact_is_said_where_it_was_used(capsys: pytest.CaptureFixture[str]) -> None:

@@ -80,17 +80,6 @@ def build_scenarios(
     return scenarios, location_doc
 
 
-def other_name(query: str, place: Place) -> str | None:
-    """The name the query matched when it is not the place's own (an alias or another language's name), else
-    None; codes and ids (TWN, territory:taiwan) and a qualifier after a comma do not count."""
-    from treatyscope.place.names import fold
-
-    name = query.split(",")[0].strip()
-    if ":" in name or fold(name) == fold(place.name) or name.upper() in {c.upper() for c in place.codes}:
-        return None
-    return name
-
-
 def _where(
     location: str | None, at: str | None, geojson: str | None, on: dt.date, territorial_sea: bool
 ) -> tuple[str, tuple[float, float], Place | None, Any, dict[str, Any]]:
@@ -98,7 +87,7 @@ def _where(
     from treatyscope.input.coords import parse_coordinates
     from treatyscope.input.geojson import read_geojson
     from treatyscope.place.describe import location_facts, place_identity
-    from treatyscope.place.gazetteer import resolve_place
+    from treatyscope.place.gazetteer import other_name, resolve_place
     from treatyscope.place.locate import locate
 
     if location:

@@ -28,6 +28,7 @@ _QUALIFIER = re.compile(r"^(?P<name>.+?)\s*(?:,\s*(?P<q1>[^,()]+)|\((?P<q2>[^()]
 POPULATION_DOMINANCE = 5.0
 MAJOR_PLACE_POPULATION = 100_000  # or listed by Natural Earth, or a seat of government: else a minor place
 CITY_OVER_SUBDIVISION_POPULATION = 1_000_000  # "Tokyo", "Paris": the city, not the administrative unit
+COUNTRY_RANK = 6  # a territory that is not part of another: the highest rank a name can have
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -53,7 +54,7 @@ class Place:
     @property
     def rank(self) -> int:
         if self.kind == "territory":
-            return 6 if "part of" not in self.description else 5
+            return COUNTRY_RANK if "part of" not in self.description else COUNTRY_RANK - 1
         if self.kind == "place" and (self.population or 0) >= CITY_OVER_SUBDIVISION_POPULATION:
             return 3
         return {"sea": 4, "feature": 3, "subdivision": 2, "place": 1}[self.kind]
@@ -103,14 +104,45 @@ def search(query: str, data: GeoData | None = None) -> tuple[Place | None, list[
     top = max(c.rank for c in candidates)
     best = [c for c in candidates if c.rank == top]
     rest = [c for c in candidates if c.rank < top]
-    if len(best) == 1:
-        return best[0], rest
-    if top == 1:  # populated places: a clear population lead decides
+    if len(best) > 1 and top == 1:  # populated places: a clear population lead decides
         best.sort(key=lambda p: -(p.population or 0))
         first, second = best[0].population or 0, best[1].population or 0
         if first >= POPULATION_DOMINANCE * max(second, 1):
-            return best[0], best[1:] + rest
-    return None, best
+            best, rest = best[:1], best[1:] + rest
+    if len(best) > 1:
+        return None, best
+    rivals = [] if qualifier else _rivals_of_a_short_alias(data, name, best[0])
+    if rivals:
+        return None, [best[0], *rivals]
+    return best[0], rest
+
+
+SHORT_QUERY = 3  # letters: a query this short that only matches another name of a place is asked back
+
+
+def _rivals_of_a_short_alias(data: GeoData, name: str, found: Place) -> list[Place]:
+    """Countries whose own name starts with a short query that a town or subdivision matched only by another of
+    its names ("Tai" is an alias of Taiz, and the start of Taiwan): the query is then asked back."""
+    key = fold(name)
+    if len(key) > SHORT_QUERY or found.kind not in ("place", "subdivision") or other_name(name, found) is None:
+        return []
+    rivals: dict[str, Place] = {}
+    for _key, ref in data.names_index.prefixed(key, 2000):
+        if not ref.startswith("t:"):
+            continue
+        place = _by_ref(data, "territory", ref[2:])
+        if place is not None and place.rank == COUNTRY_RANK and fold(place.name).startswith(key):
+            rivals.setdefault(place.ref, place)
+    return sorted(rivals.values(), key=lambda p: p.name)[:4]
+
+
+def other_name(query: str, place: Place) -> str | None:
+    """The name the query matched when it is not the place's own (an alias or another language's name), else
+    None; codes and ids (TWN, territory:taiwan) and a qualifier after a comma do not count."""
+    name = query.split(",")[0].strip()
+    if ":" in name or fold(name) == fold(place.name) or name.upper() in {c.upper() for c in place.codes}:
+        return None
+    return name
 
 
 def _qualifier_example(query: str, places: list[Place]) -> str:
