@@ -99,6 +99,14 @@ def test_the_mediterranean_limb_covers_the_waters_not_the_islands_in_them() -> N
     assert any("not in the waters of the Mediterranean Sea" in line for line in reasons(ashore))
     assert one(at="35.60,33.30", target="vessel", **ask).verdict is Verdict.APPLIES  # 25 km off Kyrenia
     assert one(at="35.37,33.30", target="vessel", **ask).verdict is Verdict.APPLIES  # inside Cyprus's belt
+    # Within 2 km of the generalised coast the data cannot tell land from water: a vessel there is not put ashore.
+    assert one(at="35.342,33.318", target="vessel", **ask).verdict is Verdict.APPLIES  # Kyrenia harbour
+    # Malta left British rule in 1964: forces on its land were then on no Party's territory, and not at sea.
+    malta = one(at="35.899,14.52", target="forces", treaty="nato", party="GBR", date="1970-06-01")
+    assert malta.verdict is Verdict.DOES_NOT_APPLY
+    assert one(at="35.899,14.52", target="forces", treaty="nato", party="GBR", date="1960-06-01").verdict is (
+        Verdict.APPLIES  # a British colony in Europe: British territory
+    )
     # A Greek island is covered as Greek territory, so forces on it are covered whatever the limb says.
     assert one(at="35.24,24.81", target="forces", **{**ask, "party": "GRC"}).verdict is Verdict.APPLIES  # Crete
 
@@ -111,6 +119,8 @@ def test_the_general_region_is_bounded_to_the_atlantic_side_of_the_arctic() -> N
     assert one(at="74.0,38.0", interpretations=general, **ask).verdict is Verdict.APPLIES  # the Barents Sea
     assert one(at="76.0,125.0", interpretations=general, **ask).verdict is Verdict.DOES_NOT_APPLY  # the Laptev Sea
     assert one(at="74.0,38.0", **ask).verdict is Verdict.CONTESTED  # the narrow reading leaves the Barents out
+    laptev = one(at="76.0,125.0", interpretations=general, **ask)
+    assert any("the Laptev Sea is not part of the North Atlantic with" in line for line in reasons(laptev))
 
 
 # Europe ends at the Ural watershed and the Ural River (the continents table). The Warsaw Pact's "armed attack in

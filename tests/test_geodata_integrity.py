@@ -145,6 +145,16 @@ def test_europe_ends_at_the_ural_watershed_and_the_ural_river() -> None:
     for iso in ("RU-ORE", "RU-CHE", "RU-BA", "KZ-ZAP", "KZ-ATY"):
         assert continents_of(iso) == {"Europe", "Asia"}, iso
     assert locate(51.9, 55.1).continent == "Europe" and locate(51.5, 55.1).continent == "Asia"  # across Orenburg
+    assert continents_of("KZ-AKT") == {"Asia"}  # the river grazes its border: a sliver is not a crossing
+
+
+def test_a_cut_unit_is_named_whole_by_its_code() -> None:
+    from treatyscope.place.gazetteer import resolve_place
+
+    data = geodata()
+    place = resolve_place("subdivision:RU-ORE")
+    assert place.ref == "subdivision:RUS-2391"
+    assert {data.piece_continent[i] for i in data.unit_pieces(place.id)} == {"Europe", "Asia"}
 
 
 def test_territories_partition_the_pieces() -> None:

@@ -151,7 +151,12 @@ def test_a_short_query_a_town_matches_only_by_another_name_is_asked_back(capsys:
     code, _, err = run(capsys, "check", "--location", "Tai", "--treaty", "nato")
     assert code == 2 and "'Tai' is ambiguous" in err
     assert "[place:g70225]" in err and "[territory:taiwan]" in err
-    for clear in ("UK", "Ufa", "Taiwan"):  # a country's own abbreviation, a town's own name, a full name
+    # Every country whose name starts so is listed, however many; the country the town is in is not a rival.
+    code, _, err = run(capsys, "check", "--location", "K", "--treaty", "nato")
+    assert code == 2 and "[territory:kazakhstan]" in err and "[territory:kuwait]" in err
+    code, _, err = run(capsys, "check", "--location", "Sin", "--treaty", "nato")
+    assert code == 2 and "[territory:singapore]" not in err and "[territory:sint-maarten]" in err
+    for clear in ("UK", "Ufa", "Rio", "Taiwan"):  # an alias of a country, a town's own name, a longer alias
         code, _, _ = run(capsys, "check", "--location", clear, "--treaty", "nato")
         assert code == 0, clear
 

@@ -169,9 +169,9 @@ def generate_points(seed: int = 20261206) -> list[tuple[str, float, float]]:
         elif setting == "sea" and sea < 30:
             points.append(("sea", float(lat), float(lon)))
             sea += 1
-    # Sampled among whole admin-1 units (the part of a unit a continental boundary cut off is left out), so cutting
-    # a unit does not reshuffle every other sample.
-    units = [i for i, pid in enumerate(data.piece_ids) if not pid.endswith(("/east", "/west", "/rest"))]
+    # Sampled among the pieces that name admin-1 units (the parts a continental boundary cut off are left out), so
+    # cutting a unit does not reshuffle every other sample.
+    units = [i for i in range(len(data.piece_ids)) if data.unit_base(i) == i]
     coasts = [g.boundary for g in data.piece_geoms(sorted(units[int(k)] for k in rng.choice(len(units), 600)))]
     points += [("coast", *_moved(rng, lat, lon, 5.0)) for lat, lon in _along(rng, coasts, 40)]
     # Land borders: where pieces of two territories meet.

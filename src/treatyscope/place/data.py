@@ -275,8 +275,15 @@ class GeoData:
     def unit_pieces(self, piece_id: str) -> list[int]:
         """The pieces of an admin-1 unit: the named piece, and the parts a continental boundary cut from it
         (`<id>/east`, `<id>/west`, `<id>/rest`; see geodata/curated/continents.yaml)."""
-        cut = (self.piece_index.get(f"{piece_id}/{side}") for side in ("east", "west", "rest"))
+        cut = (self.piece_index.get(f"{piece_id}/{side}") for side in CUT_SIDES)
         return [self.piece_index[piece_id], *(i for i in cut if i is not None)]
+
+    def unit_base(self, piece: int) -> int:
+        """The piece that names an admin-1 unit: itself, or for a part a continental boundary cut off, the part
+        that kept the unit's id."""
+        pid = self.piece_ids[piece]
+        base, _, side = pid.rpartition("/")
+        return self.piece_index[base] if side in CUT_SIDES and base in self.piece_index else piece
 
     @cached_property
     def iso_3166_2_index(self) -> dict[str, list[int]]:
@@ -623,6 +630,9 @@ def _family_seas(data: GeoData, family_id: str, seen: frozenset[str] = frozenset
     return frozenset(out)
 
 
+CUT_SIDES = ("east", "west", "rest")  # the parts a continental boundary cuts a unit into, besides the named one
+
+
 class SortedIndex:
     """Binary search over a sorted, tab-separated text file without reading it whole (memory-mapped)."""
 
@@ -672,10 +682,6 @@ class SortedIndex:
     def lookup(self, key: str) -> list[list[str]]:
         """All rows whose first column equals `key`."""
         return self._rows_from(self._first_at_or_after(key), lambda k: k == key, self._size)
-
-    def prefixed(self, prefix: str, limit: int) -> list[list[str]]:
-        """Up to `limit` rows whose first column starts with `prefix`, in order."""
-        return self._rows_from(self._first_at_or_after(prefix), lambda k: k.startswith(prefix), limit)
 
     def keys(self) -> list[str]:
         """Every first column, in order (for suggestions: reads the whole file)."""

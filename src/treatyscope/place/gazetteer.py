@@ -122,18 +122,19 @@ SHORT_QUERY = 3  # letters: a query this short that only matches another name of
 
 def _rivals_of_a_short_alias(data: GeoData, name: str, found: Place) -> list[Place]:
     """Countries whose own name starts with a short query that a town or subdivision matched only by another of
-    its names ("Tai" is an alias of Taiz, and the start of Taiwan): the query is then asked back."""
+    its names ("Tai" is an alias of Taiz, and the start of Taiwan): the query is then asked back. The country the
+    place is in is no rival ("Sin" is Singapore either way)."""
     key = fold(name)
     if len(key) > SHORT_QUERY or found.kind not in ("place", "subdivision") or other_name(name, found) is None:
         return []
-    rivals: dict[str, Place] = {}
-    for _key, ref in data.names_index.prefixed(key, 2000):
-        if not ref.startswith("t:"):
+    rivals = []
+    for t in data.territories.values():
+        if t.composite or not fold(t.name).startswith(key) or found.country in (t.alpha3, *t.iso_3166_1):
             continue
-        place = _by_ref(data, "territory", ref[2:])
-        if place is not None and place.rank == COUNTRY_RANK and fold(place.name).startswith(key):
-            rivals.setdefault(place.ref, place)
-    return sorted(rivals.values(), key=lambda p: p.name)[:4]
+        place = _by_ref(data, "territory", t.id)
+        if place is not None and place.rank == COUNTRY_RANK:
+            rivals.append(place)
+    return sorted(rivals, key=lambda p: p.name)
 
 
 def other_name(query: str, place: Place) -> str | None:
@@ -246,6 +247,7 @@ def _by_ref(data: GeoData, kind: str, ident: str) -> Place | None:
             if not matches:
                 return None
             i = matches[0]
+        i = data.unit_base(i)  # a part a continental boundary cut off stands for its whole unit
         d = data.piece_detail(i)
         t = data.territories[data.piece_territory[i]]
         country = data.territories[t.composite] if t.composite else t

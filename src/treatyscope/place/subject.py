@@ -72,4 +72,5 @@ class Subject:
             self.sea is None,
             self.feature,
             self.feature_group,
+            self.setting == "land",  # ashore or not, for a clause on the waters only (the coastal band is not ashore)
         )

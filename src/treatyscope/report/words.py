@@ -306,8 +306,7 @@ def _seas(detail: Seas, r: bool | None, name: str, names: Names) -> str:
     if not detail.on_land:
         return f"not in {name}"
     if detail.waters_only:
-        where = f"on an island in {join(names.sea(s) for s in detail.island_seas)}" if detail.island_seas else "on land"
-        return f"{where}, not in the waters of {name}"
+        return f"{'on land' if detail.mainland else 'on the land of an island'}, not in the waters of {name}"
     if detail.mainland:
         return f"on a continental mainland, not in the waters of {name}"
     seas = join(names.sea(s) for s in detail.island_seas) if detail.island_seas else ""
@@ -339,6 +338,9 @@ def _composite(answer: RegionAnswer, subject: str, names: Names) -> str:
             return f"{subject} is not in {name}: {region(p, subject, names).removeprefix(subject + ' is ')}"
     continent = answer.detail.continent if isinstance(answer.detail, Continent) else None
     at_sea = isinstance(answer.detail, Continent) and answer.detail.at_sea
+    sea = next((p.detail.sea for p in answer.parts if isinstance(p.detail, Seas) and p.detail.sea), None)
+    if at_sea and r is False and sea is not None:  # a union of seas: the sea the place is in, and that it is not one
+        return f"{names.sea(sea)} is not part of {name}"
     if at_sea and r is False:
         return f"at sea, not on the land of {name}"
     named = {c for p in _leaves(answer) if isinstance(p.region, ContinentRegion) for c in p.region.continents}

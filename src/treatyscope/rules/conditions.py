@@ -189,7 +189,9 @@ class NotCondition(_Condition):
 class InRegionCondition(_Condition):
     kind: ClassVar[str] = "in_region"
     region: Region
-    waters_only: bool = False  # only at sea (or in a territorial sea): land, even an island in the sea, is not in it
+    # Only at sea (or in a territorial sea): land, even an island's in the sea, is not in the region. The 2 km coastal
+    # band is left to the region's own test: at that distance the generalised coastline cannot tell land from water.
+    waters_only: bool = False
 
     @classmethod
     def parse(cls, d: Mapping[str, Any]) -> InRegionCondition:
@@ -210,7 +212,7 @@ class InRegionCondition(_Condition):
         return name if name.startswith(("in ", "on ", "within ", "at ")) else f"in {name}"
 
     def evaluate(self, s: Subject, ctx: Context) -> Trace:
-        if self.waters_only and s.sea is None and s.on_land:
+        if self.waters_only and s.setting == "land":
             islands = tuple(sorted(s.island_seas)) if True in s.islands else ()
             on_land = Seas(island_seas=islands, on_land=True, mainland=True not in s.islands, waters_only=True)
             return self.trace(False, RegionAnswer(self.region, False, on_land))
@@ -218,8 +220,9 @@ class InRegionCondition(_Condition):
         return self.trace(answer.result, answer)
 
     def possible(self, s: Subject, ctx: Context) -> tuple[bool, bool]:
-        may_hold, may_fail = self.region.possible(s, ctx)
-        return may_hold, may_fail or self.waters_only
+        if self.waters_only and s.setting == "land":
+            return False, True
+        return self.region.possible(s, ctx)
 
 
 def holders(status: Status | None, by: str) -> tuple[set[str], bool]:
