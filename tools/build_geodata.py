@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from treatyscope.place.curated import compile_curated  # noqa: E402
+from treatyscope.place.data import CUT_SIDES  # noqa: E402  (the ids of a cut unit's parts, read back there)
 from treatyscope.place.names import fold  # noqa: E402
 from treatyscope.place.pack import GeometryPack, write_pack  # noqa: E402
 from treatyscope.place.sphere import area_km2, bounding_cap, distance_km  # noqa: E402
@@ -269,7 +270,8 @@ class Piece:
     leaf: str
     id: str
     clipped: bool = False
-    cut_by: str = ""  # a continental boundary (continents.yaml) cut this part from the rest of its unit
+    boundary: str = ""  # the continental boundary (continents.yaml) that cut this part from the rest of its unit
+    side: str = ""  # which part of it: one of CUT_SIDES
     continent: str | None = None
     continent_reason: str = ""
     components: list[dict[str, Any]] = field(default_factory=list)
@@ -372,11 +374,12 @@ def cut_along_boundaries(pieces: list[Piece]) -> list[Piece]:
             out.append(piece)
             continue
         east, west = boundary_sides(line)
-        sides = {
-            "east": _polygonal(shapely.intersection(piece.geom, east)),
-            "west": _polygonal(shapely.intersection(piece.geom, west)),
-            "rest": _polygonal(shapely.difference(piece.geom, shapely.union(east, west))),
-        }
+        parts = (
+            shapely.intersection(piece.geom, east),
+            shapely.intersection(piece.geom, west),
+            shapely.difference(piece.geom, shapely.union(east, west)),
+        )
+        sides = {side: _polygonal(g) for side, g in zip(CUT_SIDES, parts, strict=True)}  # east, west, rest
         whole = area_km2(piece.geom)
         sides = {side: g for side, g in sides.items() if not g.is_empty and area_km2(g) > 1.0}  # > rounding noise
         if not {"east", "west"} <= set(sides):
@@ -391,9 +394,9 @@ def cut_along_boundaries(pieces: list[Piece]) -> list[Piece]:
             sides[largest] = _polygonal(shapely.union(sides[largest], sides.pop(side)))
         for side, geom in sides.items():
             ident = piece.id if side == largest else f"{piece.id}/{side}"
-            out.append(Piece(piece.props, geom, piece.leaf, ident, piece.clipped, cut_by=f"{line['id']}:{side}"))
+            out.append(Piece(piece.props, geom, piece.leaf, ident, piece.clipped, boundary=line["id"], side=side))
     for line in boundaries:
-        if not any(p.cut_by.startswith(f"{line['id']}:") for p in out):
+        if not any(p.boundary == line["id"] for p in out):
             raise SystemExit(f"continents.yaml: boundary {line['id']} matched no admin-1 unit; check its units")
     return out
 
@@ -425,18 +428,15 @@ def assign_continents(pieces: list[Piece], raw: dict[str, Any]) -> None:
         attrs = raw["admin0"].get(ADM0_ATTRIBUTES_FROM.get(adm0, adm0), {})
         continent = attrs.get("CONTINENT")
         reason = "Natural Earth admin-0 CONTINENT"
-        side = piece.cut_by.split(":")[1] if piece.cut_by else ""
-        if side in ("east", "west"):
-            line = lines[piece.cut_by.split(":")[0]]
-            continent = line[side]
-            reason = line["reason"]  # the side shows in the continent itself
-        for k, row in enumerate(table):
-            if side in ("east", "west"):
-                break
-            if _matches(row["match"], piece.props, piece.leaf):
-                continent, reason = row["continent"], row["reason"]
-                used.add(k)
-                break
+        if piece.side in ("east", "west"):
+            line = lines[piece.boundary]
+            continent, reason = line[piece.side], line["reason"]  # the side shows in the continent itself
+        else:
+            for k, row in enumerate(table):
+                if _matches(row["match"], piece.props, piece.leaf):
+                    continent, reason = row["continent"], row["reason"]
+                    used.add(k)
+                    break
         if continent == "Seven seas (open ocean)":
             raise SystemExit(
                 f"{piece.id} ({piece.props['name']}): Natural Earth says 'Seven seas'; add a row to continents.yaml"
@@ -856,7 +856,7 @@ def build_name_index(
     for _i, p in enumerate(pieces):
         ref = f"d:{p.id}"
         props = p.props
-        if p.clipped or (p.cut_by and "/" in p.id[len(p.props["adm1_code"]) :]):
+        if p.clipped or (p.side and p.id.endswith(f"/{p.side}")):
             continue  # a clipped remnant is named by its territory; a unit cut by a boundary, by its largest part
         for key in ["name", "name_en", "name_local", "woe_name", "gn_name"]:
             add(props.get(key), ref)
