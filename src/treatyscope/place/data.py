@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import mmap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -651,8 +651,8 @@ class SortedIndex:
         nl = self._mm.find(b"\n", start)
         return self._size if nl < 0 else nl
 
-    def _first_at_or_after(self, key: str) -> int:
-        """The start of the first line whose first column is >= key."""
+    def lookup(self, key: str) -> list[list[str]]:
+        """All rows whose first column equals `key`."""
         target = key.encode("utf-8")
         lo, hi = 0, self._size  # lo is always a line start; the answer is the first line in [lo, hi) with key >= target
         while lo < hi:
@@ -666,22 +666,16 @@ class SortedIndex:
                 lo = end + 1
             else:
                 hi = start
-        return lo
-
-    def _rows_from(self, start: int, keep: Callable[[str], bool], limit: int) -> list[list[str]]:
-        rows: list[list[str]] = []
-        while start < self._size and len(rows) < limit:
+        rows = []
+        start = lo
+        while start < self._size:
             end = self._line_end(start)
             cols = self._mm[start:end].decode("utf-8").split("\t")
-            if not keep(cols[0]):
+            if cols[0] != key:
                 break
             rows.append(cols)
             start = end + 1
         return rows
-
-    def lookup(self, key: str) -> list[list[str]]:
-        """All rows whose first column equals `key`."""
-        return self._rows_from(self._first_at_or_after(key), lambda k: k == key, self._size)
 
     def keys(self) -> list[str]:
         """Every first column, in order (for suggestions: reads the whole file)."""

@@ -211,8 +211,12 @@ class InRegionCondition(_Condition):
         name = label(self.region, book, data)
         return name if name.startswith(("in ", "on ", "within ", "at ")) else f"in {name}"
 
+    def _ashore(self, s: Subject) -> bool:
+        """A clause on the waters only, and a subject the geodata puts on land (not the coastal band)."""
+        return self.waters_only and s.setting == "land"
+
     def evaluate(self, s: Subject, ctx: Context) -> Trace:
-        if self.waters_only and s.setting == "land":
+        if self._ashore(s):
             islands = tuple(sorted(s.island_seas)) if True in s.islands else ()
             on_land = Seas(island_seas=islands, on_land=True, mainland=True not in s.islands, waters_only=True)
             return self.trace(False, RegionAnswer(self.region, False, on_land))
@@ -220,7 +224,7 @@ class InRegionCondition(_Condition):
         return self.trace(answer.result, answer)
 
     def possible(self, s: Subject, ctx: Context) -> tuple[bool, bool]:
-        if self.waters_only and s.setting == "land":
+        if self._ashore(s):
             return False, True
         return self.region.possible(s, ctx)
 
