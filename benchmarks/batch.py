@@ -309,7 +309,7 @@ def read_back(path: Path) -> tuple[int, Counter[str]]:
 
 
 def memory(args: argparse.Namespace) -> None:
-    rows = args.rows
+    rows = args.rows or 10_000_000
     base = Path(args.tmpdir or tempfile.gettempdir())
     # An input row is about 42 bytes (id, two 6-decimal coordinates, an ISO date); the output repeats it and adds
     # the verdict, the reason and an empty error column (about 30 bytes). Room for both, with a margin.
@@ -354,6 +354,115 @@ def memory(args: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+# --------------------------------------------------------------------------------------------------- end to end
+
+
+def write_points_csv(path: Path, rows: int, seed: int) -> None:
+    """id,lat,lon rows (points as in speed mode, 5 decimals), CHUNK at a time."""
+    rng = np.random.default_rng(seed)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write("id,lat,lon\n")
+        for start in range(0, rows, CHUNK):
+            k = min(CHUNK, rows - start)
+            lons, lats = rng.uniform(-180.0, 180.0, k).tolist(), rng.uniform(-90.0, 90.0, k).tolist()
+            f.write("".join(f"{i},{la:.5f},{lo:.5f}\n" for i, la, lo in zip(range(start, start + k), lats, lons)))
+
+
+def stdlib_floor(src: Path, out: Path) -> None:
+    """Python's csv.reader reading every row and csv.writer writing it back: what any CSV tool in Python pays."""
+    with src.open(newline="") as f, out.open("w", newline="") as g:
+        csv.writer(g, lineterminator="\n").writerows(csv.reader(f))
+
+
+def end_to_end(args: argparse.Namespace) -> None:
+    """`treatyscope batch` as a user runs it (a child process, start-up included), against the floors of reading
+    and writing the same file, in one run."""
+    rows = args.rows or 1_000_000
+    exe = tool()
+    with tempfile.TemporaryDirectory(prefix="treatyscope-e2e-", dir=args.tmpdir) as tmp:
+        src, out = Path(tmp) / "in.csv", Path(tmp) / "out.csv"
+        note(f"writing {rows:,} rows (id,lat,lon) to {src}")
+        write_points_csv(src, rows, args.seed)
+
+        def batch(path: Path, target: Path, *treaties: str) -> Callable[[], None]:
+            cmd = [exe, "batch", str(path), "-o", str(target), "--target", "vessel", "-q"]
+            for t in treaties:
+                cmd += ["--treaty", t]
+
+            def go() -> None:
+                if subprocess.run(cmd, env=ENV, stdout=subprocess.DEVNULL).returncode != 0:
+                    raise SystemExit(f"failed: {' '.join(cmd)}")
+
+            return go
+
+        lines: list[tuple[str, list[float]]] = []
+
+        def measure(name: str, fn: Callable[[], Any]) -> float:
+            note(name)
+            times, _ = runs(fn, args.runs)
+            lines.append((name, times))
+            return statistics.median(times)
+
+        floor = measure("csv.reader + csv.writer (the standard-library floor)", lambda: stdlib_floor(src, out))
+        one = measure("treatyscope batch in.csv, NATO", batch(src, out, "nato"))
+        every = measure("treatyscope batch in.csv, all 12 treaties", batch(src, out))
+        arrow = parquet = parquet_floor = gis = None
+        try:
+            import pyarrow.csv as pacsv
+            import pyarrow.parquet as pq
+        except ImportError:
+            note("pyarrow is not installed: its lines are skipped")
+        else:
+            arrow = measure(
+                "pyarrow.csv read + write", lambda: pacsv.write_csv(pacsv.read_csv(src), out.with_suffix(".arrow.csv"))
+            )
+            psrc, pout = Path(tmp) / "in.parquet", Path(tmp) / "out.parquet"
+            pq.write_table(pacsv.read_csv(src), psrc)
+            parquet_floor = measure("pyarrow.parquet read + write", lambda: pq.write_table(pq.read_table(psrc), pout))
+            parquet = measure("treatyscope batch in.parquet, NATO", batch(psrc, pout, "nato"))
+        try:
+            gis = measure("geopandas: read_csv, points_from_xy, sjoin with the area, to_csv", _geopandas(src, out))
+        except ImportError:
+            note("geopandas is not installed (pip install -e '.[bench]'): its line is skipped")
+
+    print(f"End to end, {rows:,} CSV rows (id,lat,lon; seed {args.seed}), vessels; medians of {args.runs} warm runs")
+    for name, times in lines:
+        print(f"  {name:68} {statistics.median(times):7.2f} s  (best {min(times):.2f} s, {rate(rows / min(times))})")
+    print("Ratios (of medians):")
+
+    def ratio(name: str, value: float, target: str, ok: bool) -> None:
+        print(f"  {name:44} {value:6.2f}   target {target:8} {verdict(ok)}")
+
+    ratio("batch CSV, NATO / standard-library floor", one / floor, "<= 5", one <= 5 * floor)
+    ratio("batch CSV, 12 treaties / NATO alone", every / one, "<= 2", every <= 2 * one)
+    if arrow is not None:
+        ratio("batch CSV, NATO, seconds (Arrow installed)", one, "<= 2 s", one <= 2)
+    if parquet is not None and parquet_floor is not None:
+        ratio("batch Parquet / pyarrow read + write", parquet / parquet_floor, "<= 2", parquet <= 2 * parquet_floor)
+    if gis is not None:
+        ratio("geopandas pipeline / batch CSV, NATO", gis / one, "> 1", gis > one)
+
+
+def _geopandas(src: Path, out: Path) -> Callable[[], None]:
+    """What a GIS user would do: pandas read_csv, points_from_xy, sjoin against `treatyscope area`'s polygon,
+    to_csv. The area is computed (or read from the cache) before timing."""
+    import geopandas as gpd
+    import pandas as pd
+
+    import treatyscope
+
+    region = gpd.GeoDataFrame(geometry=[treatyscope.covered_area("nato", "vessel").covered], crs="EPSG:4326")
+
+    def go() -> None:
+        frame = pd.read_csv(src)
+        points = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame.lon, frame.lat), crs="EPSG:4326")
+        joined = gpd.sjoin(points, region, how="left", predicate="within")
+        frame["nato_verdict"] = np.where(joined["index_right"].notna().to_numpy(), "applies", "does-not-apply")
+        frame.to_csv(out, index=False)
+
+    return go
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--points", type=int, default=1_000_000, help="random points (speed mode)")
@@ -362,13 +471,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--numpy-only", action="store_true", help="speed mode without the compiled loops")
     parser.add_argument("--memory", action="store_true", help="time `treatyscope batch` on a CSV, and its peak RSS")
-    parser.add_argument("--rows", type=int, default=10_000_000, help="CSV rows (--memory)")
+    parser.add_argument("--end-to-end", action="store_true", help="`treatyscope batch` against read/write floors")
+    parser.add_argument("--rows", type=int, help="CSV rows (--memory: 10,000,000; --end-to-end: 1,000,000)")
     parser.add_argument("--tmpdir", help="where to write the CSVs (--memory; default the system's temp directory)")
     parser.add_argument("--max-gb", type=float, default=2.0, help="the peak-RSS target in GB (--memory)")
     args = parser.parse_args()
-    if args.points < 1 or args.rows < 1 or args.runs < 1:
+    if args.points < 1 or (args.rows is not None and args.rows < 1) or args.runs < 1:
         parser.error("--points, --rows and --runs must be at least 1")
-    if args.memory:
+    if args.end_to_end:
+        end_to_end(args)
+    elif args.memory:
         memory(args)
     else:
         speed(args)

@@ -92,7 +92,7 @@ def test_an_interrupted_run_leaves_the_earlier_output_and_says_so(
     def ctrl_c(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(files, "annotate_many", ctrl_c)
+    monkeypatch.setattr(files, "annotate", ctrl_c)
     code, err = run(capsys, str(src), "-o", str(out))
     assert code == 130 and "interrupted" in err and "was not written (the earlier file there is untouched)" in err
     assert out.read_text() == EARLIER and leftovers(tmp_path) == []
@@ -115,7 +115,7 @@ def test_parquet_is_written_whole_or_not_at_all(
     src, out = tmp_path / "events.parquet", tmp_path / "out.parquet"
     pq.write_table(pa.table({"lat": [25.03, 48.85], "lon": [121.56, 2.35]}), src)
     out.write_text(EARLIER)
-    monkeypatch.setattr(files, "annotate_many", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    monkeypatch.setattr(files, "annotate", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
     code, _ = run(capsys, str(src), "-o", str(out))
     assert code == 130 and out.read_text() == EARLIER and leftovers(tmp_path) == []
     monkeypatch.undo()

@@ -87,6 +87,7 @@ def classify(
         answers[rows] = clf.engine.classify(q, lat[rows], lon[rows], days[rows])
     bad = np.flatnonzero(~good)
     answers[bad] = ERROR_ANSWER + problem[bad]
+    clf.finish()
     verdicts = VERDICT_NAMES.take(answers)  # object arrays: no copy of the strings
     return (verdicts, REASON_NAMES.take(answers)) if reasons else verdicts
 

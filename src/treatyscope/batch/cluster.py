@@ -10,7 +10,16 @@ from typing import Any
 
 from treatyscope.batch.files import file_format, open_in
 from treatyscope.batch.output import refuse_same_file, replacing
-from treatyscope.batch.rows import Classifier, Columns, Settings, Summary, added_columns, annotate_many, find_columns
+from treatyscope.batch.rows import (
+    Chunk,
+    Classifier,
+    Columns,
+    Settings,
+    Summary,
+    added_columns,
+    annotate,
+    find_columns,
+)
 from treatyscope.errors import UsageError, install_hint
 
 
@@ -67,7 +76,7 @@ def run_dask(
     )
     try:
         with Client(scheduler or cluster) as client:  # type: ignore[no-untyped-call]
-            done = frame.map_partitions(_classify_partition, settings, columns, extra, meta=meta).persist()
+            done = frame.map_partitions(_classify_partition, settings, columns, meta=meta).persist()
             # The summary from each partition's own counts (no shuffle between workers).
             counted = [c for t in settings.treaties for c in (f"{t}_verdict", f"{t}_reason")]
             parts = done[counted].to_delayed()
@@ -99,12 +108,10 @@ def _delimiter(path: str, encoding: str) -> str:
             return ","
 
 
-def _classify_partition(part: Any, settings: Settings, columns: Columns, extra: list[str]) -> Any:
-    """One partition, on a worker: each row annotated as the local engine does."""
+def _classify_partition(part: Any, settings: Settings, columns: Columns) -> Any:
+    """One partition, on a worker: annotated column by column, as the local engine does."""
     clf = Classifier(settings)
-    summary = Summary()
-    rows = annotate_many(part.to_dict("records"), columns, clf, summary)
-    out = part.copy()
-    for c in extra:
-        out[c] = [r[c] for r in rows]
-    return out
+    names = [str(c) for c in part.columns]
+    answers = annotate(Chunk(len(part), names, [part[c].tolist() for c in part.columns]), columns, clf, Summary())
+    clf.finish()
+    return part.assign(**{c: answers[c] for c in added_columns(settings.treaties)})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import sys
 from collections import Counter
@@ -17,13 +18,14 @@ from treatyscope.batch.output import refuse_same_file, replacing
 from treatyscope.batch.rows import (
     CHUNK_ROWS,
     ERROR_COLUMN,
+    Chunk,
     Classifier,
     Columns,
     RowError,
     Settings,
     Summary,
     added_columns,
-    annotate_many,
+    annotate,
     chunks,
     find_columns,
 )
@@ -66,14 +68,15 @@ def run(
     with replacing(output_path) as temporary:
         if kind == "parquet":
             _run_parquet(input_path, temporary, given_columns, clf, summary, tick)
-            return summary
-        with open_in(input_path, settings.encoding) as src, open_out(temporary) as dst:
-            if kind == "csv":
-                _run_csv(src, dst, input_path, settings, given_columns, clf, summary, tick)
-            elif kind == "ndjson":
-                _run_ndjson(src, dst, input_path, given_columns, clf, summary, tick)
-            else:
-                _run_geojson(src, dst, input_path, given_columns, clf, summary, tick)
+        else:
+            with open_in(input_path, settings.encoding) as src, open_out(temporary) as dst:
+                if kind == "csv":
+                    _run_csv(src, dst, input_path, settings, given_columns, clf, summary, tick)
+                elif kind == "ndjson":
+                    _run_ndjson(src, dst, input_path, given_columns, clf, summary, tick)
+                else:
+                    _run_geojson(src, dst, input_path, given_columns, clf, summary, tick)
+    clf.finish()
     return summary
 
 
@@ -133,60 +136,95 @@ def _run_csv(
     summary: Summary,
     tick: Any,
 ) -> None:
+    """CSV column by column: csv.reader's rows of a chunk turned into columns, the added columns computed on
+    them, and each input row written back with its added cells (quoted as CSV requires, no more)."""
     sample = src.read(65536)
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    src_rows = _chain(sample, src)
-    reader = csv.DictReader(src_rows, dialect=dialect)
+    reader = csv.reader(_chain(sample, src), dialect=dialect)
     try:
-        names = list(reader.fieldnames or [])
+        names = next(reader, [])
     except (csv.Error, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: not a readable CSV file ({e}).") from None
     if not names:
         raise UsageError(f"{path}: the file is empty or has no header row.")
     columns = find_columns(names, given, path)
-    extra = [c for c in added_columns(settings.treaties) if c not in names]
+    added = added_columns(settings.treaties)
+    # An added column the input already has (a file classified before) is written in its place, the rest after.
+    at = {name: k for k, name in enumerate(names)}
+    replaced = [(at[c], c) for c in added if c in at]
+    appended = [c for c in added if c not in at]
     # Written with the input's delimiter and standard quoting (messages contain commas and quotes).
-    writer = csv.DictWriter(
-        dst,
-        fieldnames=names + extra,
-        delimiter=dialect.delimiter,
-        quoting=csv.QUOTE_MINIMAL,
-        lineterminator="\n",
-        extrasaction="ignore",
-    )
-    writer.writeheader()
+    writer = csv.writer(dst, delimiter=dialect.delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(names + appended)
+    width = len(names)
     rows_read = 0
     try:
-        for chunk in chunks(reader):
-            # Cells beyond the header (a malformed row) are kept under the key None by DictReader: drop the key,
-            # keep the row, and say so.
-            overflow = [row.pop(None, None) for row in chunk]
-            out = annotate_many(chunk, columns, clf, summary)
-            for row, extra_cells in zip(out, overflow, strict=True):
-                if extra_cells:
-                    row[ERROR_COLUMN] = (row[ERROR_COLUMN] + "; " if row[ERROR_COLUMN] else "") + (
-                        f"{len(extra_cells)} cells beyond the header were dropped"
-                    )
-            writer.writerows(out)
+        for chunk in chunks(filter(None, reader)):  # a blank line is no row
+            notes = _fit(chunk, width)
+            out = annotate(Chunk(len(chunk), names, notes=notes, rows=chunk), columns, clf, summary)
+            for k, c in replaced:
+                for row, value in zip(chunk, out[c], strict=True):
+                    row[k] = value
+            dst.write(_rendered(chunk, [out[c] for c in appended], writer))
             rows_read += len(chunk)
             tick(len(chunk))
     except (csv.Error, UnicodeDecodeError) as e:
         raise UsageError(f"{path}, row {rows_read + 1}: cannot read the file further ({e}).") from None
 
 
+def _rendered(rows: list[list[str]], tails: list[list[str]], writer: Any) -> str:
+    """The rows with their added cells, as CSV text, exactly as `writer` writes them. The added cells of most rows
+    are one of a few combinations of verdicts and reasons: each combination is written once and joined to each
+    row's input cells, written without it; rows with a message get theirs written whole."""
+    if len(rows[0]) < 2 or not tails:  # a lone empty cell is written '""' on its own, but not beside others
+        buffer = io.StringIO()
+        csv.writer(buffer, writer.dialect).writerows(map(list.__add__, rows, map(list, zip(*tails))))
+        return buffer.getvalue()
+    *answers, messages = tails
+    delimiter, terminator = writer.dialect.delimiter, writer.dialect.lineterminator
+    keys = list(zip(*answers))
+    combos = {key: delimiter + _line([*key, ""], writer) for key in set(keys)}
+    suffix = list(map(combos.__getitem__, keys))
+    for k in (k for k, message in enumerate(messages) if message):
+        suffix[k] = delimiter + _line([*keys[k], messages[k]], writer)
+    # The input cells with a line terminator no cell holds, so that the text splits back into rows; with "\n"
+    # in it, a cell is quoted just when it would be with "\n" alone.
+    buffer = io.StringIO()
+    csv.writer(buffer, writer.dialect, lineterminator=terminator + "\0").writerows(rows)
+    rendered = buffer.getvalue().split(terminator + "\0")
+    return "".join(map(str.__add__, rendered, suffix))
+
+
+def _line(cells: list[str], writer: Any) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, writer.dialect).writerow(cells)
+    return buffer.getvalue()
+
+
+def _fit(rows: list[list[str]], width: int) -> dict[int, str]:
+    """Rows made as wide as the header: a short one padded with empty cells, a long one cut, with a note saying
+    how many cells were dropped."""
+    notes: dict[int, str] = {}
+    if set(map(len, rows)) == {width}:
+        return notes
+    for k, row in enumerate(rows):
+        if len(row) > width:
+            notes[k] = f"{len(row) - width} cells beyond the header were dropped"
+            del row[width:]
+        elif len(row) < width:
+            row.extend([""] * (width - len(row)))
+    return notes
+
+
 def _chain(first: str, rest: TextIO) -> Iterator[str]:
     """Lines of the sampled start and the rest of a stream."""
-    import io
-
-    buffered = io.StringIO(first)
-    tail = buffered.readlines()
+    tail = io.StringIO(first).readlines()
     if tail and not tail[-1].endswith(("\n", "\r")):
         tail[-1] += rest.readline()
-    yield from tail
-    yield from rest
+    return itertools.chain(tail, rest)
 
 
 def _feature_values(feature: Any) -> tuple[dict[str, Any], RowError | None]:
@@ -226,17 +264,19 @@ def _annotate_features(
 ) -> list[Any]:
     """Features with the added columns in their properties (a feature that is not a point gets an error)."""
     read = [_feature_values(f) for f in features]
-    names = list(dict.fromkeys(k for values, _ in read for k in values))
-    columns = _geo_columns(given, names, path)
     good = [k for k, (_, problem) in enumerate(read) if problem is None]
-    annotated = dict(zip(good, annotate_many([read[k][0] for k in good], columns, clf, summary), strict=True))
+    chunk = Chunk.of_rows([read[k][0] for k in good])
+    columns = _geo_columns(given, chunk.names, path)
+    answers = annotate(chunk, columns, clf, summary)
+    names = added_columns(clf.settings.treaties)
+    at = {k: j for j, k in enumerate(good)}
     out = []
     for k, feature in enumerate(features):
         problem = read[k][1]
         if problem is not None:
             added = _error_columns(problem, clf, summary)
         else:
-            added = {c: annotated[k][c] for c in added_columns(clf.settings.treaties)}
+            added = {c: answers[c][at[k]] for c in names}
         if not isinstance(feature, dict):
             out.append({"type": "Feature", "geometry": None, "properties": added, "input": feature})
         else:
@@ -308,14 +348,34 @@ def _run_parquet(
     schema = reader.schema_arrow
     names = list(schema.names)
     columns = find_columns(names, given, src)
-    extra = [c for c in added_columns(clf.settings.treaties) if c not in names]
-    out_schema = pa.schema([*schema, *(pa.field(c, pa.string()) for c in extra)])
+    added = added_columns(clf.settings.treaties)
+    # An added column the input already has (a file classified before) is replaced in its place, as a string.
+    fields = [pa.field(f.name, pa.string()) if f.name in added else f for f in schema]
+    fields += [pa.field(c, pa.string()) for c in added if c not in names]
+    out_schema = pa.schema(fields)
+    read = {c for c in (columns.lat, columns.lon, columns.date, columns.target, columns.party) if c}
     try:
         writer = pq.ParquetWriter(dst, out_schema)
     except (OSError, pa.ArrowException) as e:
         raise UsageError(f"Cannot write {dst}: {e}.") from None
     with writer:
         for batch in reader.iter_batches(batch_size=CHUNK_ROWS):
-            rows = annotate_many(batch.to_pylist(), columns, clf, summary)
-            writer.write_table(pa.Table.from_pylist(rows, schema=out_schema))
-            tick(len(rows))
+            # Only the columns read become Python values (Parquet text is valid UTF-8: nothing undecoded).
+            cells = [_parquet_cells(batch.column(k)) if name in read else [] for k, name in enumerate(names)]
+            answers = annotate(Chunk(batch.num_rows, names, cells), columns, clf, summary)
+            arrays = [
+                pa.array(answers[name], pa.string()) if name in added else batch.column(k)
+                for k, name in enumerate(names)
+            ]
+            arrays += [pa.array(answers[c], pa.string()) for c in added if c not in names]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=out_schema))
+            tick(batch.num_rows)
+
+
+def _parquet_cells(array: Any) -> Any:
+    """A Parquet column's cells: a numpy array for numbers without nulls, else Python values (None for null)."""
+    import pyarrow as pa
+
+    if array.null_count == 0 and (pa.types.is_floating(array.type) or pa.types.is_integer(array.type)):
+        return array.to_numpy()
+    return array.to_pylist()

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from treatyscope.input.selection import check_pins, check_treaties, resolve_part
 from treatyscope.place.locate import check_coordinates
 from treatyscope.rules.kinds import TARGETS
 from treatyscope.rules.load import rulebook
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 LAT_NAMES = ("lat", "latitude", "y", "lat_dd", "decimallatitude")
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "lon_dd", "decimallongitude")
@@ -81,6 +84,10 @@ class Classifier:
         self.engine = engine_for(self.book, settings.territorial_sea)
         self._parties: dict[str, str] = {}
 
+    def finish(self) -> None:
+        """At the end of a run: keep the answers found for the next one."""
+        self.engine.save()
+
     def party(self, text: str | None) -> str | None:
         if text is None or not text.strip():
             return self.settings.party
@@ -93,115 +100,311 @@ class Classifier:
             self._parties[key] = code or key
         return self._parties[key]
 
-    def classify_many(self, points: Sequence[tuple[float, float, dt.date, str, str | None]]) -> list[list[int]]:
-        """Per treaty, the codes (verdict * 16 + reason) of each point, rows grouped by target and party."""
-        n = len(points)
-        lats = np.fromiter((p[0] for p in points), dtype=np.float64, count=n)
-        lons = np.fromiter((p[1] for p in points), dtype=np.float64, count=n)
-        days = np.array([p[2] for p in points], dtype="datetime64[D]")
-        groups: dict[tuple[str, str | None], list[int]] = {}
-        for k, p in enumerate(points):
-            groups.setdefault((p[3], p[4]), []).append(k)
-        many = max(map(len, groups.values()), default=0) >= FEW
+    def codes(self, cells: Cells) -> NDArray[np.int8]:
+        """Per treaty (rows of the result), the answer code (verdict * 16 + reason) of each classifiable point.
+        The points are located once; every treaty's and every group's answers are read at those locations."""
+        engine, n = self.engine, len(cells.lats)
+        out = np.empty((len(self.settings.treaties), n), dtype=np.int8)
+        if n == 0:
+            return out
+        many = n >= FEW
         if self.before_index and many and not places_ready(territorial_sea=self.settings.territorial_sea):
             self.before_index()
             self.before_index = None
-        out = []
-        for t in self.settings.treaties:
-            codes = np.empty(n, dtype=np.int8)
-            for (target, party), rows in groups.items():
-                idx = np.array(rows, dtype=np.intp)
-                q = Question(t, target, party, self.settings.interpretations)
-                codes[idx] = self.engine.classify(q, lats[idx], lons[idx], days[idx])
-            out.append(codes.tolist())
+        found = engine.locate(cells.lats, cells.lons)
+        for g, (target, party) in enumerate(cells.groups):
+            rows: Any = slice(None) if len(cells.groups) == 1 else np.flatnonzero(cells.group == g)
+            questions = [Question(t, target, party, self.settings.interpretations) for t in self.settings.treaties]
+            got = engine.classify_all(
+                questions,
+                cells.lats[rows],
+                cells.lons[rows],
+                cells.days[rows],
+                None if found is None else found[rows],
+            )
+            for k, answers in enumerate(got):
+                out[k, rows] = answers
         return out
 
 
-def read_row(
-    values: dict[str, Any], columns: Columns, clf: Classifier
-) -> tuple[float, float, dt.date, str, str | None]:
-    """The row's coordinates, date, target and party, or RowError."""
+@dataclass
+class Cells:
+    """The classifiable points of a chunk, as arrays: coordinates, days, and a group number per point indexing
+    `groups`, the (target, party) pairs asked about."""
 
-    def number(col: str, what: str) -> float:
-        raw = values.get(col)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            raise RowError("missing-coordinates", f"no {what} in column '{col}'")
-        try:
-            return float(raw)
-        except (TypeError, ValueError):
-            raise RowError("bad-coordinates", f"{what} {echo(raw)} in column '{col}' is not a number") from None
-
-    lat, lon = number(columns.lat, "latitude"), number(columns.lon, "longitude")
-    try:
-        lat, lon = check_coordinates(lat, lon)
-    except UsageError as e:
-        raise RowError("out-of-range", e.message) from None
-    on = clf.settings.date
-    if columns.date and values.get(columns.date) not in (None, ""):
-        raw = str(values[columns.date]).strip()
-        try:
-            on = dt.date.fromisoformat(raw[:10])
-        except ValueError:
-            raise RowError("bad-date", f"date {echo(raw)} is not YYYY-MM-DD") from None
-    target = clf.settings.target
-    if columns.target and values.get(columns.target) not in (None, ""):
-        target = str(values[columns.target]).strip().lower()
-        if target not in TARGETS:
-            raise RowError("unknown-target", f"target {echo(target)} is not one of {', '.join(TARGETS)}")
-    party = clf.party(str(values[columns.party]) if columns.party and values.get(columns.party) is not None else None)
-    return lat, lon, on, target, party
+    lats: NDArray[np.float64]
+    lons: NDArray[np.float64]
+    days: NDArray[np.datetime64]
+    group: NDArray[np.intp]
+    groups: list[tuple[str, str | None]]
 
 
-def annotate_many(
-    rows: Sequence[dict[str, Any]], columns: Columns, clf: Classifier, summary: Summary
-) -> list[dict[str, Any]]:
-    """Each row with a verdict and reason column per treaty and the error column added."""
-    points, where, problems, notes = [], [], {}, {}
-    read = [c for c in (columns.lat, columns.lon, columns.date, columns.target, columns.party) if c]
-    for k, values in enumerate(rows):
-        try:
-            notes[k] = undecoded(values, read, clf.settings.encoding)
-            points.append(read_row(values, columns, clf))
-            where.append(k)
-        except RowError as e:
-            problems[k] = e
-    codes = clf.classify_many(points) if points else [[] for _ in clf.settings.treaties]
-    answers: list[list[tuple[str, str]]] = [[] for _ in rows]
-    for per_treaty in codes:
-        for k, code in zip(where, per_treaty, strict=True):
-            answers[k].append((VERDICT_NAMES[code], REASON_NAMES[code]))
-    out = []
-    for k, values in enumerate(rows):
-        row = dict(values)
-        summary.rows += 1
-        problem = problems.get(k)
-        if problem is not None:
-            found = [("error", problem.kind)] * len(clf.settings.treaties)
-            summary.errors[problem.kind] += 1
+# ------------------------------------------------------------------------------------------------ reading
+
+
+class Chunk:
+    """A chunk of rows, as a reader gives them to the classifier: the columns' names, and their cells either
+    column by column (`cells`) or row by row (`rows`, lists as wide as `names`, as csv.reader gives them; a
+    column is then gathered only when read). None is a cell a row lacks. `notes`: messages already due to rows,
+    by row (e.g. cells beyond the header). Where two columns share a name, the last one is read (as a dictionary
+    of a row would hold it)."""
+
+    def __init__(
+        self,
+        n: int,
+        names: Sequence[str],
+        cells: Sequence[Sequence[Any]] | None = None,
+        notes: dict[int, str] | None = None,
+        rows: Sequence[Sequence[Any]] | None = None,
+    ) -> None:
+        self.n = n
+        self.names = list(names)
+        self.cells = cells
+        self.rows = rows
+        self.notes = notes or {}
+        self._at = {name: k for k, name in enumerate(self.names)}
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[dict[str, Any]]) -> Chunk:
+        """A chunk of rows given as dictionaries (every key any row has is a column)."""
+        names = list(dict.fromkeys(k for row in rows for k in row))
+        return cls(len(rows), names, [[row.get(name) for row in rows] for name in names])
+
+    def column(self, name: str | None) -> Sequence[Any] | None:
+        """The named column's cells (None: no such column, as in a chunk of no rows)."""
+        k = self._at.get(name) if name is not None else None
+        if k is None:
+            return None
+        if self.rows is not None:
+            return [row[k] for row in self.rows]
+        assert self.cells is not None
+        return self.cells[k]
+
+    def columns(self) -> Iterator[tuple[str, Sequence[Any]]]:
+        if self.rows is not None:
+            yield from zip(self.names, zip(*self.rows, strict=True), strict=True)
         else:
-            found = answers[k]
-        for t, (verdict, reason) in zip(clf.settings.treaties, found, strict=True):
-            row[f"{t}_verdict"] = verdict
-            row[f"{t}_reason"] = reason
-            summary.verdicts.setdefault(t, Counter())[verdict] += 1
-        row[ERROR_COLUMN] = str(problem) if problem is not None else notes.get(k, "")
-        out.append(row)
+            yield from zip(self.names, self.cells or [], strict=True)
+
+    def may_hold(self, pattern: re.Pattern[str]) -> bool:
+        """Whether any text cell may match the pattern (one scan of the chunk's text; False means none does)."""
+        if self.rows is not None:
+            try:
+                return pattern.search("\0".join(map("\0".join, self.rows))) is not None
+            except TypeError:  # not all text
+                pass
+        return True
+
+
+def annotate(chunk: Chunk, columns: Columns, clf: Classifier, summary: Summary) -> dict[str, list[str]]:
+    """The added columns of a chunk (a verdict and a reason per treaty, and the error column), each a list with
+    a cell per row; counted in the summary. A row that cannot be classified has the verdict 'error', its error
+    kind as the reason, and the message in the error column; the first problem found in a row is reported, in
+    the order: undecodable bytes in a column read, the latitude, the longitude, their range, the date, the
+    target, the party."""
+    n = chunk.n
+    problems: dict[int, RowError] = {}
+    notes = dict(chunk.notes)
+
+    def fail(k: int, error: RowError) -> None:
+        problems.setdefault(k, error)
+
+    read = [c for c in (columns.lat, columns.lon, columns.date, columns.target, columns.party) if c]
+    for k, note in _undecoded(chunk, read, clf.settings.encoding).items():
+        if isinstance(note, RowError):
+            fail(k, note)
+        else:
+            notes[k] = note + ("; " + notes[k] if k in notes else "")
+    lats = _numbers(chunk.column(columns.lat), columns.lat, "latitude", n, fail)
+    lons = _numbers(chunk.column(columns.lon), columns.lon, "longitude", n, fail)
+    _check_range(lats, lons, fail)
+    days = _days(chunk.column(columns.date), n, clf, fail)
+    group, groups = _groups(chunk, columns, clf, fail)
+    bad = np.zeros(n, dtype=bool)
+    bad[list(problems)] = True
+    good = np.flatnonzero(~bad)
+    used = np.unique(group[good])  # renumbered so that a group with no good rows is not asked
+    cells = Cells(lats[good], lons[good], days[good], np.searchsorted(used, group[good]), [groups[g] for g in used])
+    codes = np.full((len(clf.settings.treaties), n), ERROR_ANSWER, dtype=np.int8)
+    codes[:, good] = clf.codes(cells)
+    summary.rows += n
+    error_kinds = [problems[k].kind for k in sorted(problems)]
+    summary.errors.update(error_kinds)
+    added: dict[str, list[str]] = {}
+    for t, row in zip(clf.settings.treaties, codes, strict=True):
+        verdicts, reasons = VERDICT_NAMES.take(row), REASON_NAMES.take(row)
+        counted = np.bincount(row.view(np.uint8), minlength=len(VERDICT_NAMES))
+        tally = summary.verdicts.setdefault(t, Counter())
+        for code in np.flatnonzero(counted):
+            tally[VERDICT_NAMES[code]] += int(counted[code])
+        if problems:
+            for k in sorted(problems):
+                reasons[k] = problems[k].kind
+        added[f"{t}_verdict"], added[f"{t}_reason"] = verdicts.tolist(), reasons.tolist()
+    errors = [""] * n
+    for k, note in notes.items():
+        errors[k] = note
+    for k, problem in problems.items():
+        errors[k] = str(problem) + ("; " + chunk.notes[k] if k in chunk.notes else "")
+    added[ERROR_COLUMN] = errors
+    return added
+
+
+def _numbers(
+    raw: Sequence[Any] | None, column: str, what: str, n: int, fail: Callable[[int, RowError], None]
+) -> NDArray[np.float64]:
+    """A column of coordinates as floats (Python's float() of each cell); NaN where a cell is missing or not a
+    number, which is reported. (No column at all only in a chunk of no rows.)"""
+    if raw is None:
+        return np.full(n, np.nan)
+    if isinstance(raw, np.ndarray) and raw.dtype.kind in "fiu":  # a column of numbers with no nulls (Parquet)
+        return raw.astype(np.float64)
+    try:
+        return np.fromiter(map(float, raw), dtype=np.float64, count=len(raw))
+    except (TypeError, ValueError, OverflowError):
+        pass
+    out = np.full(len(raw), np.nan)
+    for k, cell in enumerate(raw):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            fail(k, RowError("missing-coordinates", f"no {what} in column '{column}'"))
+            continue
+        try:
+            out[k] = float(cell)
+        except (TypeError, ValueError, OverflowError):
+            fail(k, RowError("bad-coordinates", f"{what} {echo(cell)} in column '{column}' is not a number"))
     return out
 
 
-def undecoded(values: dict[str, Any], read: Sequence[str], encoding: str) -> str:
-    """Cells holding bytes the input's encoding could not decode (kept as they were, written back unchanged): an
-    error if the row's coordinates, date, target or party are among them, else a note."""
-    bad = [c for c, v in values.items() if isinstance(v, str) and _UNDECODED.search(v)]
-    if not bad:
-        return ""
-    named = ", ".join(f"'{c}'" for c in bad[:5])
-    said = f"column {named} holds" if len(bad) == 1 else f"columns {named} hold"
-    said += f" bytes that are not {'UTF-8' if codecs.lookup(encoding).name == 'utf-8' else encoding}"
-    fix = "re-save the file as UTF-8, or give its encoding with --encoding (e.g. latin-1)"
-    if any(c in read for c in bad):
-        raise RowError("encoding", f"{said}; {fix}")
-    return f"{said} (kept as they were); {fix}"
+def _check_range(lats: NDArray[np.float64], lons: NDArray[np.float64], fail: Callable[[int, RowError], None]) -> None:
+    """Coordinates off the world (or not finite) are reported as `check --at` words it. (A row whose cell was
+    missing or not a number has NaN here and its first problem reported already.)"""
+    ok = np.isfinite(lats) & np.isfinite(lons) & (np.abs(lats) <= 90.0) & (np.abs(lons) <= 180.0)
+    for k in np.flatnonzero(~ok).tolist():
+        try:
+            check_coordinates(float(lats[k]), float(lons[k]))
+        except UsageError as e:
+            fail(k, RowError("out-of-range", e.message))
+
+
+def _days(
+    raw: Sequence[Any] | None, n: int, clf: Classifier, fail: Callable[[int, RowError], None]
+) -> NDArray[np.datetime64]:
+    """Each row's day: the calendar day its date cell starts with, or the run's date where the cell is empty."""
+    default = np.datetime64(clf.settings.date, "D")
+    if raw is None:
+        return np.full(n, default)
+    seen: dict[Any, Any] = {}
+    values = np.empty(n, dtype="datetime64[D]")
+    for k, cell in enumerate(raw):
+        key = _key(cell)
+        day = seen.get(key)
+        if day is None:
+            day = seen[key] = _day(cell, default)
+        if isinstance(day, RowError):
+            fail(k, day)
+            values[k] = default
+        else:
+            values[k] = day
+    return values
+
+
+def _day(cell: Any, default: np.datetime64) -> np.datetime64 | RowError:
+    if cell in (None, ""):
+        return default
+    text = str(cell).strip()
+    try:
+        return np.datetime64(dt.date.fromisoformat(text[:10]), "D")
+    except ValueError:
+        return RowError("bad-date", f"date {echo(text)} is not YYYY-MM-DD")
+
+
+def _key(cell: Any) -> Any:
+    """A dictionary key for a cell: its text, or its type and repr (1, 1.0 and True are equal as keys)."""
+    return cell if type(cell) is str else (type(cell).__name__, repr(cell))
+
+
+def _groups(
+    chunk: Chunk, columns: Columns, clf: Classifier, fail: Callable[[int, RowError], None]
+) -> tuple[NDArray[np.intp], list[tuple[str, str | None]]]:
+    """Each row's (target, party) as a number indexing the returned pairs."""
+    n = chunk.n
+    targets, parties = chunk.column(columns.target), chunk.column(columns.party)
+    if targets is None and parties is None:
+        return np.zeros(n, dtype=np.intp), [(clf.settings.target, clf.settings.party)]
+    target_of: dict[Any, str | RowError] = {}
+    party_of: dict[Any, str | RowError | None] = {}
+    number: dict[tuple[str, str | None], int] = {}
+    group = np.zeros(n, dtype=np.intp)
+    for k in range(n):
+        target: str | RowError = clf.settings.target
+        if targets is not None:
+            cell = targets[k]
+            key = _key(cell)
+            if key not in target_of:
+                target_of[key] = _target(cell, clf.settings.target)
+            target = target_of[key]
+        party: str | RowError | None = clf.settings.party
+        if parties is not None:
+            cell = parties[k]
+            key = _key(cell)
+            if key not in party_of:
+                party_of[key] = _party(cell, clf)
+            party = party_of[key]
+        if isinstance(target, RowError):
+            fail(k, target)
+        elif isinstance(party, RowError):
+            fail(k, party)
+        else:
+            group[k] = number.setdefault((target, party), len(number))
+    return group, list(number) or [(clf.settings.target, clf.settings.party)]
+
+
+def _target(cell: Any, default: str) -> str | RowError:
+    if cell in (None, ""):
+        return default
+    target = str(cell).strip().lower()
+    if target not in TARGETS:
+        return RowError("unknown-target", f"target {echo(target)} is not one of {', '.join(TARGETS)}")
+    return target
+
+
+def _party(cell: Any, clf: Classifier) -> str | RowError | None:
+    try:
+        return clf.party(None if cell is None else str(cell))
+    except RowError as e:
+        return e
+
+
+def _undecoded(chunk: Chunk, read: Sequence[str], encoding: str) -> dict[int, str | RowError]:
+    """Rows with cells holding bytes the input's encoding could not decode (kept as they were, written back
+    unchanged): an error if the row's coordinates, date, target or party are among them, else a note."""
+    bad: dict[int, list[str]] = {}
+    if not chunk.may_hold(_UNDECODED):
+        return {}
+    for name, cells in chunk.columns():
+        if isinstance(cells, np.ndarray) and cells.dtype.kind != "O":
+            continue  # numbers or dates: no text
+        try:
+            text = "".join(cells)
+        except TypeError:  # not all text (JSON, Parquet)
+            text = "".join(c for c in cells if isinstance(c, str))
+        if not _UNDECODED.search(text):
+            continue  # one scan of the whole column; most have no such byte
+        for k, c in enumerate(cells):
+            if isinstance(c, str) and _UNDECODED.search(c):
+                bad.setdefault(k, []).append(name)
+    out: dict[int, str | RowError] = {}
+    for k, names in bad.items():
+        named = ", ".join(f"'{c}'" for c in names[:5])
+        said = f"column {named} holds" if len(names) == 1 else f"columns {named} hold"
+        said += f" bytes that are not {'UTF-8' if codecs.lookup(encoding).name == 'utf-8' else encoding}"
+        fix = "re-save the file as UTF-8, or give its encoding with --encoding (e.g. latin-1)"
+        out[k] = (
+            RowError("encoding", f"{said}; {fix}")
+            if any(c in read for c in names)
+            else f"{said} (kept as they were); {fix}"
+        )
+    return out
 
 
 _UNDECODED = re.compile("[\\udc80-\\udcff]")  # how Python's surrogateescape keeps a byte it could not decode

@@ -131,6 +131,8 @@ def _reach_box(lat: float, lon: float, km: float) -> Any:
 
 
 _GRIDS = cache.Store("grids", ".bin")
+_EDGES = cache.Store("grids", ".edges")
+_ANSWERS = cache.Store("answers")
 
 
 def _grid_key(territorial_sea: bool) -> str:
@@ -154,6 +156,8 @@ def _cached_grid(data: GeoData, territorial_sea: bool, polygons: Any) -> Layered
     if grid is None:  # none yet, or a damaged entry: built (again)
         grid = LayeredGrid(polygons())
         _GRIDS.save(key, grid.to_bytes())
+    # The compiled look-up's segment index beside it: ~180 MB on disk, read in a tenth of the time it takes to build.
+    grid.keep_edges(lambda: _EDGES.load(key, bytes), lambda blob: _EDGES.save(key, blob))
     return grid
 
 
@@ -225,6 +229,10 @@ class Engine:
         self._poly_grids: dict[int, LayeredGrid] = {}
         self._bits: dict[tuple[Any, ...], int] = {}
         self._named: dict[tuple[Any, ...], tuple[frozenset[str], frozenset[str]]] = {}
+        # Answers from earlier runs, kept on disk (save): a table is filled from them when first made.
+        self._asked = 0  # answers found since the last save
+        self._saved: dict[tuple[Any, ...], tuple[list[int], list[int]]] = {}
+        self._load()
 
     @property
     def places(self) -> Places:
@@ -233,41 +241,74 @@ class Engine:
     def classify(
         self, q: Question, lats: NDArray[np.float64], lons: NDArray[np.float64], days: NDArray[np.datetime64]
     ) -> NDArray[np.int8]:
-        """Per point, its answer as verdict * 16 + reason (indices into VERDICTS and REASONS), taken CHUNK points at
-        a time. (Not on threads: GEOS prepared geometries, which the grids test with, are not thread-safe.)"""
+        """Per point, its answer as verdict * 16 + reason (indices into VERDICTS and REASONS)."""
+        (answers,) = self.classify_all([q], lats, lons, days, self.locate(lats, lons))
+        return answers
+
+    def locate(self, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> NDArray[np.int32] | None:
+        """The places grid's answer at each point (Places.find), for classify_all; None for fewer than FEW points
+        when the grid is not built yet (not worth building, about a minute once, for a few points)."""
+        if len(lats) < FEW and not places_ready(self.data, self.territorial_sea):
+            return None
+        return self.places.find(lats, lons)
+
+    def classify_all(
+        self,
+        questions: list[Question],
+        lats: NDArray[np.float64],
+        lons: NDArray[np.float64],
+        days: NDArray[np.datetime64],
+        found: NDArray[np.int32] | None,
+    ) -> list[NDArray[np.int8]]:
+        """Per question, each point's answer as verdict * 16 + reason, the points located once (`found`, from
+        locate; None: each point is located with `locate` instead). Taken CHUNK points at a time. (Not on threads:
+        GEOS prepared geometries, which the grids test with, are not thread-safe.)"""
         n = len(lats)
-        answers = np.empty(n, dtype=np.int8)
-        if n < FEW and not places_ready(self.data, self.territorial_sea):
-            # Not worth building the grid (about a minute, once) for a few points: `locate` each one instead.
-            for k in range(n):
-                one = slice(k, k + 1)
-                sides = int(self._sides(q, lats[one], lons[one], days[one])[0][0])
-                answers[k] = self._ask(q, float(lats[k]), float(lons[k]), days[k].astype(dt.date), sides, None)
-            return answers
+        out = [np.empty(n, dtype=np.int8) for _ in questions]
+        if found is None:
+            for q, answers in zip(questions, out, strict=True):
+                for k in range(n):
+                    one = slice(k, k + 1)
+                    sides = int(self._sides(q, lats[one], lons[one], days[one])[0][0])
+                    answers[k] = self._ask(q, float(lats[k]), float(lons[k]), days[k].astype(dt.date), sides, None)
+            return out
         for start in range(0, n, CHUNK):
             sl = slice(start, min(n, start + CHUNK))
-            for row, span, key, feature, sides in self._chunk(q, lats[sl], lons[sl], days[sl], answers[sl]):
-                at = start + row
-                day = days[at]
-                if feature != NOT_NEAR:  # near a curated feature: key is the atom
-                    answers[at] = self._answer_feature(
-                        q, float(lats[at]), float(lons[at]), day, span, key, feature, sides
-                    )
-                    continue
-                table_key = self._table_key(q, span)
-                table = self._tables[table_key]
-                if table[key] < 0:
-                    bits = self._bits[table_key]
-                    table[key] = self._ask(
-                        q,
-                        float(lats[at]),
-                        float(lons[at]),
-                        day.astype(dt.date),
-                        key & ((1 << bits) - 1),
-                        (key >> bits) - 1,  # the atom (-1: open water)
-                    )
-                answers[at] = table[key]
-        return answers
+            for q, answers in zip(questions, out, strict=True):
+                self._fill(q, lats[sl], lons[sl], days[sl], found[sl], answers[sl])
+        return out
+
+    def _fill(
+        self,
+        q: Question,
+        lats: NDArray[np.float64],
+        lons: NDArray[np.float64],
+        days: NDArray[np.datetime64],
+        found: NDArray[np.int32],
+        answers: NDArray[np.int8],
+    ) -> None:
+        """The answers of a chunk, into `answers`: from the tables, and by asking `check` once per new key."""
+        for row, span, key, feature, sides in self._chunk(q, lats, lons, days, found, answers):
+            day = days[row]
+            if feature != NOT_NEAR:  # near a curated feature: key is the atom
+                answers[row] = self._answer_feature(
+                    q, float(lats[row]), float(lons[row]), day, span, key, feature, sides
+                )
+                continue
+            table_key = self._table_key(q, span)
+            table = self._tables[table_key]
+            if table[key] < 0:
+                bits = self._bits[table_key]
+                table[key] = self._ask(
+                    q,
+                    float(lats[row]),
+                    float(lons[row]),
+                    day.astype(dt.date),
+                    key & ((1 << bits) - 1),
+                    (key >> bits) - 1,  # the atom (-1: open water)
+                )
+                self._asked += 1
+            answers[row] = table[key]
 
     def _chunk(
         self,
@@ -275,12 +316,12 @@ class Engine:
         lats: NDArray[np.float64],
         lons: NDArray[np.float64],
         days: NDArray[np.datetime64],
+        found: NDArray[np.int32],
         out: NDArray[np.int8],
     ) -> list[tuple[int, int, int, int, int]]:
         """Answers from the tables into `out`; the rest as (row, span, table index or atom, feature, sides), for
         the caller to fill in (asking once per new key, in row order)."""
         places = self.places
-        found = places.find(lats, lons)
         if _one_day(days):
             groups: list[tuple[int, Any]] = [(int(np.searchsorted(self.breaks, days[0], side="right")), None)]
         else:
@@ -334,9 +375,56 @@ class Engine:
     def _table(self, q: Question, span: int, n_atoms: int, bits: int) -> NDArray[np.int8]:
         key = self._table_key(q, span)
         if key not in self._tables:
-            self._tables[key] = np.full(n_atoms << bits, -1, dtype=np.int8)
+            table = self._tables[key] = np.full(n_atoms << bits, -1, dtype=np.int8)
             self._bits[key] = bits
+            if key in self._saved:
+                index, values = self._saved.pop(key)
+                with contextlib.suppress(IndexError, ValueError):  # a damaged entry: asked again
+                    table[index] = values
         return self._tables[key]
+
+    # Answers depend on the rule files (book.digest covers their contents), the vendored data, the choice of
+    # territorial seas and the code that decides them (the whole package): the entry's key holds all four.
+    def _answers_entry(self) -> str | None:
+        return cache.key("answers", self.book.digest, self.territorial_sea) if self.book.digest else None
+
+    def save(self) -> None:
+        """Keep every answer found so far on disk, for the next run (only when there are new ones): a warm run
+        then asks `check` nothing it was asked before."""
+        entry = self._answers_entry()
+        if not self._asked or entry is None:
+            return
+        tables = [[*self._saved_key(key), list(index), list(values)] for key, (index, values) in self._saved.items()]
+        for key, table in self._tables.items():
+            index = np.flatnonzero(table >= 0)
+            tables.append([*self._saved_key(key), index.tolist(), table[index].tolist()])
+        features = [[*self._saved_key(key), answer] for key, answer in self._feature_answers.items()]
+        _ANSWERS.save_json(entry, {"tables": tables, "features": features})
+        self._asked = 0
+
+    def _load(self) -> None:
+        entry = self._answers_entry()
+        saved = _ANSWERS.load_json(entry) if entry is not None else None
+        if not isinstance(saved, dict):
+            return
+        try:
+            for *key, index, values in saved["tables"]:
+                self._saved[self._table_key_of(key)] = (index, values)
+            for *key, answer in saved["features"]:
+                self._feature_answers[self._table_key_of(key)] = int(answer)
+        except (TypeError, ValueError):  # another shape: a miss, rewritten at the next save
+            self._saved.clear()
+            self._feature_answers.clear()
+
+    @staticmethod
+    def _saved_key(key: tuple[Any, ...]) -> list[Any]:
+        treaty, target, party, pins, *rest = key
+        return [treaty, target, party, [list(p) for p in pins], *rest]
+
+    @staticmethod
+    def _table_key_of(saved: list[Any]) -> tuple[Any, ...]:
+        treaty, target, party, pins, *rest = saved
+        return (treaty, target, party, tuple(tuple(p) for p in pins), *(int(r) for r in rest))
 
     def _answer_feature(
         self, q: Question, lat: float, lon: float, day: np.datetime64, span: int, atom: int, feature: int, sides: int
@@ -344,6 +432,7 @@ class Engine:
         key = (q.treaty, q.target, q.party, tuple(sorted(q.pins.items())), span, atom, feature, sides)
         if key not in self._feature_answers:
             self._feature_answers[key] = self._ask(q, lat, lon, day.astype(dt.date), sides, None)
+            self._asked += 1
         return self._feature_answers[key]
 
     def _day_lines(

@@ -17,10 +17,11 @@ mark that errs only adds a candidate, never changes an answer.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -89,6 +90,12 @@ class LayeredGrid:
         shapely.prepare(polys)
         self._polygons = polys
         self._edges: tuple[Any, ...] | None = None
+        self._edges_kept: tuple[Callable[[], bytes | None], Callable[[bytes], None]] | None = None
+
+    def keep_edges(self, load: Callable[[], bytes | None], save: Callable[[bytes], None]) -> None:
+        """Where the compiled look-up's segment index (_edge_index, a few seconds to build) is kept between runs:
+        `load` gives what `save` was given, or None."""
+        self._edges_kept = load, save
 
     def _setup(self, cell_deg: float, sub: int, npoly: int) -> None:
         """The grid's shape, which the parameters alone fix (for a build and for from_bytes alike)."""
@@ -111,37 +118,46 @@ class LayeredGrid:
         """For the compiled look-up: which polygons it may test by ray crossing (the valid ones: on an invalid one
         GEOS's answer is not the even-odd one), their bounds (GEOS tests them first), and each polygon's segments
         by row: its first and last rows, where its rows start in `starts`, the rows' first entries there, and the
-        entries, segments as (x1, y1, x2, y2). Built on first use (a second or so for the world; ~130 MB, the
-        segments listed once per row they span, 2.4 times on average)."""
+        entries, segments as (x1, y1, x2, y2). Built on first use (3-4 s for the world; ~180 MB, the segments
+        listed once per row they span, 2.2 times on average), or read back from where keep_edges says."""
+        if self._edges is None and self._edges_kept is not None:
+            blob = self._edges_kept[0]()
+            with contextlib.suppress(ValueError):  # none kept, or damaged: built again
+                self._edges = _edges_from_bytes(blob or b"", self._polygons.size)
         if self._edges is None:
-            exact = shapely.is_valid(self._polygons)
-            xy, seg, poly = _segments(self._polygons)
-            y0, y1 = xy[seg, 1], xy[seg + 1, 1]
-            # The same arithmetic as the kernel's for a point: monotonic, so a segment whose y-range holds a point's
-            # y is listed in that point's row.
-            r0 = ((np.minimum(y0, y1) + 90.0) * _ROWS_PER_DEG).astype(np.int64)
-            r1 = ((np.maximum(y0, y1) + 90.0) * _ROWS_PER_DEG).astype(np.int64)
-            n = self._polygons.size
-            low = np.full(n, np.iinfo(np.int64).max)
-            high = np.full(n, -1)
-            np.minimum.at(low, poly, r0)
-            np.maximum.at(high, poly, r1)
-            low = np.minimum(low, high + 1)  # no segments: no rows
-            first = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(high - low + 1, out=first[1:])
-            which, row = _expand(r0, r1)
-            slot = first[poly[which]] + row - low[poly[which]]
-            order = np.argsort(slot, kind="stable")
-            starts = np.zeros(first[-1] + 1, dtype=np.int64)
-            np.cumsum(np.bincount(slot, minlength=first[-1]), out=starts[1:])
-            # Each entry's segment as (x1, y1, x2, y2): a row's segments lie together in memory, which the kernel
-            # reads far faster than segments gathered from the coordinates (one cache line for two segments).
-            at = seg[which[order]]
-            ends = np.empty((at.size, 4))
-            ends[:, :2], ends[:, 2:] = xy[at], xy[at + 1]
-            box = np.ascontiguousarray(shapely.bounds(self._polygons))
-            self._edges = (exact, box, _ROWS_PER_DEG, low, high, first, starts, ends)
+            self._edges = self._build_edges()
+            if self._edges_kept is not None:
+                self._edges_kept[1](_edges_to_bytes(self._edges))
         return self._edges
+
+    def _build_edges(self) -> tuple[Any, ...]:
+        exact = shapely.is_valid(self._polygons)
+        xy, seg, poly = _segments(self._polygons)
+        y0, y1 = xy[seg, 1], xy[seg + 1, 1]
+        # The same arithmetic as the kernel's for a point: monotonic, so a segment whose y-range holds a point's
+        # y is listed in that point's row.
+        r0 = ((np.minimum(y0, y1) + 90.0) * _ROWS_PER_DEG).astype(np.int64)
+        r1 = ((np.maximum(y0, y1) + 90.0) * _ROWS_PER_DEG).astype(np.int64)
+        n = self._polygons.size
+        low = np.full(n, np.iinfo(np.int64).max)
+        high = np.full(n, -1)
+        np.minimum.at(low, poly, r0)
+        np.maximum.at(high, poly, r1)
+        low = np.minimum(low, high + 1)  # no segments: no rows
+        first = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(high - low + 1, out=first[1:])
+        which, row = _expand(r0, r1)
+        slot = first[poly[which]] + row - low[poly[which]]
+        order = np.argsort(slot, kind="stable")
+        starts = np.zeros(first[-1] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(slot, minlength=first[-1]), out=starts[1:])
+        # Each entry's segment as (x1, y1, x2, y2): a row's segments lie together in memory, which the kernel
+        # reads far faster than segments gathered from the coordinates (one cache line for two segments).
+        at = seg[which[order]]
+        ends = np.empty((at.size, 4))
+        ends[:, :2], ends[:, 2:] = xy[at], xy[at + 1]
+        box = np.ascontiguousarray(shapely.bounds(self._polygons))
+        return (exact, box, _ROWS_PER_DEG, low, high, first, starts, ends)
 
     def lookup(
         self, lon: NDArray[np.float64], lat: NDArray[np.float64], east_as_west: bool = False
@@ -497,6 +513,37 @@ class _Build:
         j1 = _index(np.maximum(v0, v1) + margin, voff, per, ve.size - 2)
         cell, iv = _expand(j0, j1)
         return iu[cell], iv, seg[cell]
+
+
+_EDGES_MAGIC = b"TSEDGE1\0"
+_EDGES_HEADER = struct.Struct("<8sdqqq")  # magic, rows per degree, polygons, rows, entries
+
+
+def _edges_to_bytes(edges: tuple[Any, ...]) -> bytes:
+    """The segment index, uncompressed (it is read back as views of the bytes, at once)."""
+    exact, box, rows_per_deg, low, high, first, starts, ends = edges
+    head = _EDGES_HEADER.pack(_EDGES_MAGIC, rows_per_deg, exact.size, starts.size, len(ends))
+    return head + b"".join(a.tobytes() for a in (exact, box, low, high, first, starts, ends))
+
+
+def _edges_from_bytes(blob: bytes, n_polygons: int) -> tuple[Any, ...]:
+    """The segment index _edges_to_bytes wrote, for a grid of n_polygons; ValueError for anything else."""
+    if len(blob) < _EDGES_HEADER.size or blob[:8] != _EDGES_MAGIC:
+        raise ValueError("not a segment index")
+    _, rows_per_deg, n, n_starts, n_ends = _EDGES_HEADER.unpack_from(blob)
+    if n != n_polygons or rows_per_deg != _ROWS_PER_DEG:
+        raise ValueError("the segment index of another grid")
+    shapes = [(np.bool_, (n,)), (np.float64, (n, 4)), (np.int64, (n,)), (np.int64, (n,)), (np.int64, (n + 1,))]
+    shapes += [(np.int64, (n_starts,)), (np.float64, (n_ends, 4))]
+    at, out = _EDGES_HEADER.size, []
+    for dtype, shape in shapes:
+        count = math.prod(shape)
+        out.append(np.frombuffer(blob, dtype=dtype, count=count, offset=at).reshape(shape))
+        at += out[-1].nbytes
+    if at != len(blob):
+        raise ValueError("a segment index of the wrong size")
+    exact, box, low, high, first, starts, ends = out
+    return (exact, box, rows_per_deg, low, high, first, starts, ends)
 
 
 def wrap_east_edge(lon: Floats) -> Floats:

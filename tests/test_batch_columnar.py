@@ -1,0 +1,202 @@
+"""`batch` column by column: the same bytes out as the row-at-a-time path it replaced (tests/batch_oracle.py), on
+files with bad rows, quoted fields, embedded newlines, a byte-order mark and bytes in another encoding; every
+treaty read from one location of the points; answers kept on disk for the next run."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from batch_oracle import run_csv
+from treatyscope import cache
+from treatyscope.batch.files import open_in
+from treatyscope.batch.rows import Settings
+from treatyscope.cli import main
+from treatyscope.evaluation import vectorised
+from treatyscope.rules.load import load_rulebook
+
+DAY = dt.date(2024, 1, 1)
+TREATIES = ["nato", "us-japan"]
+
+AWKWARD = (
+    "\ufeffid;name;lat;lon;date;target;party\r\n"
+    '1;"Tallinn; the old town";59.437;24.7536;2024-01-01;;\r\n'
+    '2;"a ""quoted"" name";25.03;121.56;1990-05-05T10:00Z;vessel;JPN\r\n'
+    '3;"two\r\nlines";38.6;-9.5;;aircraft;\r\n'
+    "4;no coordinates;;;2024-01-01;;\r\n"
+    "5;latitude 95;95;10;2024-01-01;;\r\n"
+    "6;swapped;120;45;2024-01-01;;\r\n"
+    "7;bad date;50;10;2024-13-40;;\r\n"
+    "8;words;abc;10;;;\r\n"
+    "9;nan;nan;10;;;\r\n"
+    "10;unknown target;38.6;-9.5;;submarine;\r\n"
+    "11;unknown party;48.85;2.35;;;Atlantis Kingdom\r\n"
+    "12;short row;40.0;-30.0\r\n"
+    "13;long row;40.0;-30.0;2020-02-02;vessel;USA;spare;cells\r\n"
+    "\r\n"
+    "14;Algiers 1960;36.75;3.06;1960-01-01;;FRA\r\n"
+    "15;caf\xe9 in latin-1;35.0;139.0;;;\r\n"
+    "16;lat in latin-1;3\xe95.0;139.0;;;\r\n"
+    "17; spaced ; 21.3 ; -157.85 ; 1990-01-01 ; Territory ; usa \r\n"
+    "18;east edge;10;180;;;\r\n"
+    "19;west edge;-10;-180;;;\r\n"
+)
+
+
+def write_awkward(path: Path) -> None:
+    # UTF-8, but rows 15 and 16 carry a byte in Latin-1 (0xE9): mixed encodings in one file.
+    raw = AWKWARD.encode("utf-8").replace("\xe9".encode(), b"\xe9")
+    path.write_bytes(raw)
+
+
+def oracle_bytes(path: Path, settings: Settings) -> bytes:
+    out = io.StringIO(newline="")
+    with open_in(str(path), settings.encoding) as src:
+        run_csv(src, out, settings, {})
+    return out.getvalue().encode("utf-8", "surrogateescape")
+
+
+def columnar_bytes(path: Path, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> bytes:
+    args = ["batch", str(path), "-o", str(out), "--date", DAY.isoformat(), "-q"]
+    for t in TREATIES:
+        args += ["--treaty", t]
+    assert main([*args, *extra]) == 0, capsys.readouterr().err
+    return out.read_bytes()
+
+
+def test_an_awkward_file_gives_the_bytes_the_row_path_gave(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "awkward.csv"
+    write_awkward(src)
+    got = columnar_bytes(src, tmp_path / "out.csv", capsys)
+    assert got == oracle_bytes(src, Settings(TREATIES, date=DAY))
+    rows = list(csv.reader(io.StringIO(got.decode("utf-8", "surrogateescape"), newline=""), delimiter=";"))
+    assert len(rows) == 1 + 19, "every row, the blank line is none"
+    by_id = {r[0]: r for r in rows[1:]}
+    assert by_id["3"][1] == "two\r\nlines", "an embedded line break kept"
+    assert by_id["15"][1] == "caf\udce9 in latin-1" and by_id["15"][7] != "error", "a note, not an error"
+    assert by_id["16"][7:9] == ["error", "encoding"], "an undecodable latitude is an error"
+    assert "2 cells beyond the header were dropped" in by_id["13"][-1]
+
+
+def test_a_file_classified_before_gets_its_columns_replaced_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "again.csv"
+    src.write_text("id,nato_verdict,lat,lon\n1,applies,-33.9,151.2\n2,,59.4,24.7\n")
+    got = columnar_bytes(src, tmp_path / "out.csv", capsys)
+    assert got == oracle_bytes(src, Settings(TREATIES, date=DAY))
+    header, first, _ = got.decode().splitlines()
+    assert header == "id,nato_verdict,lat,lon,nato_reason,us-japan_verdict,us-japan_reason,treatyscope_error"
+    assert first.startswith("1,does-not-apply,-33.9,151.2,")
+
+
+def test_two_columns_of_one_name_keep_their_own_cells(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The row path kept the last of two same-named columns and wrote it under both: data lost, now kept."""
+    src = tmp_path / "twice.csv"
+    src.write_text("note,lat,lon,note\nfirst,59.4,24.7,second\n")
+    got = columnar_bytes(src, tmp_path / "out.csv", capsys).decode().splitlines()
+    assert got[1].startswith("first,59.4,24.7,second,applies,")
+
+
+def test_a_coordinate_too_large_for_a_float_is_a_row_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "huge.ndjson"
+    src.write_text(
+        '{"type": "Feature", "properties": {"lat": ' + "9" * 400 + ', "lon": 10}, "geometry": null}\n'
+        '{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [24.7, 59.4]}}\n'
+    )
+    out = tmp_path / "out.ndjson"
+    assert main(["batch", str(src), "-o", str(out), "--treaty", "nato", "-q"]) == 0
+    first, second = out.read_text().splitlines()
+    assert '"nato_verdict": "error"' in first and '"nato_verdict": "applies"' in second
+
+
+CELL = st.sampled_from(["", " ", "x", "a,b", 'say "hi"', "two\nlines", "59.4", "-30", "1990-01-01", "vessel", "FRA"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.floats(-95, 95) | st.sampled_from([float("nan"), 0.0]),
+            st.floats(-185, 185),
+            st.lists(CELL, min_size=0, max_size=5),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_any_table_gives_the_bytes_the_row_path_gave(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[tuple[float, float, list[str]]]
+) -> None:
+    src = tmp_path / "any.csv"
+    with src.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["lat", "lon", "date", "target", "party", "note"])
+        for lat, lon, cells in rows:
+            w.writerow([repr(lat), repr(lon), *cells])
+    assert columnar_bytes(src, tmp_path / "out.csv", capsys) == oracle_bytes(src, Settings(TREATIES, date=DAY))
+
+
+def test_every_treaty_reads_one_location_of_the_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    book = load_rulebook()
+    engine = vectorised.Engine(book)
+    calls: list[int] = []
+    find = vectorised.Places.find
+
+    def counted(self: vectorised.Places, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
+        calls.append(len(lats))
+        return find(self, lats, lons)
+
+    monkeypatch.setattr(vectorised.Places, "find", counted)
+    rng = np.random.default_rng(1)
+    n = vectorised.FEW + 10
+    lats, lons = rng.uniform(30, 60, n), rng.uniform(-20, 40, n)  # Europe and its seas: few places to ask about
+    days = np.full(n, np.datetime64("2024-01-01"))
+    questions = [vectorised.Question(t, "vessel", None) for t in ("nato", "eu", "warsaw")]
+    together = engine.classify_all(questions, lats, lons, days, engine.locate(lats, lons))
+    assert calls == [n], "located once for all the treaties"
+    for q, answers in zip(questions, together, strict=True):
+        assert (answers == engine.classify(q, lats, lons, days)).all(), q.treaty
+
+
+def test_answers_found_are_kept_for_the_next_run() -> None:
+    book = load_rulebook()
+    rng = np.random.default_rng(2)
+    n = vectorised.FEW + 10
+    lats, lons = rng.uniform(-90, 90, n), rng.uniform(-180, 180, n)
+    days = rng.choice(np.array(["1960-01-01", "2024-01-01"], dtype="datetime64[D]"), n)
+    q = vectorised.Question("us-japan", "vessel", None)
+    first = vectorised.Engine(book)
+    expected = first.classify(q, lats, lons, days)
+    first.save()
+    second = vectorised.Engine(book)
+    asked: list[object] = []
+    second._ask = lambda *a: asked.append(a) or 0  # type: ignore[method-assign]
+    assert (second.classify(q, lats, lons, days) == expected).all()
+    assert asked == [], "nothing asked again"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "out of range"])
+def test_a_damaged_answers_entry_is_asked_again(damage: str) -> None:
+    book = load_rulebook()
+    engine = vectorised.Engine(book)
+    q = vectorised.Question("nato", "vessel", None)
+    lats, lons = np.array([59.4, -33.9]), np.array([24.7, 151.2])
+    days = np.full(2, np.datetime64("2024-01-01"))
+    span = int(np.searchsorted(engine.breaks, days[0], side="right"))
+    entry = engine._answers_entry()
+    assert entry is not None
+    table = ["nato", "vessel", None, [], span, [10**9], [1]]
+    doc = f'{{"entry": "{entry}", "value": {{"tables": [{json.dumps(table)}], "features": []}}}}'
+    vectorised._ANSWERS.save(entry, (doc[:40] if damage == "truncated" else doc).encode())
+    expected = engine.classify(q, lats, lons, days).tolist()
+    assert vectorised.Engine(book).classify(q, lats, lons, days).tolist() == expected
+    cache.clear_memos()
