@@ -86,6 +86,47 @@ def test_an_awkward_file_gives_the_bytes_the_row_path_gave(tmp_path: Path, capsy
     assert "2 cells beyond the header were dropped" in by_id["13"][-1]
 
 
+PLAIN = (
+    "\ufeffid,name,lat,lon,date,target,party\r\n"
+    "1,Tallinn,59.437,24.7536,2024-01-01,,\r\n"
+    "\r\n"
+    "2,a latin-1 caf\xe9,25.03,121.56,1990-05-05T10:00Z,vessel,JPN\r\n"
+    "3,short row,40.0,-30.0\r\n"
+    "4,long row,40.0,-30.0,2020-02-02,vessel,USA,spare,cells\r\n"
+    "5,no coordinates,,,2024-01-01,,\r\n"
+    "6, spaced , 21.3 , -157.85 , 1990-01-01 , Territory , usa \r\n"
+    "   \r\n"
+    "7,bad date,50,10,2024-13-40,,\r\n"
+    "8,lat in latin-1,3\xe95.0,139.0,,,\r\n"
+    "9,unknown party,48.85,2.35,,,Atlantis Kingdom\r\n"
+    "10,last without a line break,36.75,3.06,1960-01-01,,FRA"
+)
+
+
+@pytest.mark.parametrize("block", [1 << 22, 40], ids=["one block", "blocks of 40 characters"])
+@pytest.mark.parametrize("quote_at", [None, 6], ids=["no quotes", "a quoted row"])
+def test_a_file_without_quotes_is_split_at_its_delimiters_as_csv_reads_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    block: int,
+    quote_at: int | None,
+) -> None:
+    """Lines are rows while no quote (or NUL, or lone carriage return) is seen; from the first one on, csv.reader
+    reads the rest. Both give the bytes the row path gave."""
+    from treatyscope.batch import files
+
+    text = PLAIN
+    if quote_at is not None:
+        text = text.replace(f"{quote_at},", f'{quote_at},"quoted, with a comma",', 1)
+    src = tmp_path / "plain.csv"
+    src.write_bytes(text.encode("utf-8").replace("\xe9".encode(), b"\xe9"))
+    monkeypatch.setattr(files, "_BLOCK", block)
+    got = columnar_bytes(src, tmp_path / "out.csv", capsys)
+    assert got == oracle_bytes(src, Settings(TREATIES, date=DAY))
+    assert len(got.decode("utf-8", "surrogateescape").splitlines()) == 1 + 11, "blank lines are no rows"
+
+
 def test_a_file_classified_before_gets_its_columns_replaced_in_place(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -118,7 +159,9 @@ def test_a_coordinate_too_large_for_a_float_is_a_row_error(tmp_path: Path, capsy
     assert '"nato_verdict": "error"' in first and '"nato_verdict": "applies"' in second
 
 
-CELL = st.sampled_from(["", " ", "x", "a,b", 'say "hi"', "two\nlines", "59.4", "-30", "1990-01-01", "vessel", "FRA"])
+CELL = st.sampled_from(["\r", "x\ry"]) | st.sampled_from(
+    ["", " ", "x", "a,b", 'say "hi"', "two\nlines", "59.4", "-30", "1990-01-01", "vessel", "FRA"]
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -134,8 +177,14 @@ CELL = st.sampled_from(["", " ", "x", "a,b", 'say "hi"', "two\nlines", "59.4", "
     )
 )
 def test_any_table_gives_the_bytes_the_row_path_gave(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[tuple[float, float, list[str]]]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    rows: list[tuple[float, float, list[str]]],
 ) -> None:
+    from treatyscope.batch import files
+
+    monkeypatch.setattr(files, "_BLOCK", 50)  # blocks end anywhere in a row
     src = tmp_path / "any.csv"
     with src.open("w", newline="") as f:
         w = csv.writer(f)

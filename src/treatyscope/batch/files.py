@@ -136,16 +136,16 @@ def _run_csv(
     summary: Summary,
     tick: Any,
 ) -> None:
-    """CSV column by column: csv.reader's rows of a chunk turned into columns, the added columns computed on
-    them, and each input row written back with its added cells (quoted as CSV requires, no more)."""
+    """CSV column by column: a chunk's rows turned into columns, the added columns computed on them, and each
+    input row written back with its added cells (quoted as CSV requires, no more)."""
     sample = src.read(65536)
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(_chain(sample, src), dialect=dialect)
+    parts = _csv_chunks(sample, src, dialect)
     try:
-        names = next(reader, [])
+        names = next(parts)[0][0]
     except (csv.Error, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: not a readable CSV file ({e}).") from None
     if not names:
@@ -162,23 +162,67 @@ def _run_csv(
     width = len(names)
     rows_read = 0
     try:
-        for chunk in chunks(filter(None, reader)):  # a blank line is no row
-            notes = _fit(chunk, width)
+        for chunk, lines in parts:
+            notes, refitted = _fit(chunk, width)
             out = annotate(Chunk(len(chunk), names, notes=notes, rows=chunk), columns, clf, summary)
             for k, c in replaced:
                 for row, value in zip(chunk, out[c], strict=True):
                     row[k] = value
-            dst.write(_rendered(chunk, [out[c] for c in appended], writer))
+            as_read = None if replaced else lines
+            dst.write(_rendered(chunk, as_read, [out[c] for c in appended], writer, refitted))
             rows_read += len(chunk)
             tick(len(chunk))
     except (csv.Error, UnicodeDecodeError) as e:
         raise UsageError(f"{path}, row {rows_read + 1}: cannot read the file further ({e}).") from None
 
 
-def _rendered(rows: list[list[str]], tails: list[list[str]], writer: Any) -> str:
+def _csv_chunks(start: str, rest: TextIO, dialect: Any) -> Iterator[tuple[list[list[str]], list[str] | None]]:
+    """The header as a chunk of one row, then chunks of rows, each with the text of its rows as read, or None.
+    The text is read in blocks of lines. While they hold no quote character, NUL or bare carriage return (and the
+    dialect no escape character or skipped spaces), a line is a row whose cells are its text split at the
+    delimiter — what csv.reader would find, much faster — and that text, written back beside the added cells, is
+    what csv.writer would write. From the first block with one of those on, every row comes from csv.reader. A
+    blank line is no row (csv.DictReader skipped them too)."""
+    quotes = set('"' + (dialect.quotechar or "") + "\0")
+    plain = dialect.escapechar is None and not dialect.skipinitialspace
+    text, header = start, True
+    while plain:
+        more = rest.read(_BLOCK)
+        text += more
+        cut = len(text) if not more else text.rfind("\n") + 1
+        if cut == 0 and more:
+            continue  # no line ends in the block yet
+        block, text = text[:cut], text[cut:]
+        if any(q in block for q in quotes) or block.count("\r") != block.count("\r\n"):
+            text = block + text
+            break
+        lines = block.replace("\r\n", "\n").split("\n")
+        if header:
+            yield [lines[0].split(dialect.delimiter) if lines[0] else []], None
+            lines, header = lines[1:], False
+        lines = list(filter(None, lines))
+        for at in range(0, len(lines), CHUNK_ROWS):
+            some = lines[at : at + CHUNK_ROWS]
+            yield list(map(str.split, some, itertools.repeat(dialect.delimiter))), some
+        if not more:
+            return
+    reader = csv.reader(_chain(text, rest), dialect=dialect)
+    if header:
+        yield [next(reader, [])], None
+    for chunk in chunks(filter(None, reader)):
+        yield chunk, None
+
+
+_BLOCK = 1 << 22  # characters of CSV read at a time
+
+
+def _rendered(
+    rows: list[list[str]], as_read: list[str] | None, tails: list[list[str]], writer: Any, refitted: list[int]
+) -> str:
     """The rows with their added cells, as CSV text, exactly as `writer` writes them. The added cells of most rows
     are one of a few combinations of verdicts and reasons: each combination is written once and joined to each
-    row's input cells, written without it; rows with a message get theirs written whole."""
+    row's input cells, written without it (or, when given, their text as read, except for the rows made to fit
+    the header); rows with a message get theirs written whole."""
     if len(rows[0]) < 2 or not tails:  # a lone empty cell is written '""' on its own, but not beside others
         buffer = io.StringIO()
         csv.writer(buffer, writer.dialect).writerows(map(list.__add__, rows, map(list, zip(*tails))))
@@ -190,11 +234,16 @@ def _rendered(rows: list[list[str]], tails: list[list[str]], writer: Any) -> str
     suffix = list(map(combos.__getitem__, keys))
     for k in (k for k, message in enumerate(messages) if message):
         suffix[k] = delimiter + _line([*keys[k], messages[k]], writer)
-    # The input cells with a line terminator no cell holds, so that the text splits back into rows; with "\n"
-    # in it, a cell is quoted just when it would be with "\n" alone.
-    buffer = io.StringIO()
-    csv.writer(buffer, writer.dialect, lineterminator=terminator + "\0").writerows(rows)
-    rendered = buffer.getvalue().split(terminator + "\0")
+    if as_read is not None:
+        rendered = as_read
+        for k in refitted:
+            rendered[k] = _line(rows[k], writer)[: -len(terminator)]
+    else:
+        # The input cells with a line terminator no cell holds, so that the text splits back into rows; with
+        # "\n" in it, a cell is quoted just when it would be with "\n" alone.
+        buffer = io.StringIO()
+        csv.writer(buffer, writer.dialect, lineterminator=terminator + "\0").writerows(rows)
+        rendered = buffer.getvalue().split(terminator + "\0")
     return "".join(map(str.__add__, rendered, suffix))
 
 
@@ -204,19 +253,21 @@ def _line(cells: list[str], writer: Any) -> str:
     return buffer.getvalue()
 
 
-def _fit(rows: list[list[str]], width: int) -> dict[int, str]:
+def _fit(rows: list[list[str]], width: int) -> tuple[dict[int, str], list[int]]:
     """Rows made as wide as the header: a short one padded with empty cells, a long one cut, with a note saying
-    how many cells were dropped."""
+    how many cells were dropped; and which rows were changed."""
     notes: dict[int, str] = {}
     if set(map(len, rows)) == {width}:
-        return notes
-    for k, row in enumerate(rows):
+        return notes, []
+    changed = [k for k, row in enumerate(rows) if len(row) != width]
+    for k in changed:
+        row = rows[k]
         if len(row) > width:
             notes[k] = f"{len(row) - width} cells beyond the header were dropped"
             del row[width:]
-        elif len(row) < width:
+        else:
             row.extend([""] * (width - len(row)))
-    return notes
+    return notes, changed
 
 
 def _chain(first: str, rest: TextIO) -> Iterator[str]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import math
 import struct
-import zlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +50,7 @@ _MICRO = 1 << _MICRO_SHIFT  # micro-cells a sub-cell side
 # coded 0, testing the whole list, which is right anywhere in the sub-cell.
 _TEST = np.array([0, -1, -1, -1, -1, -1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2])
 _THEN = np.array([-2, -1, 0, 1, 2, 3, -1, 1, 2, 3, -2, -1, 2, 3, -2, -1])
-_MAGIC = b"TSGRID1\0"
+_MAGIC = b"TSGRID2\0"
 _OFF_WORLD = "points must have -180 <= lon <= 180 and -90 <= lat <= 90 (and no NaN)"
 # Below this many points the compiled look-up is not worth its start (and its first call compiles it).
 _COMPILED_FROM = 2_000
@@ -261,13 +260,15 @@ class LayeredGrid:
 
     # ------------------------------------------------------------------------------------------------- bytes
     def to_bytes(self) -> bytes:
-        """The grid and its polygons (as WKB), zlib-compressed: enough to rebuild it without the build cost."""
+        """The grid and its polygons (as WKB): enough to rebuild it without the build cost. Not compressed (about
+        150 MB for the world): from_bytes then takes its arrays as views of the bytes, at once, where
+        decompressing them took longer than the rest of a batch run's start-up."""
         wkb = shapely.to_wkb(self._polygons)
         sizes = np.fromiter((len(w) for w in wkb), dtype=np.int64, count=wkb.size)
         nb, nm = self._base.size - 1, self._ptr.size - 1
         head = _HEADER.pack(_MAGIC, self._cell_deg, self._sub, self._polygons.size, nb, nm, self._list.size)
         arrays = (sizes, self._level1, self._level2, self._base, self._micro, self._ptr, self._list)
-        return head + zlib.compress(b"".join([*(a.tobytes() for a in arrays), *wkb]), 1)
+        return head + b"".join([*(a.tobytes() for a in arrays), *wkb])
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> LayeredGrid:
@@ -276,7 +277,7 @@ class LayeredGrid:
         if len(blob) < _HEADER.size or blob[:8] != _MAGIC:
             raise ValueError("not a LayeredGrid from to_bytes (or from another version)")
         _, cell_deg, sub, npoly, nb, nm, nc = _HEADER.unpack_from(blob)
-        body = zlib.decompress(blob[_HEADER.size :])
+        body = memoryview(blob)[_HEADER.size :]
         self = cls.__new__(cls)
         at = 0
 
@@ -294,7 +295,7 @@ class LayeredGrid:
         self._ptr, self._list = read(np.int32, nm + 1), read(np.int32, nc)
         ends = (at + np.cumsum(sizes)).tolist()
         wkb = np.empty(npoly, dtype=object)
-        wkb[:] = [body[e - n : e] for n, e in zip(sizes.tolist(), ends)]
+        wkb[:] = [bytes(body[e - n : e]) for n, e in zip(sizes.tolist(), ends)]
         self._adopt(shapely.from_wkb(wkb))
         return self
 
