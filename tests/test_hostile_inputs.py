@@ -313,3 +313,19 @@ def test_hostile_paths_get_one_line(capsys: pytest.CaptureFixture[str], tmp_path
     code, _, err = run(capsys, *[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert code == 2 and one_line(err), err
     assert (tmp_path / "in.csv").read_text() == "lat,lon\n1,2\n"
+
+
+@pytest.mark.parametrize("args", [["check", "--location", "Taiwan"], ["show", "nato-5"]])
+def test_a_reader_that_stops_early_is_no_error(args: list[str]) -> None:
+    """`treatyscope check ... | head -1`: the output's reader goes away before everything is written. That is
+    not an internal error (exit 1): exit 0, and nothing on standard error."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first write
+    code = "import sys; from treatyscope.cli import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run([sys.executable, "-c", code, *args], stdout=write, stderr=subprocess.PIPE, timeout=120)
+    os.close(write)
+    assert (done.returncode, done.stderr) == (0, b"")

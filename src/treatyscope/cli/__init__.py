@@ -8,6 +8,8 @@ Exit codes: 0 an answer was produced (whatever the verdict), or the rule files a
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from typing import Any
@@ -52,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except typer.Exit as e:
         return int(getattr(e, "exit_code", 0) or 0)
+    except SystemExit as e:
+        # Click ends with exit status 1 when the reader of its output goes away (`treatyscope ... | head -1`),
+        # which here means an internal error: a reader that has read enough is no error at all.
+        if _broken_pipe(e.__context__):
+            return 0
+        raise
     except Exception as e:
         # Usage errors come from the click that typer bundles (typer._click in typer >= 0.29, click before):
         # recognise them by their interface rather than by a private import path.
@@ -59,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         if callable(message) and isinstance(getattr(e, "exit_code", None), int):
             _error(str(message()).replace("\n", " ") + " (see --help)")
             return EXIT_USAGE
-        if isinstance(e, BrokenPipeError):
+        if _broken_pipe(e):
             return 0
         if os.environ.get("TREATYSCOPE_DEBUG"):
             raise
@@ -68,6 +76,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     return result if isinstance(result, int) else 0
+
+
+def _broken_pipe(e: BaseException | None) -> bool:
+    if isinstance(e, BrokenPipeError) or (isinstance(e, OSError) and e.errno == errno.EPIPE):
+        # Later writes to standard output (the interpreter flushes it at exit) go nowhere instead of failing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, sys.stdout.fileno())
+        return True
+    return False
 
 
 def refuse_repeated_options(group: Any, args: list[str]) -> None:
