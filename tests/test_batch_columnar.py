@@ -139,6 +139,76 @@ def test_a_file_classified_before_gets_its_columns_replaced_in_place(
     assert first.startswith("1,does-not-apply,-33.9,151.2,")
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "id,lat,lon,nato_verdict,nato_reason,us-japan_verdict,us-japan_reason,treatyscope_error",
+        "id,lat,lon,nato_verdict,nato_reason",
+        "id,lat,lon,nato_verdict,treatyscope_error",
+        "treatyscope_error,lat,lon",
+    ],
+)
+def test_a_file_with_some_or_all_of_the_added_columns_keeps_every_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str
+) -> None:
+    """A file classified before, in full or in part: the columns it has are replaced in place, every row kept."""
+    width = header.count(",") + 1
+    rows = ["1,59.4,24.7", "2,abc,2", "3,-33.9,151.2"]
+    if header.startswith("treatyscope_error"):
+        rows = ["old,59.4,24.7", "old,abc,2", ",-33.9,151.2"]
+    src = tmp_path / "again.csv"
+    src.write_text("\n".join([header, *(r + "," * (width - 3) for r in rows)]) + "\n")
+    got = columnar_bytes(src, tmp_path / "out.csv", capsys)
+    assert got == oracle_bytes(src, Settings(TREATIES, date=DAY))
+    assert len(got.decode().splitlines()) == 4
+    again = tmp_path / "again2.csv"
+    again.write_bytes(got)
+    assert columnar_bytes(again, tmp_path / "out2.csv", capsys) == got, "classifying the output again changes nothing"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'1,59.4,24.7\n"a\n\x00b",59.4,24.7\n2,59.4,24.7\n3,1,2\n',  # a quoted cell holding a line feed and NUL
+        b"a\x00b,59.4,24.7\n1,5\x009,24.7\n",  # NUL in unquoted cells
+        b"1,50,10,\xe9\n2,abc,10,X\xe9\n",  # undecodable bytes in the party column
+        b"x" * 70_000 + b",59.4,24.7\na\rb,1,2\n1,1,2\r2,59.4,24.7\n",  # lone carriage returns after the sample
+    ],
+    ids=["line feed and NUL in a quoted cell", "NUL", "undecodable party", "lone CR after the sample"],
+)
+def test_odd_bytes_give_the_bytes_the_row_path_gave(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], body: bytes
+) -> None:
+    header = b"id,lat,lon,party\n" if b"\xe9" in body else b"id,lat,lon\n"
+    src = tmp_path / "odd.csv"
+    src.write_bytes(header + body)
+    assert columnar_bytes(src, tmp_path / "out.csv", capsys) == oracle_bytes(src, Settings(TREATIES, date=DAY))
+
+
+def test_a_cell_beyond_csvs_field_size_limit_is_refused_as_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "wide.csv"
+    src.write_text("id,lat,lon\n" + "z" * 200_000 + ",59.4,24.7\n")
+    code = main(["batch", str(src), "-o", str(tmp_path / "out.csv"), "--treaty", "nato", "-q"])
+    assert code == 2 and "field larger than field limit" in capsys.readouterr().err
+
+
+def test_geojson_columns_are_found_among_every_features_properties(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "mixed.ndjson"
+    src.write_text(
+        '{"type": "Feature", "properties": {"when": "1960-01-01"}, '
+        '"geometry": {"type": "Polygon", "coordinates": []}}\n'
+        '{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [3.06, 36.75]}}\n'
+    )
+    out = tmp_path / "out.ndjson"
+    assert main(["batch", str(src), "-o", str(out), "--treaty", "nato", "--date-col", "when", "-q"]) == 0
+    polygon, point = (json.loads(line)["properties"] for line in out.read_text().splitlines())
+    assert polygon["nato_reason"] == "not-a-point" and point["nato_verdict"] != "error"
+
+
 def test_two_columns_of_one_name_keep_their_own_cells(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The row path kept the last of two same-named columns and wrote it under both: data lost, now kept."""
     src = tmp_path / "twice.csv"
@@ -159,7 +229,7 @@ def test_a_coordinate_too_large_for_a_float_is_a_row_error(tmp_path: Path, capsy
     assert '"nato_verdict": "error"' in first and '"nato_verdict": "applies"' in second
 
 
-CELL = st.sampled_from(["\r", "x\ry"]) | st.sampled_from(
+CELL = st.sampled_from(["\r", "x\ry", "a\0b", "a\n\0b", "caf\udce9", "nato_verdict"]) | st.sampled_from(
     ["", " ", "x", "a,b", 'say "hi"', "two\nlines", "59.4", "-30", "1990-01-01", "vessel", "FRA"]
 )
 
@@ -186,7 +256,7 @@ def test_any_table_gives_the_bytes_the_row_path_gave(
 
     monkeypatch.setattr(files, "_BLOCK", 50)  # blocks end anywhere in a row
     src = tmp_path / "any.csv"
-    with src.open("w", newline="") as f:
+    with src.open("w", newline="", errors="surrogateescape") as f:
         w = csv.writer(f)
         w.writerow(["lat", "lon", "date", "target", "party", "note"])
         for lat, lon, cells in rows:
@@ -233,19 +303,39 @@ def test_answers_found_are_kept_for_the_next_run() -> None:
     assert asked == [], "nothing asked again"
 
 
-@pytest.mark.parametrize("damage", ["truncated", "out of range"])
+@pytest.mark.parametrize("damage", ["truncated", "out of range", "not an answer", "a true", "no tables"])
 def test_a_damaged_answers_entry_is_asked_again(damage: str) -> None:
     book = load_rulebook()
     engine = vectorised.Engine(book)
     q = vectorised.Question("nato", "vessel", None)
     lats, lons = np.array([59.4, -33.9]), np.array([24.7, 151.2])
     days = np.full(2, np.datetime64("2024-01-01"))
+    expected = engine.classify(q, lats, lons, days).tolist()
     span = int(np.searchsorted(engine.breaks, days[0], side="right"))
     entry = engine._answers_entry()
     assert entry is not None
-    table = ["nato", "vessel", None, [], span, [10**9], [1]]
-    doc = f'{{"entry": "{entry}", "value": {{"tables": [{json.dumps(table)}], "features": []}}}}'
+    table_size = next(iter(engine._tables.values())).size
+    atom_rows = {"out of range": [10**9], "not an answer": list(range(table_size))}.get(damage, [0])
+    value = {"not an answer": 100, "a true": True}.get(damage, 1)
+    table = ["nato", "vessel", None, [], span, atom_rows, [value] * len(atom_rows)]
+    value_doc = {"features": []} if damage == "no tables" else {"tables": [table], "features": []}
+    doc = json.dumps({"entry": entry, "value": value_doc})
     vectorised._ANSWERS.save(entry, (doc[:40] if damage == "truncated" else doc).encode())
-    expected = engine.classify(q, lats, lons, days).tolist()
     assert vectorised.Engine(book).classify(q, lats, lons, days).tolist() == expected
     cache.clear_memos()
+
+
+def test_the_segment_index_is_kept_and_a_damaged_one_built_again() -> None:
+    from treatyscope.place import grid as grids
+
+    places = vectorised.places()
+    kept = places.grid._edge_index()
+    blob = grids._edges_to_bytes(kept)
+    again = grids._edges_from_bytes(blob, places.grid.polygons().size)
+    assert all(np.asarray(a).tobytes() == np.asarray(b).tobytes() for a, b in zip(kept, again, strict=True))
+    flipped = bytearray(blob)
+    flipped[len(blob) // 2] ^= 1
+    with pytest.raises(ValueError, match="damaged"):
+        grids._edges_from_bytes(bytes(flipped), places.grid.polygons().size)
+    with pytest.raises(ValueError, match="another grid"):
+        grids._edges_from_bytes(blob, places.grid.polygons().size + 1)

@@ -169,7 +169,7 @@ def _run_csv(
                 for row, value in zip(chunk, out[c], strict=True):
                     row[k] = value
             as_read = None if replaced else lines
-            dst.write(_rendered(chunk, as_read, [out[c] for c in appended], writer, refitted))
+            dst.write(_rendered(chunk, as_read, {c: out[c] for c in appended}, writer, refitted))
             rows_read += len(chunk)
             tick(len(chunk))
     except (csv.Error, UnicodeDecodeError) as e:
@@ -178,25 +178,30 @@ def _run_csv(
 
 def _csv_chunks(start: str, rest: TextIO, dialect: Any) -> Iterator[tuple[list[list[str]], list[str] | None]]:
     """The header as a chunk of one row, then chunks of rows, each with the text of its rows as read, or None.
-    The text is read in blocks of lines. While they hold no quote character, NUL or bare carriage return (and the
-    dialect no escape character or skipped spaces), a line is a row whose cells are its text split at the
-    delimiter — what csv.reader would find, much faster — and that text, written back beside the added cells, is
-    what csv.writer would write. From the first block with one of those on, every row comes from csv.reader. A
-    blank line is no row (csv.DictReader skipped them too)."""
+    The text is read in blocks of lines. While they hold no quote character, NUL, lone carriage return or line
+    longer than csv's field size limit (and the dialect has no escape character or skipped spaces), a line is a
+    row whose cells are its text split at the delimiter — what csv.reader would find, much faster — and that text,
+    written back beside the added cells, is what csv.writer would write. From the first block with one of those
+    on, csv.reader reads the rest, given the lines it was given before (the sampled start split at line feeds
+    only, then the file's lines). A blank line is no row (csv.DictReader skipped them too)."""
     quotes = set('"' + (dialect.quotechar or "") + "\0")
     plain = dialect.escapechar is None and not dialect.skipinitialspace
-    text, header = start, True
+    text, header, consumed = start, True, 0  # consumed: characters before `text`
     while plain:
         more = rest.read(_BLOCK)
         text += more
         cut = len(text) if not more else text.rfind("\n") + 1
         if cut == 0 and more:
             continue  # no line ends in the block yet
-        block, text = text[:cut], text[cut:]
-        if any(q in block for q in quotes) or block.count("\r") != block.count("\r\n"):
-            text = block + text
-            break
+        block = text[:cut]
         lines = block.replace("\r\n", "\n").split("\n")
+        if (
+            any(q in block for q in quotes)
+            or block.count("\r") != block.count("\r\n")
+            or max(map(len, lines)) > csv.field_size_limit()
+        ):
+            break
+        text, consumed = text[cut:], consumed + cut
         if header:
             yield [lines[0].split(dialect.delimiter) if lines[0] else []], None
             lines, header = lines[1:], False
@@ -206,7 +211,9 @@ def _csv_chunks(start: str, rest: TextIO, dialect: Any) -> Iterator[tuple[list[l
             yield list(map(str.split, some, itertools.repeat(dialect.delimiter))), some
         if not more:
             return
-    reader = csv.reader(_chain(text, rest), dialect=dialect)
+    in_sample = max(0, len(start) - consumed)
+    after = itertools.chain(io.StringIO(text[in_sample:], newline="").readlines(), rest)
+    reader = csv.reader(_chain(text[:in_sample], after), dialect=dialect)
     if header:
         yield [next(reader, [])], None
     for chunk in chunks(filter(None, reader)):
@@ -217,34 +224,56 @@ _BLOCK = 1 << 22  # characters of CSV read at a time
 
 
 def _rendered(
-    rows: list[list[str]], as_read: list[str] | None, tails: list[list[str]], writer: Any, refitted: list[int]
+    rows: list[list[str]],
+    as_read: list[str] | None,
+    appended: dict[str, list[str]],
+    writer: Any,
+    refitted: list[int],
 ) -> str:
-    """The rows with their added cells, as CSV text, exactly as `writer` writes them. The added cells of most rows
-    are one of a few combinations of verdicts and reasons: each combination is written once and joined to each
-    row's input cells, written without it (or, when given, their text as read, except for the rows made to fit
-    the header); rows with a message get theirs written whole."""
-    if len(rows[0]) < 2 or not tails:  # a lone empty cell is written '""' on its own, but not beside others
-        buffer = io.StringIO()
-        csv.writer(buffer, writer.dialect).writerows(map(list.__add__, rows, map(list, zip(*tails))))
-        return buffer.getvalue()
-    *answers, messages = tails
-    delimiter, terminator = writer.dialect.delimiter, writer.dialect.lineterminator
-    keys = list(zip(*answers))
-    combos = {key: delimiter + _line([*key, ""], writer) for key in set(keys)}
+    """The rows with their appended cells, as CSV text, exactly as `writer` writes them. Apart from the error
+    message, the appended cells of most rows are one of a few combinations of verdicts and reasons: each
+    combination is written once and joined to each row's input cells, written without it (or, when given, their
+    text as read, except for the rows made to fit the header); a row with a message gets its cells written
+    whole."""
+    if len(rows[0]) < 2 or not appended:  # a lone empty cell is written '""' on its own, but not beside others
+        return _written(map(list.__add__, rows, map(list, zip(*appended.values()))) if appended else rows, writer)
+    delimiter: str = writer.dialect.delimiter
+    terminator: str = writer.dialect.lineterminator
+    names = list(appended)
+    message = names.index(ERROR_COLUMN) if ERROR_COLUMN in appended else None
+    answers = [cells for name, cells in appended.items() if name != ERROR_COLUMN]
+    keys = list(zip(*answers)) if answers else [()] * len(rows)
+
+    def tail(key: tuple[str, ...], text: str) -> str:
+        cells = list(key)
+        if message is not None:
+            cells.insert(message, text)
+        return delimiter + _line(cells, writer)
+
+    combos = {key: tail(key, "") for key in set(keys)}
     suffix = list(map(combos.__getitem__, keys))
-    for k in (k for k, message in enumerate(messages) if message):
-        suffix[k] = delimiter + _line([*keys[k], messages[k]], writer)
+    if message is not None:
+        for k in (k for k, text in enumerate(appended[ERROR_COLUMN]) if text):
+            suffix[k] = tail(keys[k], appended[ERROR_COLUMN][k])
     if as_read is not None:
         rendered = as_read
         for k in refitted:
             rendered[k] = _line(rows[k], writer)[: -len(terminator)]
     else:
-        # The input cells with a line terminator no cell holds, so that the text splits back into rows; with
-        # "\n" in it, a cell is quoted just when it would be with "\n" alone.
-        buffer = io.StringIO()
-        csv.writer(buffer, writer.dialect, lineterminator=terminator + "\0").writerows(rows)
-        rendered = buffer.getvalue().split(terminator + "\0")
+        # The input cells, with a NUL added to the line terminator so that the text splits back into rows: a cell
+        # is quoted just as without it, unless it holds a NUL itself; then the rows are written one by one.
+        text = _written(rows, writer, terminator + "\0")
+        if text.count("\0") == len(rows):
+            rendered = text.split(terminator + "\0")
+        else:
+            rendered = [_line(row, writer)[: -len(terminator)] for row in rows]
     return "".join(map(str.__add__, rendered, suffix))
+
+
+def _written(rows: Any, writer: Any, terminator: str | None = None) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, writer.dialect, lineterminator=terminator or writer.dialect.lineterminator).writerows(rows)
+    return buffer.getvalue()
 
 
 def _line(cells: list[str], writer: Any) -> str:
@@ -270,11 +299,13 @@ def _fit(rows: list[list[str]], width: int) -> tuple[dict[int, str], list[int]]:
     return notes, changed
 
 
-def _chain(first: str, rest: TextIO) -> Iterator[str]:
-    """Lines of the sampled start and the rest of a stream."""
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    """The lines csv.reader is given: the sampled start split at line feeds, its last line completed by the
+    first of the rest, then the rest."""
     tail = io.StringIO(first).readlines()
+    rest = iter(rest)
     if tail and not tail[-1].endswith(("\n", "\r")):
-        tail[-1] += rest.readline()
+        tail[-1] += next(rest, "")
     return itertools.chain(tail, rest)
 
 
@@ -317,7 +348,8 @@ def _annotate_features(
     read = [_feature_values(f) for f in features]
     good = [k for k, (_, problem) in enumerate(read) if problem is None]
     chunk = Chunk.of_rows([read[k][0] for k in good])
-    columns = _geo_columns(given, chunk.names, path)
+    # Columns are found among every feature's properties, points or not (as the row-at-a-time path found them).
+    columns = _geo_columns(given, list(dict.fromkeys(k for values, _ in read for k in values)), path)
     answers = annotate(chunk, columns, clf, summary)
     names = added_columns(clf.settings.treaties)
     at = {k: j for j, k in enumerate(good)}

@@ -97,6 +97,8 @@ class Classifier:
                 code = resolve_party(key)
             except TreatyscopeError as e:
                 raise RowError("unknown-party", f"party {echo(key)}: {e.message}") from None
+            except UnicodeError:  # a lone surrogate (JSON allows one): no place is named so
+                raise RowError("unknown-party", f"party {echo(key)} is not a name or code of a state") from None
             self._parties[key] = code or key
         return self._parties[key]
 
@@ -219,7 +221,7 @@ def annotate(chunk: Chunk, columns: Columns, clf: Classifier, summary: Summary) 
     lons = _numbers(chunk.column(columns.lon), columns.lon, "longitude", n, fail)
     _check_range(lats, lons, fail)
     days = _days(chunk.column(columns.date), n, clf, fail)
-    group, groups = _groups(chunk, columns, clf, fail)
+    group, groups = _groups(chunk, columns, clf, fail, set(problems))
     bad = np.zeros(n, dtype=bool)
     bad[list(problems)] = True
     good = np.flatnonzero(~bad)
@@ -324,9 +326,10 @@ def _key(cell: Any) -> Any:
 
 
 def _groups(
-    chunk: Chunk, columns: Columns, clf: Classifier, fail: Callable[[int, RowError], None]
+    chunk: Chunk, columns: Columns, clf: Classifier, fail: Callable[[int, RowError], None], failed: set[int]
 ) -> tuple[NDArray[np.intp], list[tuple[str, str | None]]]:
-    """Each row's (target, party) as a number indexing the returned pairs."""
+    """Each row's (target, party) as a number indexing the returned pairs; not read for the rows that `failed`
+    already (their cells may hold anything)."""
     n = chunk.n
     targets, parties = chunk.column(columns.target), chunk.column(columns.party)
     if targets is None and parties is None:
@@ -336,6 +339,8 @@ def _groups(
     number: dict[tuple[str, str | None], int] = {}
     group = np.zeros(n, dtype=np.intp)
     for k in range(n):
+        if k in failed:
+            continue
         target: str | RowError = clf.settings.target
         if targets is not None:
             cell = targets[k]

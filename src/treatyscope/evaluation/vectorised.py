@@ -133,6 +133,8 @@ def _reach_box(lat: float, lon: float, km: float) -> Any:
 _GRIDS = cache.Store("grids", ".bin")
 _EDGES = cache.Store("grids", ".edges")
 _ANSWERS = cache.Store("answers")
+# The answer codes check can give (verdict * 16 + reason): what a table read back from disk may hold.
+_ANSWER_CODES = [VERDICTS.index(str(v)) * 16 + r for v in Verdict for r in range(len(REASONS))]
 
 
 def _grid_key(territorial_sea: bool) -> str:
@@ -378,9 +380,11 @@ class Engine:
             table = self._tables[key] = np.full(n_atoms << bits, -1, dtype=np.int8)
             self._bits[key] = bits
             if key in self._saved:
-                index, values = self._saved.pop(key)
-                with contextlib.suppress(IndexError, ValueError):  # a damaged entry: asked again
-                    table[index] = values
+                index, values = (np.asarray(a, dtype=np.int64) for a in self._saved.pop(key))
+                # Only what this engine could have written is taken; anything else is asked again.
+                if index.shape == values.shape == (index.size,) and index.size:
+                    ok = (index >= 0) & (index < table.size) & np.isin(values, _ANSWER_CODES)
+                    table[index[ok]] = values[ok]
         return self._tables[key]
 
     # Answers depend on the rule files (book.digest covers their contents), the vendored data, the choice of
@@ -399,7 +403,10 @@ class Engine:
             index = np.flatnonzero(table >= 0)
             tables.append([*self._saved_key(key), index.tolist(), table[index].tolist()])
         features = [[*self._saved_key(key), answer] for key, answer in self._feature_answers.items()]
-        _ANSWERS.save_json(entry, {"tables": tables, "features": features})
+        # Near a curated feature, check reads the feature's status today (place.locate.status_at): those
+        # answers are kept for the day they were found on only.
+        doc = {"tables": tables, "features": features, "features_on": dt.date.today().isoformat()}
+        _ANSWERS.save_json(entry, doc)
         self._asked = 0
 
     def _load(self) -> None:
@@ -410,9 +417,11 @@ class Engine:
         try:
             for *key, index, values in saved["tables"]:
                 self._saved[self._table_key_of(key)] = (index, values)
-            for *key, answer in saved["features"]:
-                self._feature_answers[self._table_key_of(key)] = int(answer)
-        except (TypeError, ValueError):  # another shape: a miss, rewritten at the next save
+            if saved.get("features_on") == dt.date.today().isoformat():
+                for *key, answer in saved["features"]:
+                    if type(answer) is int and answer in _ANSWER_CODES:
+                        self._feature_answers[self._table_key_of(key)] = int(answer)
+        except Exception:  # another shape, whatever it raises: a miss, rewritten at the next save
             self._saved.clear()
             self._feature_answers.clear()
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import math
 import struct
+import zlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +58,9 @@ _COMPILED_FROM = 2_000
 # The compiled point-in-polygon test finds a polygon's segments by row: rows of 1/64 degree (~1.7 km) list each
 # segment once per row it spans (the world's land and seas: ~4 M entries, ~2.4 a segment).
 _ROWS_PER_DEG = 64.0
-_HEADER = struct.Struct("<8sdqqqqq")  # magic, cell_deg, sub, polygons, blocks, mixed sub-cells, candidates
+# magic, cell_deg, sub, polygons, blocks, mixed sub-cells, candidates, and the CRC-32 of what follows: the look-up
+# does not check its indices, so damaged bytes must not be read as a grid.
+_HEADER = struct.Struct("<8sdqqqqqQ")
 
 
 class LayeredGrid:
@@ -266,9 +269,10 @@ class LayeredGrid:
         wkb = shapely.to_wkb(self._polygons)
         sizes = np.fromiter((len(w) for w in wkb), dtype=np.int64, count=wkb.size)
         nb, nm = self._base.size - 1, self._ptr.size - 1
-        head = _HEADER.pack(_MAGIC, self._cell_deg, self._sub, self._polygons.size, nb, nm, self._list.size)
         arrays = (sizes, self._level1, self._level2, self._base, self._micro, self._ptr, self._list)
-        return head + b"".join([*(a.tobytes() for a in arrays), *wkb])
+        body = b"".join([*(a.tobytes() for a in arrays), *wkb])
+        shape = (self._cell_deg, self._sub, self._polygons.size, nb, nm, self._list.size)
+        return _HEADER.pack(_MAGIC, *shape, zlib.crc32(body)) + body
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> LayeredGrid:
@@ -276,8 +280,10 @@ class LayeredGrid:
         lookups run slower.)"""
         if len(blob) < _HEADER.size or blob[:8] != _MAGIC:
             raise ValueError("not a LayeredGrid from to_bytes (or from another version)")
-        _, cell_deg, sub, npoly, nb, nm, nc = _HEADER.unpack_from(blob)
+        _, cell_deg, sub, npoly, nb, nm, nc, crc = _HEADER.unpack_from(blob)
         body = memoryview(blob)[_HEADER.size :]
+        if zlib.crc32(body) != crc:
+            raise ValueError("a damaged grid (its checksum differs)")
         self = cls.__new__(cls)
         at = 0
 
@@ -517,25 +523,28 @@ class _Build:
 
 
 _EDGES_MAGIC = b"TSEDGE1\0"
-_EDGES_HEADER = struct.Struct("<8sdqqq")  # magic, rows per degree, polygons, rows, entries
+_EDGES_HEADER = struct.Struct("<8sdqqqQ")  # magic, rows per degree, polygons, rows, entries, CRC-32 of the rest
 
 
 def _edges_to_bytes(edges: tuple[Any, ...]) -> bytes:
     """The segment index, uncompressed (it is read back as views of the bytes, at once)."""
     exact, box, rows_per_deg, low, high, first, starts, ends = edges
-    head = _EDGES_HEADER.pack(_EDGES_MAGIC, rows_per_deg, exact.size, starts.size, len(ends))
-    return head + b"".join(a.tobytes() for a in (exact, box, low, high, first, starts, ends))
+    body = b"".join(a.tobytes() for a in (box, low, high, first, starts, ends, exact))  # 8-byte items first: aligned
+    return _EDGES_HEADER.pack(_EDGES_MAGIC, rows_per_deg, exact.size, starts.size, len(ends), zlib.crc32(body)) + body
 
 
 def _edges_from_bytes(blob: bytes, n_polygons: int) -> tuple[Any, ...]:
     """The segment index _edges_to_bytes wrote, for a grid of n_polygons; ValueError for anything else."""
     if len(blob) < _EDGES_HEADER.size or blob[:8] != _EDGES_MAGIC:
         raise ValueError("not a segment index")
-    _, rows_per_deg, n, n_starts, n_ends = _EDGES_HEADER.unpack_from(blob)
+    _, rows_per_deg, n, n_starts, n_ends, crc = _EDGES_HEADER.unpack_from(blob)
     if n != n_polygons or rows_per_deg != _ROWS_PER_DEG:
         raise ValueError("the segment index of another grid")
-    shapes = [(np.bool_, (n,)), (np.float64, (n, 4)), (np.int64, (n,)), (np.int64, (n,)), (np.int64, (n + 1,))]
-    shapes += [(np.int64, (n_starts,)), (np.float64, (n_ends, 4))]
+    if zlib.crc32(memoryview(blob)[_EDGES_HEADER.size :]) != crc:
+        raise ValueError("a damaged segment index (its checksum differs)")
+    shapes: list[tuple[type[np.generic], tuple[int, ...]]] = [(np.float64, (n, 4)), (np.int64, (n,))]
+    shapes += [(np.int64, (n,)), (np.int64, (n + 1,))]
+    shapes += [(np.int64, (n_starts,)), (np.float64, (n_ends, 4)), (np.bool_, (n,))]
     at, out = _EDGES_HEADER.size, []
     for dtype, shape in shapes:
         count = math.prod(shape)
@@ -543,7 +552,20 @@ def _edges_from_bytes(blob: bytes, n_polygons: int) -> tuple[Any, ...]:
         at += out[-1].nbytes
     if at != len(blob):
         raise ValueError("a segment index of the wrong size")
-    exact, box, low, high, first, starts, ends = out
+    box, low, high, first, starts, ends, exact = out
+    # The look-up reads starts[first[p] + row - low[p]] for low[p] <= row <= high[p], then ends[starts[k]:...]:
+    # indices that hold together stay in bounds.
+    counts = high - low + 1
+    if not (
+        first[0] == 0
+        and (counts >= 0).all()
+        and (np.diff(first) == counts).all()
+        and first[-1] + 1 == n_starts
+        and starts[0] == 0
+        and starts[-1] == n_ends
+        and (np.diff(starts) >= 0).all()
+    ):
+        raise ValueError("a segment index whose offsets do not hold together")
     return (exact, box, rows_per_deg, low, high, first, starts, ends)
 
 
