@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from treatyscope.batch.output import refuse_same_file, replacing
 from treatyscope.batch.rows import (
@@ -145,7 +145,7 @@ def _run_csv(
         dialect = csv.excel
     parts = _csv_chunks(sample, src, dialect)
     try:
-        names = next(parts)[0][0]
+        names = (next(parts).rows or [[]])[0]
     except (csv.Error, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: not a readable CSV file ({e}).") from None
     if not names:
@@ -162,22 +162,38 @@ def _run_csv(
     width = len(names)
     rows_read = 0
     try:
-        for chunk, lines in parts:
-            notes, refitted = _fit(chunk, width)
-            out = annotate(Chunk(len(chunk), names, notes=notes, rows=chunk), columns, clf, summary)
+        for part in parts:
+            rows = part.rows
+            if rows is None and (replaced or width < 2 or not appended):
+                rows = [list(row) for row in zip(*part.columns or [])]  # cells to replace, or rows written whole
+            if rows is not None:
+                notes, refitted = _fit(rows, width)
+                chunk = Chunk(len(rows), names, notes=notes, rows=rows)
+            else:
+                refitted, chunk = [], Chunk(len(part.lines or ()), names, cells=part.columns)
+            out = annotate(chunk, columns, clf, summary)
             for k, c in replaced:
-                for row, value in zip(chunk, out[c], strict=True):
+                for row, value in zip(rows or (), out[c], strict=True):
                     row[k] = value
-            as_read = None if replaced else lines
-            dst.write(_rendered(chunk, as_read, {c: out[c] for c in appended}, writer, refitted))
-            rows_read += len(chunk)
-            tick(len(chunk))
+            as_read = None if replaced else part.lines
+            dst.write(_rendered(rows, as_read, {c: out[c] for c in appended}, writer, refitted))
+            rows_read += chunk.n
+            tick(chunk.n)
     except (csv.Error, UnicodeDecodeError) as e:
         raise UsageError(f"{path}, row {rows_read + 1}: cannot read the file further ({e}).") from None
 
 
-def _csv_chunks(start: str, rest: TextIO, dialect: Any) -> Iterator[tuple[list[list[str]], list[str] | None]]:
-    """The header as a chunk of one row, then chunks of rows, each with the text of its rows as read, or None.
+class _Part(NamedTuple):
+    """Rows of a CSV file as read: as lists of cells, or (when every line was as wide as the first) as columns;
+    and the text of each row as read, when written back as it was it is what csv.writer would write."""
+
+    rows: list[list[str]] | None
+    columns: list[list[str]] | None = None
+    lines: list[str] | None = None
+
+
+def _csv_chunks(start: str, rest: TextIO, dialect: Any) -> Iterator[_Part]:
+    """The header as a part of one row, then parts of CHUNK_ROWS rows at most.
     The text is read in blocks of lines. While they hold no quote character, NUL, lone carriage return or line
     longer than csv's field size limit (and the dialect has no escape character or skipped spaces), a line is a
     row whose cells are its text split at the delimiter — what csv.reader would find, much faster — and that text,
@@ -186,7 +202,8 @@ def _csv_chunks(start: str, rest: TextIO, dialect: Any) -> Iterator[tuple[list[l
     only, then the file's lines). A blank line is no row (csv.DictReader skipped them too)."""
     quotes = set('"' + (dialect.quotechar or "") + "\0")
     plain = dialect.escapechar is None and not dialect.skipinitialspace
-    text, header, consumed = start, True, 0  # consumed: characters before `text`
+    delimiter = dialect.delimiter
+    text, width, consumed = start, 0, 0  # width: of the header, once read; consumed: characters before `text`
     while plain:
         more = rest.read(_BLOCK)
         text += more
@@ -202,29 +219,37 @@ def _csv_chunks(start: str, rest: TextIO, dialect: Any) -> Iterator[tuple[list[l
         ):
             break
         text, consumed = text[cut:], consumed + cut
-        if header:
-            yield [lines[0].split(dialect.delimiter) if lines[0] else []], None
-            lines, header = lines[1:], False
+        if not width:
+            header = lines[0].split(delimiter) if lines[0] else []
+            yield _Part([header])
+            lines, width = lines[1:], len(header)
+            if not width:
+                return
         lines = list(filter(None, lines))
         for at in range(0, len(lines), CHUNK_ROWS):
             some = lines[at : at + CHUNK_ROWS]
-            yield list(map(str.split, some, itertools.repeat(dialect.delimiter))), some
+            if list(map(str.count, some, itertools.repeat(delimiter))).count(width - 1) == len(some):
+                # Every row as wide as the header: all cells from one split of the text, a column a slice.
+                cells = delimiter.join(some).split(delimiter)
+                yield _Part(None, [cells[k::width] for k in range(width)], some)
+            else:
+                yield _Part(list(map(str.split, some, itertools.repeat(delimiter))), None, some)
         if not more:
             return
     in_sample = max(0, len(start) - consumed)
     after = itertools.chain(io.StringIO(text[in_sample:], newline="").readlines(), rest)
     reader = csv.reader(_chain(text[:in_sample], after), dialect=dialect)
-    if header:
-        yield [next(reader, [])], None
+    if not width:
+        yield _Part([next(reader, [])])
     for chunk in chunks(filter(None, reader)):
-        yield chunk, None
+        yield _Part(chunk)
 
 
 _BLOCK = 1 << 22  # characters of CSV read at a time
 
 
 def _rendered(
-    rows: list[list[str]],
+    rows: list[list[str]] | None,
     as_read: list[str] | None,
     appended: dict[str, list[str]],
     writer: Any,
@@ -235,14 +260,15 @@ def _rendered(
     combination is written once and joined to each row's input cells, written without it (or, when given, their
     text as read, except for the rows made to fit the header); a row with a message gets its cells written
     whole."""
-    if len(rows[0]) < 2 or not appended:  # a lone empty cell is written '""' on its own, but not beside others
+    if rows is not None and (len(rows[0]) < 2 or not appended):  # a lone empty cell is written '""' on its own
         return _written(map(list.__add__, rows, map(list, zip(*appended.values()))) if appended else rows, writer)
     delimiter: str = writer.dialect.delimiter
     terminator: str = writer.dialect.lineterminator
     names = list(appended)
     message = names.index(ERROR_COLUMN) if ERROR_COLUMN in appended else None
     answers = [cells for name, cells in appended.items() if name != ERROR_COLUMN]
-    keys = list(zip(*answers)) if answers else [()] * len(rows)
+    n = len(as_read) if as_read is not None else len(rows or ())
+    keys = list(zip(*answers)) if answers else [()] * n
 
     def tail(key: tuple[str, ...], text: str) -> str:
         cells = list(key)
@@ -258,8 +284,9 @@ def _rendered(
     if as_read is not None:
         rendered = as_read
         for k in refitted:
-            rendered[k] = _line(rows[k], writer)[: -len(terminator)]
+            rendered[k] = _line((rows or [])[k], writer)[: -len(terminator)]
     else:
+        assert rows is not None
         # The input cells, with a NUL added to the line terminator so that the text splits back into rows: a cell
         # is quoted just as without it, unless it holds a NUL itself; then the rows are written one by one.
         text = _written(rows, writer, terminator + "\0")
