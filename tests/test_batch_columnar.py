@@ -327,15 +327,16 @@ def test_a_damaged_answers_entry_is_asked_again(damage: str) -> None:
 
 def test_the_segment_index_is_kept_and_a_damaged_one_built_again() -> None:
     from treatyscope.place import grid as grids
+    from treatyscope.place import segment_index
 
     places = vectorised.places()
     kept = places.grid._edge_index()
-    blob = grids._edges_to_bytes(kept)
-    again = grids._edges_from_bytes(blob, places.grid.polygons().size)
+    blob = segment_index.to_bytes(kept)
+    again = segment_index.from_bytes(blob, places.grid.polygons().size, grids._ROWS_PER_DEG)
     assert all(np.asarray(a).tobytes() == np.asarray(b).tobytes() for a, b in zip(kept, again, strict=True))
     flipped = bytearray(blob)
     flipped[len(blob) // 2] ^= 1
     with pytest.raises(ValueError, match="damaged"):
-        grids._edges_from_bytes(bytes(flipped), places.grid.polygons().size)
+        segment_index.from_bytes(bytes(flipped), places.grid.polygons().size, grids._ROWS_PER_DEG)
     with pytest.raises(ValueError, match="another grid"):
-        grids._edges_from_bytes(blob, places.grid.polygons().size + 1)
+        segment_index.from_bytes(blob, places.grid.polygons().size + 1, grids._ROWS_PER_DEG)

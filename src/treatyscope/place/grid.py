@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
+from treatyscope.place import segment_index
 from treatyscope.place.kernels import KERNELS, all_on_world
 
 if TYPE_CHECKING:
@@ -125,11 +126,11 @@ class LayeredGrid:
         if self._edges is None and self._edges_kept is not None:
             blob = self._edges_kept[0]()
             with contextlib.suppress(ValueError):  # none kept, or damaged: built again
-                self._edges = _edges_from_bytes(blob or b"", self._polygons.size)
+                self._edges = segment_index.from_bytes(blob or b"", self._polygons.size, _ROWS_PER_DEG)
         if self._edges is None:
             self._edges = self._build_edges()
             if self._edges_kept is not None:
-                self._edges_kept[1](_edges_to_bytes(self._edges))
+                self._edges_kept[1](segment_index.to_bytes(self._edges))
         return self._edges
 
     def _build_edges(self) -> tuple[Any, ...]:
@@ -520,53 +521,6 @@ class _Build:
         j1 = _index(np.maximum(v0, v1) + margin, voff, per, ve.size - 2)
         cell, iv = _expand(j0, j1)
         return iu[cell], iv, seg[cell]
-
-
-_EDGES_MAGIC = b"TSEDGE1\0"
-_EDGES_HEADER = struct.Struct("<8sdqqqQ")  # magic, rows per degree, polygons, rows, entries, CRC-32 of the rest
-
-
-def _edges_to_bytes(edges: tuple[Any, ...]) -> bytes:
-    """The segment index, uncompressed (it is read back as views of the bytes, at once)."""
-    exact, box, rows_per_deg, low, high, first, starts, ends = edges
-    body = b"".join(a.tobytes() for a in (box, low, high, first, starts, ends, exact))  # 8-byte items first: aligned
-    return _EDGES_HEADER.pack(_EDGES_MAGIC, rows_per_deg, exact.size, starts.size, len(ends), zlib.crc32(body)) + body
-
-
-def _edges_from_bytes(blob: bytes, n_polygons: int) -> tuple[Any, ...]:
-    """The segment index _edges_to_bytes wrote, for a grid of n_polygons; ValueError for anything else."""
-    if len(blob) < _EDGES_HEADER.size or blob[:8] != _EDGES_MAGIC:
-        raise ValueError("not a segment index")
-    _, rows_per_deg, n, n_starts, n_ends, crc = _EDGES_HEADER.unpack_from(blob)
-    if n != n_polygons or rows_per_deg != _ROWS_PER_DEG:
-        raise ValueError("the segment index of another grid")
-    if zlib.crc32(memoryview(blob)[_EDGES_HEADER.size :]) != crc:
-        raise ValueError("a damaged segment index (its checksum differs)")
-    shapes: list[tuple[type[np.generic], tuple[int, ...]]] = [(np.float64, (n, 4)), (np.int64, (n,))]
-    shapes += [(np.int64, (n,)), (np.int64, (n + 1,))]
-    shapes += [(np.int64, (n_starts,)), (np.float64, (n_ends, 4)), (np.bool_, (n,))]
-    at, out = _EDGES_HEADER.size, []
-    for dtype, shape in shapes:
-        count = math.prod(shape)
-        out.append(np.frombuffer(blob, dtype=dtype, count=count, offset=at).reshape(shape))
-        at += out[-1].nbytes
-    if at != len(blob):
-        raise ValueError("a segment index of the wrong size")
-    box, low, high, first, starts, ends, exact = out
-    # The look-up reads starts[first[p] + row - low[p]] for low[p] <= row <= high[p], then ends[starts[k]:...]:
-    # indices that hold together stay in bounds.
-    counts = high - low + 1
-    if not (
-        first[0] == 0
-        and (counts >= 0).all()
-        and (np.diff(first) == counts).all()
-        and first[-1] + 1 == n_starts
-        and starts[0] == 0
-        and starts[-1] == n_ends
-        and (np.diff(starts) >= 0).all()
-    ):
-        raise ValueError("a segment index whose offsets do not hold together")
-    return (exact, box, rows_per_deg, low, high, first, starts, ends)
 
 
 def wrap_east_edge(lon: Floats) -> Floats:
