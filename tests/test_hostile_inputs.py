@@ -329,3 +329,19 @@ def test_a_reader_that_stops_early_is_no_error(args: list[str]) -> None:
     done = subprocess.run([sys.executable, "-c", code, *args], stdout=write, stderr=subprocess.PIPE, timeout=120)
     os.close(write)
     assert (done.returncode, done.stderr) == (0, b"")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--location", "Taiwan", "--treaty", "nato", "--party", "\udce9"],
+        ["check", "--location", "Tai\udce9", "--treaty", "nato"],
+    ],
+    ids=["party", "place"],
+)
+def test_an_undecodable_byte_in_a_name_is_an_unknown_name(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """A byte the locale cannot decode reaches the program as a lone surrogate (a shell's $'\\xe9'): no place or
+    state is named so; the gazetteer said so with an internal error."""
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("treatyscope: error: Unknown") and err.count("\n") == 1

@@ -97,8 +97,6 @@ class Classifier:
                 code = resolve_party(key)
             except TreatyscopeError as e:
                 raise RowError("unknown-party", f"party {echo(key)}: {e.message}") from None
-            except UnicodeError:  # a lone surrogate (JSON allows one): no place is named so
-                raise RowError("unknown-party", f"party {echo(key)} is not a name or code of a state") from None
             self._parties[key] = code or key
         return self._parties[key]
 

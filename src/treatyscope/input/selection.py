@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from treatyscope.errors import AmbiguousPlaceError, UsageError
+from treatyscope.errors import AmbiguousPlaceError, UsageError, echo
 from treatyscope.rules.kinds import TARGETS
 from treatyscope.rules.language import RuleBook
 from treatyscope.rules.reach import assumable_facts
@@ -90,7 +90,7 @@ def resolve_party(text: str | None) -> str | None:
         raise
     except UsageError:
         raise UsageError(
-            f"Unknown party '{text}'.", "Give an ISO 3166-1 alpha-3 code (e.g. USA) or a country name."
+            f"Unknown party {echo(text)}.", "Give an ISO 3166-1 alpha-3 code (e.g. USA) or a country name."
         ) from None
     if place.kind == "territory":
         t = data.territories[place.id]

@@ -653,7 +653,10 @@ class SortedIndex:
 
     def lookup(self, key: str) -> list[list[str]]:
         """All rows whose first column equals `key`."""
-        target = key.encode("utf-8")
+        try:
+            target = key.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (an undecodable byte kept, or JSON's \ud800): no row has it
+            return []
         lo, hi = 0, self._size  # lo is always a line start; the answer is the first line in [lo, hi) with key >= target
         while lo < hi:
             mid = (lo + hi) // 2
