@@ -304,9 +304,7 @@ def _written(rows: Any, writer: Any, terminator: str | None = None) -> str:
 
 
 def _line(cells: list[str], writer: Any) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, writer.dialect).writerow(cells)
-    return buffer.getvalue()
+    return _written([cells], writer)
 
 
 def _fit(rows: list[list[str]], width: int) -> tuple[dict[int, str], list[int]]:
@@ -463,7 +461,7 @@ def _run_parquet(
     fields = [pa.field(f.name, pa.string()) if f.name in added else f for f in schema]
     fields += [pa.field(c, pa.string()) for c in added if c not in names]
     out_schema = pa.schema(fields)
-    read = {c for c in (columns.lat, columns.lon, columns.date, columns.target, columns.party) if c}
+    read = set(columns.read)
     try:
         writer = pq.ParquetWriter(dst, out_schema)
     except (OSError, pa.ArrowException) as e:

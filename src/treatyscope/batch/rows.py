@@ -41,6 +41,11 @@ class Columns:
     target: str | None = None
     party: str | None = None
 
+    @property
+    def read(self) -> list[str]:
+        """The columns a row's answer is read from."""
+        return [c for c in (self.lat, self.lon, self.date, self.target, self.party) if c]
+
 
 @dataclass
 class Settings:
@@ -209,8 +214,7 @@ def annotate(chunk: Chunk, columns: Columns, clf: Classifier, summary: Summary) 
     def fail(k: int, error: RowError) -> None:
         problems.setdefault(k, error)
 
-    read = [c for c in (columns.lat, columns.lon, columns.date, columns.target, columns.party) if c]
-    for k, note in _undecoded(chunk, read, clf.settings.encoding).items():
+    for k, note in _undecoded(chunk, columns.read, clf.settings.encoding).items():
         if isinstance(note, RowError):
             fail(k, note)
         else:
@@ -228,8 +232,7 @@ def annotate(chunk: Chunk, columns: Columns, clf: Classifier, summary: Summary) 
     codes = np.full((len(clf.settings.treaties), n), ERROR_ANSWER, dtype=np.int8)
     codes[:, good] = clf.codes(cells)
     summary.rows += n
-    error_kinds = [problems[k].kind for k in sorted(problems)]
-    summary.errors.update(error_kinds)
+    summary.errors.update(problem.kind for problem in problems.values())
     added: dict[str, list[str]] = {}
     for t, row in zip(clf.settings.treaties, codes, strict=True):
         verdicts, reasons = VERDICT_NAMES.take(row), REASON_NAMES.take(row)

@@ -155,10 +155,7 @@ def places_ready(data: GeoData | None = None, territorial_sea: bool = True) -> b
 def _cached_grid(data: GeoData, territorial_sea: bool, polygons: Any) -> LayeredGrid:
     """The places grid, kept on disk: building it takes about a minute, loading it a fraction of a second."""
     key = _grid_key(territorial_sea)
-    grid = _GRIDS.load(key, LayeredGrid.from_bytes)
-    if grid is None:  # none yet, or a damaged entry: built (again)
-        grid = LayeredGrid(polygons())
-        _GRIDS.save(key, grid.to_bytes())
+    grid = _kept_grid(key, polygons)
     # The compiled look-up's segment index beside it: ~180 MB on disk, read in a tenth of the time it takes to build.
     grid.keep_edges(lambda: _EDGES.load(key, bytes), lambda blob: _EDGES.save(key, blob))
     return grid
@@ -168,9 +165,14 @@ def _polygon_grid(polygon: Any) -> LayeredGrid:
     """A grid over one of a rule's polygons, kept on disk by the polygon's shape: building one takes up to a
     second, reading it back a few milliseconds."""
     key = cache.key("polygon", hashlib.sha256(shapely.to_wkb(polygon)).hexdigest(), code=("place/grid.py",))
+    return _kept_grid(key, lambda: [polygon])
+
+
+def _kept_grid(key: str, polygons: Any) -> LayeredGrid:
+    """The grid kept under `key`, or, with none (or a damaged one), a grid built over `polygons()` and kept."""
     grid = _GRIDS.load(key, LayeredGrid.from_bytes)
     if grid is None:
-        grid = LayeredGrid([polygon])
+        grid = LayeredGrid(polygons())
         _GRIDS.save(key, grid.to_bytes())
     return grid
 
