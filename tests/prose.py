@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 SEA_WORDS = r"(?:Sea|Ocean|Strait|Gulf|Bay|Channel|Sound|Straits|Passage|Basin)"
 RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -81,3 +82,15 @@ def defects(text: str, ids: Iterable[str] = ()) -> list[tuple[str, str]]:
     for word in sorted(words & set(ids)):
         found.append(("internal id", word))
     return found
+
+
+def internal_ids(book: Any) -> set[str]:
+    """The hyphenated ids of the rule book and the data, which prose must never show."""
+    from treatyscope.place.data import geodata
+
+    data = geodata()
+    ids = set(book.interpretations) | set(book.regions) | set(book.conditions) | set(book.parallels)
+    ids |= {r.id for i in book.interpretations.values() for r in i.readings}
+    ids |= {v.id for t in book.treaties.values() for a in t.articles for v in a.versions}
+    ids |= set(data.territories) | set(data.seas) | set(data.features) | set(data.sea_families)
+    return {i for i in ids if "-" in i}

@@ -27,18 +27,7 @@ BOOK = load_rulebook()
 PROSE_KEYS = ("headline", "reasons", "evidence", "clause", "summary")
 
 
-def _ids() -> set[str]:
-    from treatyscope.place.data import geodata
-
-    data = geodata()
-    ids = set(BOOK.interpretations) | set(BOOK.regions) | set(BOOK.conditions) | set(BOOK.parallels)
-    ids |= {r.id for i in BOOK.interpretations.values() for r in i.readings}
-    ids |= {v.id for t in BOOK.treaties.values() for a in t.articles for v in a.versions}
-    ids |= set(data.territories) | set(data.seas) | set(data.features) | set(data.sea_families)
-    return {i for i in ids if "-" in i}
-
-
-IDS = _ids()
+IDS = prose.internal_ids(BOOK)
 
 
 def render(scenario: dict[str, Any]) -> Iterator[tuple[str, str]]:

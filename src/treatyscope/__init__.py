@@ -32,6 +32,7 @@ __all__ = [
     "parse_coordinates",
     "resolve_place",
     "status_at",
+    "timeline",
 ]
 
 _WHERE = {
@@ -56,10 +57,11 @@ _WHERE = {
     "area_map": "treatyscope.api",
     "article_listing": "treatyscope.api",
     "article_detail": "treatyscope.api",
+    "timeline": "treatyscope.api",
 }
 
 if TYPE_CHECKING:
-    from treatyscope.api import Result, area_map, article_detail, article_listing, check, covered_area
+    from treatyscope.api import Result, area_map, article_detail, article_listing, check, covered_area, timeline
     from treatyscope.batch.arrays import classify
     from treatyscope.errors import (
         AmbiguousPlaceError,

@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from treatyscope import result as facts
+from treatyscope.errors import UsageError
 from treatyscope.evaluation.check import check as check_scenario
+from treatyscope.evaluation.timeline import FIRST_DAY, Timeline, timelines
 from treatyscope.input.scenario import Scenario, build_scenarios
 from treatyscope.input.selection import (
     check_assumptions,
@@ -111,6 +113,74 @@ def check(
         nearest=nearest,
     )
     return run_check(scenarios, treaties, rules)
+
+
+def run_timeline(
+    scenarios: Sequence[Scenario],
+    first: dt.date,
+    last: dt.date,
+    treaties: Sequence[str] | None = None,
+    rules: Sequence[str] | None = None,
+) -> list[Timeline]:
+    """One timeline per treaty article and target kind, in the order `run_check` gives."""
+    if last < first:
+        raise UsageError(f"--from {first.isoformat()} is after --to {last.isoformat()}.", "Give --from before --to.")
+    book = rulebook(rules)
+    if scenarios:
+        check_assumptions(scenarios[0].assume, book)
+        check_pins(scenarios[0].interpretations, book)
+    selected = check_treaties(treaties, book) if treaties else list(book.treaties)
+    found = [t for sc in scenarios for t in timelines(sc, book, selected, first, last)]
+    order = {t: i for i, t in enumerate(selected)}
+    found.sort(key=lambda t: (order[t.result.treaty.id], t.result.article.id, TARGETS.index(t.result.target)))
+    return found
+
+
+def timeline(
+    location: str | None = None,
+    *,
+    at: str | tuple[float, float] | None = None,
+    geojson: str | None = None,
+    target: str | Sequence[str] = (),
+    party: str | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    treaty: str | Sequence[str] | None = None,
+    assume_member: Sequence[str] = (),
+    assume: Sequence[str] = (),
+    interpretations: Mapping[str, str] | None = None,
+    territorial_sea: bool = True,
+    rules: Sequence[str] | None = None,
+) -> list[Timeline]:
+    """The same as `treatyscope timeline`: for each treaty article and target kind, the intervals from `start`
+    (default 1945-01-01) to `end` (default today) over which the verdict stays the same, each with the result of
+    its first day and what changed on that day (`Interval.changes`)."""
+    first = _day(start, "--from", FIRST_DAY)
+    last = _day(end, "--to", dt.date.today())
+    if isinstance(at, tuple):
+        at = f"{at[0]},{at[1]}"
+    targets = [target] if isinstance(target, str) else list(target)
+    treaties = [treaty] if isinstance(treaty, str) else (list(treaty) if treaty else None)
+    scenarios, _ = build_scenarios(
+        location=location,
+        at=at,
+        geojson=geojson,
+        targets=targets,
+        party=party,
+        date=first,
+        assume_member=assume_member,
+        assume=assume,
+        interpretation=interpretations or {},
+        territorial_sea=territorial_sea,
+        nearest=False,
+    )
+    return run_timeline(scenarios, first, last, treaties, rules)
+
+
+def _day(value: str | dt.date | None, what: str, default: dt.date) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return default if value is None else parse_date(value, what)
 
 
 def article_listing(treaty: str | None = None, rules: Sequence[str] | None = None) -> list[dict[str, Any]]:

@@ -57,3 +57,9 @@ def the_sea(name: str) -> str:
 
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def sentence(text: str) -> str:
+    """A clause as a sentence: capitalised, with one full stop at the end."""
+    text = capitalised(text.strip())
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -15,8 +15,11 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from treatyscope.errors import UsageError
@@ -70,3 +73,37 @@ def parse_date(text: str | None, what: str = "--date") -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"{what}: '{text}' is not a date.", "Use YYYY-MM-DD, e.g. 1962-07-04.") from None
+
+
+def named_days(value: Any) -> set[dt.date]:
+    """Every date named anywhere in a value (rule nodes, treaties, dicts and lists of them): as a date, or as a
+    string that begins with an ISO date."""
+    days: set[dt.date] = set()
+    for v in nested(value):
+        if isinstance(v, dt.date):
+            days.add(v.date() if isinstance(v, dt.datetime) else v)
+        elif isinstance(v, str) and _ISO_DAY.match(v):
+            with contextlib.suppress(ValueError):  # a string that only starts like a date
+                days.add(dt.date.fromisoformat(v[:10]))
+    return days
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def nested(value: Any, seen: set[int] | None = None) -> Iterator[Any]:
+    """The value and every value within it (dict values, list items, dataclass fields), each object once."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    yield value
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from nested(v, seen)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for v in value:
+            yield from nested(v, seen)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            yield from nested(getattr(value, f.name), seen)

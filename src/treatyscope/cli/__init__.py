@@ -16,7 +16,20 @@ from typing import Any
 
 import typer
 
-from treatyscope.cli import area, articles, batch, check, map, places, schema, show, test, validate, where  # noqa: F401
+from treatyscope.cli import (  # noqa: F401
+    area,
+    articles,
+    batch,
+    check,
+    map,
+    places,
+    schema,
+    show,
+    test,
+    timeline,
+    validate,
+    where,
+)
 from treatyscope.cli.app import app
 from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError, UsageError, echo
 

@@ -16,12 +16,9 @@ Curated features (`locate` measures great-circle distance to their centres) are 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,6 +28,7 @@ from treatyscope import cache
 from treatyscope.evaluation.check import check
 from treatyscope.evaluation.subjects import point_subject
 from treatyscope.input.scenario import Scenario
+from treatyscope.periods import named_days
 from treatyscope.place.data import GeoData, geodata
 from treatyscope.place.grid import LayeredGrid, wrap_east_edge
 from treatyscope.place.kernels import KERNELS
@@ -183,36 +181,10 @@ def _kept_grid(key: str, polygons: Any) -> LayeredGrid:
 def date_breaks(book: RuleBook, data: GeoData) -> NDArray[np.datetime64]:
     """Every day on which an answer can change: each date named in the rule files or the status history, and the
     day after it (so a date read as inclusive and one read as exclusive both start a span)."""
-    days: set[dt.date] = set()
-    for value in _walk([book.treaties, book.regions, book.conditions, book.interpretations, book.parallels]):
-        if isinstance(value, dt.date):
-            days.add(value)
-        elif isinstance(value, str) and _ISO_DAY.match(value):
-            with contextlib.suppress(ValueError):  # a string that only starts like a date
-                days.add(dt.date.fromisoformat(value[:10]))
+    days = named_days([book.treaties, book.regions, book.conditions, book.interpretations, book.parallels])
     days.update(data.status_dates())
     days |= {d + dt.timedelta(days=1) for d in days if d < dt.date.max}
     return np.array(sorted(days), dtype="datetime64[D]")
-
-
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def _walk(value: Any, seen: set[int] | None = None) -> Iterator[Any]:
-    seen = set() if seen is None else seen
-    if id(value) in seen:
-        return
-    seen.add(id(value))
-    yield value
-    if isinstance(value, dict):
-        for v in value.values():
-            yield from _walk(v, seen)
-    elif isinstance(value, list | tuple | set | frozenset):
-        for v in value:
-            yield from _walk(v, seen)
-    elif is_dataclass(value) and not isinstance(value, type):
-        for f in fields(value):
-            yield from _walk(getattr(value, f.name), seen)
 
 
 # ------------------------------------------------------------------------------------------------ verdicts

@@ -494,10 +494,14 @@ class GeoData:
     def status_history(self, key: str) -> list[Status]:
         return list(self._periods(key) or [])
 
-    def status_dates(self) -> set[dt.date]:
-        """Every day on which some recorded status begins or ends."""
-        every = (self._periods(key) or [] for key in self._status_entries)
+    def status_dates(self, keys: Iterable[str] | None = None) -> set[dt.date]:
+        """Every day on which some recorded status begins or ends (of the records of `keys`, if given)."""
+        every = (self._periods(key) or [] for key in (self._status_entries if keys is None else keys))
         return {d for periods in every for p in periods for d in (p.start, p.end) if d}
+
+    def lineage_dates(self) -> set[dt.date]:
+        """The days on which a state code stops standing for the state it continues or succeeded."""
+        return {line.until for line in self._continuations.values() if line.until is not None}
 
     @cached_property
     def entities(self) -> dict[str, str]:
