@@ -298,7 +298,7 @@ def test_every_treaty_in_one_comparison_table(capsys: pytest.CaptureFixture[str]
     assert code == 0
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("treaty "))
-    assert lines[header].split() == ["treaty", "article", "target", "verdict", "reason"]
+    assert lines[header].split() == ["treaty", "article", "target", "verdict", "obligation", "reason"]
     from treatyscope.rules.load import load_rulebook
 
     rows = {line.split()[0] for line in lines[header + 1 :] if line and not line.startswith(" ")}

@@ -71,7 +71,8 @@ def test_text_output_is_one_line_per_error_with_file_line_and_column(capsys: pyt
         "unknown-region.yaml:35:20: error: articles.0.versions.0.targets.forces.in_region: "
         "unknown region 'tiny-aera'. Did you mean 'tiny-area'?"
     )
-    assert out.splitlines()[-1] == "1 rule file invalid: 1 error, 0 warnings, 0 unverified parts."
+    # The warning: the version says nothing of the obligation.
+    assert out.splitlines()[-1] == "1 rule file invalid: 1 error, 1 warning, 0 unverified parts."
 
 
 def test_github_output_is_workflow_annotations(capsys: pytest.CaptureFixture[str]) -> None:
@@ -264,3 +265,35 @@ def test_a_file_given_twice_counts_once(capsys: pytest.CaptureFixture[str]) -> N
     rules = HERE.parent / "rules"
     code, out, _ = run(capsys, "validate", str(rules), str(rules / "nato.yaml"))
     assert code == 0, out
+
+
+def test_an_obligation_must_quote_the_articles_own_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "misquoted.yaml"
+    f.write_text(TINY.read_text().replace("words: shall be considered an attack", "words: shall be deemed an attack"))
+    code, out, _ = run(capsys, "validate", "-f", "json", str(f))
+    assert code == 3
+    (error,) = [x for x in json.loads(out)["findings"] if x["severity"] == "error"]
+    assert "the obligation's words are not in the text of article 'tiny-1'" in error["message"]
+    assert (
+        error["line"]
+        == TINY.read_text().splitlines().index("          words: shall be considered an attack against them all") + 1
+    )
+
+
+def test_an_obligation_strength_comes_from_the_closed_vocabulary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "strong.yaml"
+    f.write_text(TINY.read_text().replace("strength: action-it-deems-necessary", "strength: very-strong"))
+    code, out, _ = run(capsys, "validate", str(f))
+    assert code == 3 and "strength" in out and "all-aid-in-their-power" in out
+
+
+def test_every_shipped_article_version_says_what_it_obliges() -> None:
+    from treatyscope.rules.load import rulebook
+
+    for t in rulebook(None).treaties.values():
+        for a in t.articles:
+            for v in a.versions:
+                assert v.obligation is not None, v.id
+                assert " ".join(v.obligation.words.split()) in " ".join(a.text.split()), v.id

@@ -29,6 +29,7 @@ __all__ = [
     "classify",
     "covered_area",
     "locate",
+    "obligations",
     "parse_coordinates",
     "resolve_place",
     "status_at",
@@ -58,10 +59,20 @@ _WHERE = {
     "article_listing": "treatyscope.api",
     "article_detail": "treatyscope.api",
     "timeline": "treatyscope.api",
+    "obligations": "treatyscope.api",
 }
 
 if TYPE_CHECKING:
-    from treatyscope.api import Result, area_map, article_detail, article_listing, check, covered_area, timeline
+    from treatyscope.api import (
+        Result,
+        area_map,
+        article_detail,
+        article_listing,
+        check,
+        covered_area,
+        obligations,
+        timeline,
+    )
     from treatyscope.batch.arrays import classify
     from treatyscope.errors import (
         AmbiguousPlaceError,

@@ -14,6 +14,7 @@ from typing import Any
 
 from treatyscope import result as facts
 from treatyscope.errors import UsageError
+from treatyscope.evaluation.bound import WhoIsBound, who_is_bound
 from treatyscope.evaluation.check import check as check_scenario
 from treatyscope.evaluation.timeline import FIRST_DAY, Timeline, timelines
 from treatyscope.input.scenario import Scenario, build_scenarios
@@ -113,6 +114,41 @@ def check(
         nearest=nearest,
     )
     return run_check(scenarios, treaties, rules)
+
+
+def obligations(
+    location: str | None = None,
+    *,
+    at: str | tuple[float, float] | None = None,
+    geojson: str | None = None,
+    target: str = "territory",
+    party: str | None = None,
+    date: str | dt.date | None = None,
+    treaty: str | Sequence[str] | None = None,
+    assume_member: Sequence[str] = (),
+    assume: Sequence[str] = (),
+    interpretations: Mapping[str, str] | None = None,
+    territorial_sea: bool = True,
+    rules: Sequence[str] | None = None,
+) -> WhoIsBound:
+    """The same as `treatyscope obligations`: every state bound to assist the attacked one (`.bound`, one
+    BoundState per state with its duties strongest first), the suspended pairs and every article's answer."""
+    results = check(
+        location,
+        at=at,
+        geojson=geojson,
+        target=target,
+        party=party,
+        date=date,
+        treaty=treaty,
+        assume_member=assume_member,
+        assume=assume,
+        interpretations=interpretations,
+        territorial_sea=territorial_sea,
+        rules=rules,
+        nearest=False,
+    )
+    return who_is_bound(results, {resolve_party(m) or m for m in assume_member})
 
 
 def run_timeline(

@@ -22,6 +22,7 @@ from treatyscope.cli import (  # noqa: F401
     batch,
     check,
     map,
+    obligations,
     places,
     schema,
     show,

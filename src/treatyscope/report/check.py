@@ -11,7 +11,9 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from treatyscope.evaluation.bound import who_is_bound
 from treatyscope.place.data import Status
+from treatyscope.report.bound import article_obligation, bound_line, obligation_dict, strength_label
 from treatyscope.report.console import STYLES, Printer
 from treatyscope.report.explain import (
     CHECK_WORDS,
@@ -89,6 +91,8 @@ def result_dict(r: Result) -> dict[str, Any]:
             for p in (scope.parts if scope else ())
         ],
         "nearest_covered": _nearest_dict(r),
+        "obligation": obligation_dict(r.version.obligation if r.version else None),
+        "bound_to_act": [b.state for b in who_is_bound([r]).bound],
         "text": {
             "article": r.article.text,
             "scope": r.version.text if r.version else None,
@@ -279,6 +283,9 @@ def render_text(loc: dict[str, Any], results: Sequence[Result], out: Printer, de
         shown[key] = {"vessel": "a vessel", "aircraft": "an aircraft"}.get(r.target, r.target)
         for reason in reasons(r):
             out.para(reason, "  ")
+        bound = bound_line(r)
+        if bound:
+            out.para(bound, "  ")
         terms = term_lines(r)
         if terms:
             out.line("  Readings that change the answer:")
@@ -302,17 +309,18 @@ def render_text(loc: dict[str, Any], results: Sequence[Result], out: Printer, de
             out.para(_cite(s.as_dict()), "    ")
 
 
-def comparison_rows(results: Sequence[Result]) -> list[tuple[str, str, str, str, str]]:
-    """One row per treaty article and verdict: (treaty, article, targets, verdict, reason). Target kinds with the
-    same verdict for the same reason share a row."""
-    rows: dict[tuple[str, str, str, str], list[str]] = {}
+def comparison_rows(results: Sequence[Result]) -> list[tuple[str, str, str, str, str, str]]:
+    """One row per treaty article and verdict: (treaty, article, targets, verdict, obligation, reason). Target kinds
+    with the same verdict for the same reason share a row."""
+    rows: dict[tuple[str, str, str, str, str], list[str]] = {}
     for r in results:
         verdict = VERDICT_WORDS[r.verdict].lower() + ("*" if assumption(r) else "")
-        key = (r.treaty.id, r.article.number, verdict, one_line(r))
+        owed = strength_label(article_obligation(r))
+        key = (r.treaty.id, r.article.number, verdict, owed, one_line(r))
         rows.setdefault(key, []).append(r.target)
     return [
-        (t, a, "all" if len(targets) == 4 else ", ".join(targets), v, reason)
-        for (t, a, v, reason), targets in rows.items()
+        (t, a, "all" if len(targets) == 4 else ", ".join(targets), v, owed, reason)
+        for (t, a, v, owed, reason), targets in rows.items()
     ]
 
 
@@ -322,15 +330,15 @@ def render_table(loc: dict[str, Any], date: str, results: Sequence[Result], out:
     out.line(f"Date: {date}")
     out.line()
     rows = comparison_rows(results)
-    head = ("treaty", "article", "target", "verdict", "reason")
-    widths = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(4)]
-    reason_width = max(30, out.width - sum(widths) - 8)
-    out.line("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)) + "  " + head[4])
+    head = ("treaty", "article", "target", "verdict", "obligation", "reason")
+    widths = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(5)]
+    reason_width = max(30, out.width - sum(widths) - 10)
+    out.line("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)) + "  " + head[5])
     for row in rows:
-        lines = textwrap.wrap(row[4], reason_width, break_on_hyphens=False) or [""]
-        cells = "  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=False))
+        lines = textwrap.wrap(row[5], reason_width, break_on_hyphens=False) or [""]
+        cells = "  ".join(c.ljust(w) for c, w in zip(row[:5], widths, strict=False))
         out.line(cells + "  " + lines[0], STYLES.get(row[3].rstrip("*")))
-        pad = " " * (sum(widths) + 2 * 4)
+        pad = " " * (sum(widths) + 2 * 5)
         for more in lines[1:]:
             out.line(pad + more)
     for note in _assumptions(results):
@@ -367,12 +375,13 @@ def trace_branch(t: Trace, subject: str, n: Names) -> tuple[str, list[Any]]:
 
 def render_markdown(loc: dict[str, Any], results: Sequence[Result]) -> str:
     lines = [f"# {loc['label']}", "", f"{loc['summary']}", ""]
-    lines.append("| treaty | article | target | verdict | why |")
-    lines.append("|---|---|---|---|---|")
+    lines.append("| treaty | article | target | verdict | obligation | why |")
+    lines.append("|---|---|---|---|---|---|")
     for r in results:
         why = one_line(r).replace("|", "\\|")
         verdict = f"**{VERDICT_WORDS[r.verdict].lower()}**" + ("\\*" if assumption(r) else "")
-        lines.append(f"| {r.treaty.short_name} | {r.article.number} | {r.target} | {verdict} | {why} |")
+        owed = strength_label(article_obligation(r))
+        lines.append(f"| {r.treaty.short_name} | {r.article.number} | {r.target} | {verdict} | {owed} | {why} |")
     notes = _assumptions(results)
     lines += ["", *(f"\\* Given: {note}." for note in notes)] if notes else []
     for r in results:
@@ -386,6 +395,8 @@ def render_markdown(loc: dict[str, Any], results: Sequence[Result]) -> str:
         given = assumption(r)
         lines += [f"_Given: {given}._", ""] if given else []
         lines += [f"- {reason}" for reason in reasons(r)]
+        bound = bound_line(r)
+        lines += [f"- {bound}"] if bound else []
         terms = term_lines(r)
         if terms:
             lines += ["", "Readings that change the answer:", ""] + [f"- {t}" for t in terms]

@@ -18,6 +18,7 @@ from treatyscope.rules.language import (
     Example,
     Interpretation,
     Membership,
+    Obligation,
     Parallel,
     Reading,
     RuleBook,
@@ -28,7 +29,7 @@ from treatyscope.rules.language import (
 )
 from treatyscope.rules.regions import parse_region
 
-FORMAT = "treatyscope.rulebook/5"
+FORMAT = "treatyscope.rulebook/6"
 
 
 def read_book(compiled: Mapping[str, Any], digest: str = "") -> RuleBook:
@@ -95,6 +96,7 @@ def version(v: Mapping[str, Any]) -> Version:
         verified=v.get("verified", True),
         unverified_note=v.get("unverified_note"),
         notes=tuple(v.get("notes", ())),
+        obligation=Obligation(**v["obligation"]) if v.get("obligation") else None,
     )
 
 

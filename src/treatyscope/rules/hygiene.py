@@ -114,6 +114,9 @@ def _article_hygiene(f: Path, art: dict[str, Any], at: At, pos: Any, report: Rep
             f, pos, (*at, "verified"), f"article '{art['id']}' text: {art.get('unverified_note', '')}", "", "unverified"
         )
     for j, v in enumerate(art["versions"]):
+        if not v.get("obligation"):
+            hint = "Add 'obligation: {strength: ..., words: ...}': `obligations` and the comparison table show it."
+            report(f, pos, (*at, "versions", j), f"version '{v['id']}' says nothing of the obligation", hint, "warning")
         if not v.get("verified", True):
             where = (*at, "versions", j, "verified")
             report(f, pos, where, f"version '{v['id']}' wording: {v.get('unverified_note', '')}", "", "unverified")

@@ -2,6 +2,16 @@
 
 TARGETS = ("territory", "forces", "vessel", "aircraft")
 VERDICTS = ("applies", "does-not-apply", "partial", "contested")
+# How strongly an article binds the other Parties to help the one attacked, strongest first (`obligation.strength`
+# of an article version; report.obligations says what each means).
+OBLIGATION_STRENGTHS = (
+    "all-aid-in-their-power",  # automatic: all the military and other aid and assistance in their power (MBT V)
+    "all-means-in-their-power",  # an obligation of aid and assistance by all the means in their power (TEU 42(7))
+    "necessary-assistance-including-military",  # will provide the necessary assistance, including military (CSTO 4)
+    "action-it-deems-necessary",  # will assist by such action (or means) as each deems necessary (NATO 5, Warsaw 4)
+    "assist-in-meeting-the-attack",  # undertakes to assist, each determining its own measures (Rio 3)
+    "act-to-meet-the-common-danger",  # would act in accordance with its constitutional processes (the Pacific pacts)
+)
 CONDITION_KINDS = (
     "all",
     "any",

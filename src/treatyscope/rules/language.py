@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 from treatyscope.errors import UsageError
 from treatyscope.periods import Period
 from treatyscope.place.data import GeoData, Status, geodata
+from treatyscope.rules.kinds import OBLIGATION_STRENGTHS
 
 if TYPE_CHECKING:
     from treatyscope.place.subject import Subject
@@ -70,6 +71,22 @@ class Suspension:
     note: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """How strongly the article binds the other Parties to help the one attacked (rules.kinds.OBLIGATION_STRENGTHS,
+    strongest first), in the article's own words (with a translation, if they are not English)."""
+
+    strength: str
+    words: str
+    translation: str | None = None
+    note: str | None = None
+
+    @property
+    def rank(self) -> int:
+        """0 for the strongest."""
+        return OBLIGATION_STRENGTHS.index(self.strength)
+
+
 @dataclass(frozen=True, eq=False)
 class Version:
     """A text of an article's scope in force over a period, and what it covers for each target kind."""
@@ -83,6 +100,7 @@ class Version:
     verified: bool = True
     unverified_note: str | None = None
     notes: tuple[str, ...] = ()
+    obligation: Obligation | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 
 from treatyscope.rules.kinds import (  # noqa: F401 (re-exported)
     CONDITION_KINDS,
+    OBLIGATION_STRENGTHS,
     REGION_KINDS,
     TARGETS,
     VERDICTS,
@@ -449,6 +450,16 @@ class Suspension(Dated):
     note: str | None = None
 
 
+class Obligation(Model):
+    """What the other Parties owe the one attacked: how strongly (rules.kinds.OBLIGATION_STRENGTHS, strongest first)
+    and the article's own words, verbatim from its `text` (translated, when the text is not in English)."""
+
+    strength: Literal[OBLIGATION_STRENGTHS]  # type: ignore[valid-type]
+    words: str = Field(min_length=10)
+    translation: str | None = None
+    note: str | None = None
+
+
 class Version(Dated):
     id: Id
     label: str
@@ -457,6 +468,7 @@ class Version(Dated):
     verified: bool = True
     unverified_note: str | None = None
     targets: dict[TargetKind, Condition]
+    obligation: Obligation | None = None
     notes: list[str] = []
 
     @model_validator(mode="after")

@@ -261,6 +261,7 @@ class _Linker:
                     cond.validate(check, (*vat, "targets", target))
                 if day(v["from"]) < in_force:
                     check.error((*vat, "from"), f"version starts ({v['from']}) before the treaty's entry into force")
+                _obligation(art, v, vat, check)
                 _before_end(check, vat, v, ended, "the version")
             _versions(art, at, check, in_force)
             for k, ex in enumerate(art.get("examples", [])):
@@ -330,6 +331,20 @@ def _before_end(check: _Checker, at: At, period: dict[str, Any], ended: Any, wha
         check.error((*at, "from"), f"{what} starts ({period['from']}) on or after the treaty ended ({ended})")
     elif period.get("to") and day(period["to"]) > ended:
         check.error((*at, "to"), f"{what} ends ({period['to']}) after the treaty ended ({ended})")
+
+
+def _obligation(art: dict[str, Any], v: dict[str, Any], at: At, check: _Checker) -> None:
+    """The obligation's words are the article's (or the version's) own, quoted verbatim."""
+    ob = v.get("obligation")
+    if not ob:
+        return
+    words = " ".join(ob["words"].split())
+    if not any(words in " ".join(t.split()) for t in (art["text"], v["text"])):
+        check.error(
+            (*at, "obligation", "words"),
+            f"the obligation's words are not in the text of article '{art['id']}': \"{words[:60]}\"",
+            "Quote the article's words verbatim (spacing may differ).",
+        )
 
 
 def _versions(art: dict[str, Any], at: At, check: _Checker, in_force: Any) -> None:

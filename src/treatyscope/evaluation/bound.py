@@ -1,0 +1,115 @@
+"""Who is bound to act: for an attack at a place on a date against a party, every state the encoded articles bind
+to assist it, under which treaty and article, and how strongly (the article version's `obligation`).
+
+A state is bound by an article that applies (or applies under some readings, or to part of an area: those duties
+are marked so) when it is a Party on the date, other than the attacked state, and its obligations toward the
+attacked state are not suspended (the United States toward New Zealand under ANZUS). Land whose sovereign and
+controlling state differ (Crimea) is attacked as either's territory: each gives its own duties, all of them
+contested. A state bound by several treaties is one row, its duties strongest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from treatyscope.result import Result, Verdict
+from treatyscope.rules.language import Obligation, Suspension
+
+BINDING = (Verdict.APPLIES, Verdict.PARTIAL, Verdict.CONTESTED)
+
+
+@dataclass(frozen=True, eq=False)
+class Duty:
+    """One article binding one state: the article's answer, whom it is bound to assist, and what it owes."""
+
+    result: Result
+    beneficiary: str
+    split: bool = False  # the place's sovereign and controlling state differ: owed only if it is this one's land
+
+    @property
+    def obligation(self) -> Obligation | None:
+        return self.result.version.obligation if self.result.version else None
+
+    @property
+    def certain(self) -> bool:
+        """The article applies to the whole place under every reading (not contested, not partial), and the
+        attacked state is not in dispute."""
+        return self.result.verdict is Verdict.APPLIES and not self.split
+
+    @property
+    def rank(self) -> int:
+        """0 for the strongest obligation; unknown strengths last."""
+        return self.obligation.rank if self.obligation else 99
+
+
+@dataclass(frozen=True, eq=False)
+class BoundState:
+    state: str
+    duties: tuple[Duty, ...]  # strongest first
+
+    @property
+    def certain(self) -> bool:
+        """Bound for certain by at least one article."""
+        return any(d.certain for d in self.duties)
+
+
+@dataclass(frozen=True, eq=False)
+class Suspended:
+    """A state that would be bound by an article that applies, but whose obligations toward the attacked state are
+    suspended."""
+
+    result: Result
+    suspension: Suspension
+
+
+@dataclass(frozen=True, eq=False)
+class WhoIsBound:
+    attacked: str | None  # None: no single attacked state (forces of any Party, an area held by several)
+    bound: tuple[BoundState, ...]  # certain first, then by the strongest duty, then by code
+    suspended: tuple[Suspended, ...]
+    results: tuple[Result, ...]  # every article's answer, binding or not
+
+    @property
+    def binding(self) -> tuple[Result, ...]:
+        return tuple(r for r in self.results if r.verdict in BINDING and self.attacked is not None)
+
+
+def who_is_bound(results: Sequence[Result], assume_member: Iterable[str] = ()) -> WhoIsBound:
+    """The states bound to assist the attacked party, from the results of one check (one target kind and party)."""
+    attacked = _attacked(results)
+    assumed = frozenset(assume_member)
+    duties: dict[str, list[Duty]] = {}
+    suspended: list[Suspended] = []
+    for r in results:
+        split = r.holders is not None
+        branches = (r.holders.sovereign, r.holders.controller) if r.holders is not None else (r,)
+        for branch in branches:
+            beneficiary = attacked_state(branch)
+            if attacked is None or beneficiary is None or branch.verdict not in BINDING:
+                continue
+            paused = {s.obligor: s for s in r.treaty.suspended_toward(beneficiary, r.date)}
+            for state in sorted((r.treaty.members_on(r.date) | assumed) - {beneficiary}):
+                if state in paused:
+                    suspended.append(Suspended(branch, paused[state]))
+                else:
+                    duties.setdefault(state, []).append(Duty(branch, beneficiary, split))
+    bound = [BoundState(s, tuple(sorted(ds, key=lambda d: (not d.certain, d.rank)))) for s, ds in duties.items()]
+    bound.sort(key=lambda b: (not b.certain, b.duties[0].rank, b.state))
+    return WhoIsBound(attacked, tuple(bound), tuple(suspended), tuple(results))
+
+
+def _attacked(results: Sequence[Result]) -> str | None:
+    """The attacked state: the party named, or the one state holding the place (or every part of an area); where
+    sovereign and controlling state differ, the sovereign."""
+    found = {attacked_state(r) for r in results if r.in_force}
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def attacked_state(r: Result) -> str | None:
+    """The state an answer takes to be attacked: the party (named, or holding the place), or the one state
+    holding every part of an area."""
+    if r.party is not None:
+        return r.party
+    codes = {h.code for h in r.membership.holders}
+    return next(iter(codes)) if len(codes) == 1 else None

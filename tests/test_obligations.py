@@ -1,0 +1,209 @@
+"""Who is bound to act: each case written from the treaty texts (the article that applies, its Parties on the day,
+the suspended pairs), and the strength of each obligation quoted from the article."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import treatyscope
+from treatyscope.cli import main
+from treatyscope.evaluation.bound import WhoIsBound
+
+DAY = "2026-01-01"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def treaties_binding(w: WhoIsBound, state: str) -> set[str]:
+    """The treaties that bind the state (for certain)."""
+    found = {b.state: b for b in w.bound}
+    if state not in found:
+        return set()
+    return {d.result.treaty.id for d in found[state].duties if d.certain}
+
+
+def test_united_states_forces_at_guam() -> None:
+    """ANZUS IV with V: an armed attack "on its armed forces ... in the Pacific" binds Australia and New Zealand
+    (the suspension runs from the United States toward New Zealand, not the other way). US-Philippines IV with V:
+    the same for the Philippines. US-ROK III: "in the Pacific area on either of the Parties in territories now under
+    their respective administrative control": Guam is. US-Japan V reaches only "the territories under the
+    administration of Japan", and NATO's Article 6 does not reach the Pacific."""
+    w = treatyscope.obligations("Guam", target="forces", party="USA", date=DAY)
+    assert w.attacked == "USA"
+    assert treaties_binding(w, "AUS") >= {"anzus"}
+    assert treaties_binding(w, "NZL") >= {"anzus"}
+    assert treaties_binding(w, "PHL") >= {"us-philippines"}
+    assert treaties_binding(w, "KOR") == {"us-korea"}
+    assert treaties_binding(w, "JPN") == set()
+    assert not any(d.result.treaty.id == "nato" for b in w.bound for d in b.duties)
+    assert "USA" not in {b.state for b in w.bound}
+
+
+def test_japanese_territory_at_the_senkakus() -> None:
+    """US-Japan V: "an armed attack against either Party in the territories under the administration of Japan":
+    the United States alone is bound, "to act to meet the common danger in accordance with its constitutional
+    provisions and processes"."""
+    w = treatyscope.obligations("Uotsuri-jima", date=DAY)
+    assert w.attacked == "JPN"
+    assert [b.state for b in w.bound] == ["USA"]
+    (duty,) = w.bound[0].duties
+    assert duty.obligation is not None and duty.obligation.strength == "act-to-meet-the-common-danger"
+    assert "constitutional provisions and processes" in duty.obligation.words
+
+
+def test_polish_territory_binds_the_other_nato_and_eu_members_once_each() -> None:
+    """NATO 5 binds the 31 other Parties; TEU 42(7) the 26 other Member States; a state in both is one row, its
+    strongest duty (TEU's "all the means in their power") first."""
+    w = treatyscope.obligations("Warsaw", date=DAY)
+    assert w.attacked == "POL"
+    bound = {b.state: b for b in w.bound}
+    nato = {b for b, s in bound.items() if any(d.result.treaty.id == "nato" for d in s.duties)}
+    eu = {b for b, s in bound.items() if any(d.result.treaty.id == "eu" for d in s.duties)}
+    assert len(nato) == 31 and len(eu) == 26 and len(bound) == len(nato | eu)
+    assert {"AUT", "IRL", "MLT", "CYP"} <= eu - nato
+    assert {"USA", "GBR", "CAN", "NOR", "TUR"} <= nato - eu
+    france = [d.result.treaty.id for d in bound["FRA"].duties]
+    assert france == ["eu", "nato"]
+    assert all(s.certain for s in bound.values())
+
+
+def test_suspended_obligations_are_shown_not_counted() -> None:
+    """ANZUS: the United States suspended its obligations toward New Zealand in 1986."""
+    w = treatyscope.obligations("Wellington", treaty="anzus", date=DAY)
+    assert [b.state for b in w.bound] == ["AUS"]
+    (paused,) = w.suspended
+    assert (paused.suspension.obligor, paused.suspension.beneficiary) == ("USA", "NZL")
+    before = treatyscope.obligations("Wellington", treaty="anzus", date="1985-01-01")
+    assert sorted(b.state for b in before.bound) == ["AUS", "USA"] and not before.suspended
+
+
+def test_contested_duties_are_flagged() -> None:
+    """SEATO IV(1) after the organisation's dissolution: whether the treaty still binds is contested."""
+    w = treatyscope.obligations("Wellington", date=DAY)
+    seato = [d for b in w.bound for d in b.duties if d.result.treaty.id == "seato"]
+    assert seato and all(not d.certain for d in seato)
+    assert not {b.state for b in w.bound if b.certain} & {"FRA", "THA", "GBR"}
+
+
+def test_forces_of_no_named_party_have_no_single_attacked_state(capsys: pytest.CaptureFixture[str]) -> None:
+    w = treatyscope.obligations("Guam", target="forces", date=DAY)
+    assert w.attacked is None and not w.bound
+    code, out, _ = run(capsys, "obligations", "-l", "Guam", "-t", "forces", "-d", DAY)
+    assert code == 0 and "name the attacked state with --party" in out
+    assert "Not binding here" not in out
+
+
+def test_text_output_one_row_per_state_with_the_words_quoted(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "obligations", "-l", "Warsaw", "-d", DAY)
+    assert code == 0
+    assert "35 states bound to assist it under 2 treaties:" in out
+    flat = " ".join(out.split())
+    assert (
+        "France (FRA) TEU Article 42(7) (all means in their power) NATO Article 5 (action it deems necessary)" in flat
+    )
+    assert "“the other Member States shall have towards it an obligation of aid and assistance by all the means" in flat
+    assert "such action as it deems necessary, including the use of armed force" in flat
+    assert "Modified Brussels Treaty Article V: does not apply — not in force: the treaty ended on 2011-06-30" in flat
+
+
+def test_json_document(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "obligations", "-l", "Wellington", "--treaty", "anzus", "-f", "json", "-d", DAY)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["schema"] == "treatyscope.obligations/1" and doc["attacked"] == "NZL"
+    assert [b["state"] for b in doc["bound"]] == ["AUS"]
+    assert doc["suspended"][0]["state"] == "USA" and doc["suspended"][0]["from"] == "1986-08-11"
+    (article,) = doc["articles"]
+    assert article["obligation"]["strength"] == "act-to-meet-the-common-danger"
+
+
+def test_the_russian_text_is_quoted_with_its_translation(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "obligations", "-l", "Minsk", "--treaty", "csto", "-d", DAY)
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "предоставят ему необходимую помощь, включая военную" in flat
+    assert "will provide it with the necessary assistance, including military assistance" in flat
+    assert "Russia (RUS)" in flat
+
+
+def test_the_comparison_table_has_an_obligation_column(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "-l", "Warsaw", "-t", "territory", "-d", DAY)
+    assert code == 0
+    header = next(line for line in out.splitlines() if line.startswith("treaty"))
+    assert "obligation" in header
+    weu = next(line for line in out.splitlines() if line.startswith("weu"))
+    assert "all aid in their power" in weu
+
+
+def test_check_details_and_json_say_who_is_bound(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "-l", "Wellington", "--treaty", "anzus", "-t", "territory", "-d", DAY)
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "Bound to assist New Zealand (NZL)" in flat and "1 state, Australia (AUS)" in flat
+    assert "not the United States (USA), whose obligations toward it are suspended" in flat
+    code, out, _ = run(capsys, "check", "-l", "Warsaw", "--treaty", "nato", "-t", "territory", "-f", "json", "-d", DAY)
+    assert code == 0
+    (r,) = json.loads(out)["results"]
+    assert len(r["bound_to_act"]) == 31 and r["obligation"]["strength"] == "action-it-deems-necessary"
+
+
+def test_bad_input_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "obligations", "-l", "Warsaw", "-p", "Narnia")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) <= 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-l", "Warsaw"],
+        ["-l", "Guam", "-t", "forces", "-p", "USA"],
+        ["-l", "Wellington"],
+        ["-l", "Sevastopol"],
+        ["-l", "Taipei", "-d", "1970-01-01"],
+        ["-l", "Berlin", "-d", "1960-01-01"],
+        ["-l", "Guam", "-t", "vessel"],
+    ],
+)
+def test_every_format_reads_without_template_defects(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    import prose
+    from treatyscope.rules.load import rulebook
+
+    ids = prose.internal_ids(rulebook(None))
+    texts = []
+    for fmt in ("text", "markdown"):
+        code, out, _ = run(capsys, "obligations", *args, "-f", fmt)
+        assert code == 0
+        texts.append(out)
+    _, out, _ = run(capsys, "obligations", *args, "-f", "json")
+    doc = json.loads(out)
+    texts += [a["explanation"] for a in doc["articles"]] + [s["text"] for s in doc["suspended"]]
+    found = [d for text in texts for d in prose.defects(text, ids)]
+    assert not found, found[:10]
+
+
+def test_land_held_by_two_states_binds_only_if_it_is_one_of_theirs() -> None:
+    """Sevastopol: Ukraine's by sovereignty, Russia's by control. As Russia's territory, CSTO 4 would bind the other
+    Parties to assist Russia (itself contested); as Ukraine's, nothing binds anyone. Russia is not bound to assist
+    itself, and no duty is certain."""
+    w = treatyscope.obligations("Sevastopol", date=DAY)
+    assert w.attacked == "UKR"
+    assert w.bound and "RUS" not in {b.state for b in w.bound}
+    assert all(d.beneficiary == "RUS" and not d.certain for b in w.bound for d in b.duties)
+
+
+def test_json_output_follows_its_published_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib import resources
+
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(resources.files("treatyscope").joinpath("schemas/obligations.schema.json").read_text())
+    for args in (["-l", "Sevastopol"], ["-l", "Wellington"], ["-l", "Guam", "-t", "forces"]):
+        code, out, _ = run(capsys, "obligations", *args, "-f", "json", "-d", DAY)
+        assert code == 0
+        jsonschema.validate(json.loads(out), schema)
