@@ -207,3 +207,33 @@ def test_json_output_follows_its_published_schema(capsys: pytest.CaptureFixture[
         code, out, _ = run(capsys, "obligations", *args, "-f", "json", "-d", DAY)
         assert code == 0
         jsonschema.validate(json.loads(out), schema)
+
+
+def test_an_attack_on_north_korea_binds_china_and_russia_with_all_means() -> None:
+    """China-DPRK Article II (1961) and Russia-DPRK Article 4 (2024): "military and other assistance by all means at
+    its disposal", with no geographic limit."""
+    w = treatyscope.obligations("Pyongyang", date="2025-06-01")
+    assert w.attacked == "PRK"
+    assert [(b.state, [d.result.treaty.id for d in b.duties]) for b in w.bound] == [
+        ("CHN", ["china-dprk"]),
+        ("RUS", ["russia-dprk"]),
+    ]
+    assert all(d.obligation is not None and d.obligation.rank == 0 for b in w.bound for d in b.duties)
+    before = treatyscope.obligations("Pyongyang", date="2024-01-01")
+    assert [b.state for b in before.bound] == ["CHN"]
+
+
+def test_the_new_treaties_show_in_the_comparison_and_the_timeline(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "-l", "Taiwan", "-t", "territory", "-d", DAY)
+    assert code == 0
+    rows = [line.split()[0] for line in out.splitlines() if line and not line.startswith(" ")]
+    assert "china-dprk" in rows and "russia-dprk" in rows
+    code, out, _ = run(capsys, "check", "-l", "Pyongyang", "-t", "territory", "-d", DAY)
+    flat = " ".join(out.split())
+    assert "china-dprk II territory applies all aid in their power" in flat
+    assert "wherever it lies" in flat
+    (line,) = treatyscope.timeline("Pyongyang", treaty="china-dprk", target="territory")
+    assert [(i.first.isoformat(), str(i.verdict)) for i in line.intervals] == [
+        ("1945-01-01", "does-not-apply"),
+        ("1961-09-10", "applies"),
+    ]

@@ -232,7 +232,8 @@ def test_days_split_where_the_data_changes() -> None:
     assert span("2023-04-03") != span("2023-04-04")
     assert span("1962-07-04") != span("1962-07-05")
     assert span("2024-01-01") != span("2024-07-15"), "Sweden joined NATO on 2024-03-07"
-    assert span(DAYS[2].isoformat()) == span(DAYS[3].isoformat()), "nothing changes between them in the data"
+    assert span("2024-10-01") != span("2025-07-15"), "the Russia-DPRK treaty entered into force on 2024-12-04"
+    assert span("2025-07-15") == span("2025-12-31"), "nothing changes between them in the data"
 
 
 def test_numpy_coordinates_give_the_same_answer_as_floats() -> None:
