@@ -9,6 +9,8 @@ import datetime as dt
 import json
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 import treatyscope
 from treatyscope.cli import main
 from treatyscope.evaluation.check import check
-from treatyscope.evaluation.timeline import Cause, Timeline
+from treatyscope.evaluation.timeline import Cause, Timeline, answer_key
 from treatyscope.evaluation.vectorised import date_breaks
 from treatyscope.input.scenario import Scenario, build_scenarios
 from treatyscope.place.data import geodata
@@ -36,9 +38,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def spans(location: str | None = None, **kw: object) -> list[tuple[str, str, str]]:
-    """(first day, last day, verdict) of the one timeline asked for."""
+    """(first day, last day, verdict) of the one timeline asked for, days with one verdict together."""
     (line,) = treatyscope.timeline(location, **kw)  # type: ignore[arg-type]
-    return [(i.first.isoformat(), i.last.isoformat(), str(i.verdict)) for i in line.intervals]
+    return [(a.isoformat(), b.isoformat(), str(v)) for a, b, v in line.spans()]
 
 
 # ------------------------------------------------------------------------------------------ the record, as text
@@ -54,11 +56,13 @@ def test_algiers_was_covered_by_article_6_from_entry_into_force_until_independen
 
 def test_the_boundaries_of_algiers_say_what_changed() -> None:
     (line,) = treatyscope.timeline("Algiers", treaty="nato", target="territory")
-    opened, closed = line.intervals[1], line.intervals[2]
+    opened, amended, closed = line.intervals[1], line.intervals[2], line.intervals[3]
     assert {c.cause for c in opened.changes} == {Cause.ENTRY_INTO_FORCE, Cause.ACCESSION}
-    (held,) = closed.changes
-    assert held.cause is Cause.HOLDER and held.status is not None
-    assert (held.status[0].sovereign, held.status[1].sovereign) == ("FRA", "DZA")
+    assert [c.cause for c in amended.changes] == [Cause.TEXT] and amended.first == D("1952-02-18")
+    held = next(c for c in closed.changes if c.cause is Cause.HOLDER)
+    assert held.status is not None and (held.status[0].sovereign, held.status[1].sovereign) == ("FRA", "DZA")
+    (clause,) = [c for c in closed.changes if c.cause is Cause.DATED_CLAUSE]
+    assert clause.label is not None and "Algerian departments" in clause.label
 
 
 def test_crete_comes_under_article_5_when_greece_accedes_on_1952_02_18() -> None:
@@ -134,21 +138,21 @@ def _scenario(place: str, target: str) -> Scenario:
 
 def _check(place: str, target: str, day: dt.date) -> list[tuple[str, str, str]]:
     results = check(replace(_scenario(place, target), date=day), rulebook(None))
-    return [(r.treaty.id, r.article.id, str(r.verdict)) for r in results]
+    return [(r.treaty.id, r.article.id, f"{r.verdict} {r.reason}") for r in results]
 
 
 def _said(place: str, target: str, day: dt.date) -> list[tuple[str, str, str]]:
     found = []
     for t in _timelines(place, target):
         r = t.result
-        found.append((r.treaty.id, r.article.id, str(t.on(day).verdict)))
+        found.append((r.treaty.id, r.article.id, f"{t.on(day).verdict} {t.on(day).reason}"))
     return sorted(found, key=lambda x: (list(rulebook(None).treaties).index(x[0]), x[1]))
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(
     place=st.sampled_from(PLACES),
-    target=st.sampled_from(["territory", "forces"]),
+    target=st.sampled_from(["territory", "forces", "vessel", "aircraft"]),
     days=st.integers(min_value=0, max_value=(TODAY - FIRST).days),
 )
 def test_check_on_any_day_inside_an_interval_gives_its_verdict(place: str, target: str, days: int) -> None:
@@ -180,7 +184,7 @@ def test_intervals_tile_the_period_and_neighbours_differ() -> None:
         assert t.intervals[0].first == FIRST and t.intervals[-1].last == TODAY
         for a, b in zip(t.intervals, t.intervals[1:], strict=False):
             assert b.first == a.last + dt.timedelta(days=1)
-            assert (a.verdict, a.reason) != (b.verdict, b.reason)
+            assert answer_key(a.result) != answer_key(b.result)
             assert b.changes
 
 
@@ -191,9 +195,10 @@ def test_text_output_draws_a_bar_and_explains_each_boundary(capsys: pytest.Captu
     code, out, _ = run(capsys, "timeline", "-l", "Algiers", "--treaty", "nato", "-t", "territory")
     assert code == 0
     assert "NATO Article 5 — territory" in out
-    assert "1949-08-24 to 1962-07-02: applies" in out
-    assert "From 1962-07-03: who holds Algiers changed: held by France (FRA) until then, held by Algeria (DZA)" in (
-        " ".join(out.split())
+    assert "1949-08-24 to 1952-02-17: applies" in out and "1952-02-18 to 1962-07-02: applies" in out
+    assert (
+        "From 1962-07-03: who holds Algiers changed (until then: held by France (FRA); from this day: held by "
+        "Algeria (DZA))" in " ".join(out.split())
     )
     assert "█" in out and "█ applies" in out
     assert ".." not in out
@@ -257,7 +262,9 @@ def test_scenarios_are_asked_without_the_nearest_search() -> None:
 # ------------------------------------------------------------------------------------------ the words
 
 
-@pytest.mark.parametrize("place", ["Algiers", "Naha", "Sevastopol", "Berlin", "Wellington", "Greenland"])
+@pytest.mark.parametrize(
+    "place", ["Algiers", "Naha", "Sevastopol", "Berlin", "Wellington", "Greenland", "Caracas", "Havana", "Munich"]
+)
 def test_every_format_reads_without_template_defects(capsys: pytest.CaptureFixture[str], place: str) -> None:
     import prose
 
@@ -286,3 +293,71 @@ def test_json_output_follows_its_published_schema(capsys: pytest.CaptureFixture[
         code, out, _ = run(capsys, "timeline", *args, "-f", "json")
         assert code == 0
         jsonschema.validate(json.loads(out), schema)
+
+
+# ------------------------------------------------------------------------------------------ what changed
+
+
+def _changes(place: str | None = None, **kw: object) -> dict[str, list[Cause]]:
+    (line,) = treatyscope.timeline(place, **kw)  # type: ignore[arg-type]
+    return {i.first.isoformat(): [c.cause for c in i.changes] for i in line.intervals}
+
+
+def test_a_party_that_becomes_a_protected_american_state_is_said_so() -> None:
+    """Rio: Venezuela withdrew (2013) and stayed an "American State" the article protects; it re-acceded (2019)."""
+    found = _changes("Caracas", treaty="rio", target="territory", start="2000-01-01")
+    assert {Cause.WITHDRAWAL, Cause.PROTECTION} <= set(found["2013-05-24"])
+    assert {Cause.ACCESSION, Cause.PROTECTION_ENDED} <= set(found["2019-09-09"])
+    assert Cause.OTHER not in {c for cs in found.values() for c in cs}
+
+
+def test_a_dated_clause_inside_a_reading_is_named() -> None:
+    """NATO forces in West Germany on 1955-05-05: the reading "lapsed when the occupations ended" dates the
+    occupation forces' coverage."""
+    (line,) = treatyscope.timeline("Munich", treaty="nato", target="forces", start="1955-01-01", end="1956-01-01")
+    (clause,) = [c for c in line.on(D("1955-05-05")).changes if c.cause is Cause.DATED_CLAUSE]
+    assert clause.label == "lapsed when the occupations ended"
+
+
+def test_only_the_states_the_attack_involves_are_named() -> None:
+    """CSTO forces at Tbilisi, 1999-04-20: Azerbaijan, Georgia and Uzbekistan left; only Georgia matters here."""
+    (line,) = treatyscope.timeline("Tbilisi", treaty="csto", target="forces")
+    (left,) = line.on(D("1999-04-20")).changes
+    assert (left.cause, left.states) == (Cause.WITHDRAWAL, ("GEO",))
+
+
+def test_a_suspension_is_a_boundary_even_when_the_verdict_stays() -> None:
+    """ANZUS at Wellington: still applies after 1986 (Australia remains bound), but the United States suspended its
+    obligations toward New Zealand on 1986-08-11."""
+    found = _changes("Wellington", treaty="anzus", target="territory")
+    assert found["1986-08-11"] == [Cause.SUSPENSION]
+    assert spans("Wellington", treaty="anzus", target="territory")[-1] == ("1952-04-29", TODAY.isoformat(), "applies")
+
+
+def test_the_attacked_state_changing_is_a_boundary() -> None:
+    """NATO at Sevastopol: not a Party's territory throughout, but first the Soviet Union's, then Ukraine's."""
+    (line,) = treatyscope.timeline("Sevastopol", treaty="nato", target="territory")
+    assert Cause.HOLDER in [c.cause for c in line.on(D("1991-08-24")).changes]
+    assert line.on(D("1991-08-24")).first == D("1991-08-24")
+
+
+def test_a_change_of_holder_of_a_whole_area_names_no_part() -> None:
+    (line,) = treatyscope.timeline("Cyprus", treaty="nato", target="territory", start="1955-01-01")
+    (held,) = [c for c in line.on(D("1960-08-16")).changes if c.cause is Cause.HOLDER]
+    assert held.label is None and held.status is not None and held.status[1].sovereign == "CYP"
+
+
+def test_every_crossing_of_the_drifting_tropic_over_an_area_is_found(tmp_path: Path) -> None:
+    """Two buoys 110 m apart near 23.443° N: the tropic passes one (partly applies), then the other (applies)."""
+    f = tmp_path / "buoys.geojson"
+    f.write_text(json.dumps({"type": "MultiPoint", "coordinates": [[-40.0, 23.4425], [-39.0, 23.4435]]}))
+    pin = {"tropic-of-cancer": "date-of-attack"}
+    kw: dict[str, Any] = {"treaty": "nato", "target": "vessel", "interpretations": pin}
+    (line,) = treatyscope.timeline(geojson=str(f), start="1960-01-01", end="1990-01-01", **kw)
+    assert [str(v) for _, _, v in line.spans()] == ["does-not-apply", "partial", "applies"]
+    crossings = [i for i in line.intervals if any(c.cause is Cause.PARALLEL for c in i.changes)]
+    assert len(crossings) == 2
+    for i in line.intervals:
+        for day in (i.first, i.last):
+            (r,) = treatyscope.check(geojson=str(f), date=day, nearest=False, **kw)
+            assert r.verdict == i.verdict, day

@@ -160,7 +160,10 @@ def run_timeline(
 ) -> list[Timeline]:
     """One timeline per treaty article and target kind, in the order `run_check` gives."""
     if last < first:
-        raise UsageError(f"--from {first.isoformat()} is after --to {last.isoformat()}.", "Give --from before --to.")
+        raise UsageError(
+            f"--from {first.isoformat()} is after --to {last.isoformat()}.",
+            f"Give --from before --to (--from is {FIRST_DAY.isoformat()} unless given).",
+        )
     book = rulebook(rules)
     if scenarios:
         check_assumptions(scenarios[0].assume, book)

@@ -1,12 +1,12 @@
 """The answer over time: for one place (or area), target kind and party, the intervals over which each article's
 verdict stays the same, and why it changes at each boundary.
 
-Computed from change dates, not by sampling days. A verdict can change only on a day named in the treaty's rule
+Computed from change dates, not by sampling days. An answer can change only on a day named in the treaty's rule
 file (or the rule nodes and readings its texts reach), in the status history of the records that can govern the
-place, or in the successions of states; and, for a place within reach
-of a parallel that follows the obliquity of the ecliptic (the Tropic of Cancer drifts south by about 15 m a year),
-on the day that parallel passes it, found by bisection. `check` is asked on the first day of every elementary
-interval between those days; adjacent intervals with the same verdict and reason are merged.
+place, or in the successions of states; and, where the treaty reaches a parallel that follows the obliquity of
+the ecliptic (the Tropic of Cancer drifts south by about 15 m a year), on the day it passes a point or an edge of
+an area's part. `check` is asked on each of those days; adjacent answers with the same facts (`answer_key`: the
+verdict, the reason and what they rest on) are merged into one interval.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from enum import StrEnum
 from treatyscope import cache
 from treatyscope.english import join
 from treatyscope.evaluation.check import check
-from treatyscope.evaluation.parties import attackable
 from treatyscope.evaluation.subjects import subjects
 from treatyscope.input.scenario import Scenario
 from treatyscope.periods import named_days, nested
@@ -27,13 +26,13 @@ from treatyscope.place.data import GeoData, Status, geodata
 from treatyscope.place.subject import Subject
 from treatyscope.result import Reason, Result, Verdict
 from treatyscope.rules.conditions import DateCondition
-from treatyscope.rules.language import Parallel, Reading, RuleBook, Treaty
+from treatyscope.rules.language import Condition, Interpretation, Parallel, Reading, RuleBook, Treaty
 from treatyscope.rules.parallels import mean_obliquity_deg
 from treatyscope.rules.reach import reachable, terms_used
 
 ONE_DAY = dt.timedelta(days=1)
 _RULE_DAYS = cache.memo(limit=64)
-FIRST_DAY = dt.date(1945, 1, 1)  # the status history holds a holder for every place from this day on
+FIRST_DAY = dt.date(1945, 1, 1)  # the default start: the status history holds a holder for every place from then
 
 
 class Cause(StrEnum):
@@ -42,8 +41,10 @@ class Cause(StrEnum):
     ENTRY_INTO_FORCE = "entry-into-force"  # the treaty entered into force
     TREATY_ENDED = "treaty-ended"
     TEXT = "text"  # another text of the article took effect (or none is in force)
-    ACCESSION = "accession"  # states became Parties (or protected)
-    WITHDRAWAL = "withdrawal"  # states ceased to be Parties (or protected)
+    ACCESSION = "accession"  # states became Parties
+    WITHDRAWAL = "withdrawal"  # states ceased to be Parties
+    PROTECTION = "protection"  # states came under the article's protection without being Parties
+    PROTECTION_ENDED = "protection-ended"
     SUSPENSION = "suspension"  # a Party's obligations toward another were suspended
     SUSPENSION_ENDED = "suspension-ended"
     HOLDER = "holder"  # another state holds the place
@@ -52,7 +53,7 @@ class Cause(StrEnum):
     READING_DROPPED = "reading-dropped"  # a reading of a vague term is no longer held from the day
     DATED_CLAUSE = "dated-clause"  # a clause of the text names the day
     PARALLEL = "parallel"  # a parallel that follows the obliquity of the ecliptic passes the place
-    OTHER = "other"  # a day named in the rules or the status history, with none of the above
+    OTHER = "other"  # a day named in the rules or the status history, with none of the above (not expected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +62,16 @@ class Change:
     # Who joined or left; (obligor, beneficiary) of a suspension; (state, predecessor) of a succession.
     states: tuple[str, ...] = ()
     label: str | None = None  # the text, reading or clause (its label), the parallel's name, or an area's part
-    source: str | None = None  # the source's id in the rule book, where one event has one (HOLDER: the status's)
+    source: str | None = None  # the source's id in the rule book, where one event has one
     lat: float | None = None  # PARALLEL: where the parallel lies on the day
-    status: tuple[Status, Status] | None = None  # HOLDER: the status of the place (or part) before and after
+    status: tuple[Status, Status] | None = None  # HOLDER: the status before and after (with its own source)
 
 
 @dataclass(frozen=True, eq=False)
 class Interval:
-    """The days from `first` to `last` (both included), on which `check` answers as `result` (the answer on the
-    first day) says; `changes`: why the answer differs from the day before `first` (none for the first interval)."""
+    """The days from `first` to `last` (both included), over which `check` gives the same verdict and reason, on
+    the same grounds (`answer_key`); `result` is its answer on the first day; `changes`: why that answer differs
+    from the day before's (none for the first interval)."""
 
     first: dt.date
     last: dt.date
@@ -95,6 +97,17 @@ class Timeline:
     def result(self) -> Result:
         return self.intervals[0].result
 
+    def spans(self) -> list[tuple[dt.date, dt.date, Verdict]]:
+        """(first day, last day, verdict) of each run of days with one verdict (intervals whose grounds differ
+        but whose verdicts agree run together)."""
+        out: list[tuple[dt.date, dt.date, Verdict]] = []
+        for i in self.intervals:
+            if out and out[-1][2] is i.verdict:
+                out[-1] = (out[-1][0], i.last, i.verdict)
+            else:
+                out.append((i.first, i.last, i.verdict))
+        return out
+
     def on(self, day: dt.date) -> Interval:
         """The interval that holds the day."""
         found = next((i for i in self.intervals if i.first <= day <= i.last), None)
@@ -112,20 +125,30 @@ def timelines(
     data = geodata()
     found, _ = subjects(replace(scenario, date=first), data)
     keys = _record_keys(found, data)
-    edges = _edges(book, found, first, last)
     out = []
     for tid in treaties:
         treaty = book.treaties[tid]
-        days = _change_days(book, treaty, data, keys, first, last)
+        named = _change_days(book, treaty, data, keys, first, last)
+        drifting = _drifting(book, treaty)
+        crossings = _crossing_days(found, first, last) if drifting else set()
+        days = sorted({first, *named, *crossings})
         answers = {d: check(replace(scenario, date=d), book, [tid]) for d in days}
-        if edges:
-            _add_crossings(answers, scenario, book, tid, last, edges)
-        starts = sorted(answers)
+        context = _Context(book, treaty, scenario, set(named), join(drifting) if drifting else "")
         for n in range(len(treaty.articles)):
             # The n-th result of each answer is this article's.
-            answered = [(d, answers[d][n]) for d in starts]
-            out.append(_merge(book, treaty, answered, set(days), last, scenario))
+            out.append(_merge(context, [(d, answers[d][n]) for d in days], last))
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class _Context:
+    """What the causes of a boundary are read from."""
+
+    book: RuleBook
+    treaty: Treaty
+    scenario: Scenario
+    named: set[dt.date]  # days named in the rules or the data (a boundary on another day is a tropic crossing)
+    drifting: str  # the labels of the drifting parallels the treaty reaches
 
 
 # ------------------------------------------------------------------------------------------------ change days
@@ -134,11 +157,11 @@ def timelines(
 def _change_days(
     book: RuleBook, treaty: Treaty, data: GeoData, keys: set[str], first: dt.date, last: dt.date
 ) -> list[dt.date]:
-    """The first day and every later day (to `last`) on which this treaty's answer can change. Every date the rules
-    and the data hold starts or ends a period that includes its start and excludes its end, so a change falls on
-    the day named."""
+    """The days after `first` (to `last`) named in the rules or the data on which this treaty's answer can change.
+    Every date the rules and the data hold starts or ends a period that includes its start and excludes its end,
+    so a change falls on the day named."""
     named = _rule_days(book, treaty) | data.status_dates(keys) | data.lineage_dates()
-    return [first, *sorted(d for d in named if first < d <= last)]
+    return sorted(d for d in named if first < d <= last)
 
 
 def _rule_days(book: RuleBook, treaty: Treaty) -> set[dt.date]:
@@ -155,9 +178,14 @@ def _named_by(book: RuleBook, treaty: Treaty) -> set[dt.date]:
         for version in article.versions:
             days.update(version.period.bounds)
             for cond in version.targets.values():
-                days |= named_days(list(reachable(cond, book)))
-                days |= named_days([book.interpretations[t] for t in terms_used(cond, book)])
+                days |= named_days(_reached(book, cond))
     return days
+
+
+def _reached(book: RuleBook, cond: Condition) -> list[object]:
+    """The rule nodes a condition can reach, and the interpretations of the vague terms in them (their readings,
+    with the dates they are held and the clauses they define): every node that can name a day."""
+    return [*reachable(cond, book), *(book.interpretations[t] for t in sorted(terms_used(cond, book)))]
 
 
 def _record_keys(found: Iterable[Subject], data: GeoData) -> set[str]:
@@ -173,90 +201,88 @@ def _record_keys(found: Iterable[Subject], data: GeoData) -> set[str]:
     return keys
 
 
-def _drifting(book: RuleBook) -> list[str]:
-    """The labels of the rules' named parallels that can follow the obliquity on the day of the attack (in
-    themselves or under a reading)."""
-    out = []
-    for name, p in book.parallels.items():
-        within = [p, book.interpretations[p.interpretation]] if p.interpretation else [p]
-        if any(isinstance(v, Parallel) and v.obliquity_on == "attack" for v in nested(within)):
-            out.append(p.label or name)
-    return out
+def _drifting(book: RuleBook, treaty: Treaty) -> list[str]:
+    """The labels of the named parallels the treaty's texts reach that can follow the obliquity on the day of the
+    attack (in themselves or under a reading)."""
+    out: dict[str, None] = {}
+    for article in treaty.articles:
+        for version in article.versions:
+            for cond in version.targets.values():
+                for node in reachable(cond, book):
+                    for p in node.parallels(book):
+                        if isinstance(p, Parallel) and _follows_the_attack(book, p):
+                            out[p.label or p.name or "a parallel that follows the obliquity"] = None
+    return list(out)
 
 
-def _edges(book: RuleBook, found: Iterable[Subject], first: dt.date, last: dt.date) -> list[float]:
-    """The latitudes (north or south) at which a drifting tropic can pass the subject between the two days: a
-    point's, or the northern and southern edges of an area's parts, where they lie in the band it sweeps. (A part
-    reaching beyond both sides of the band is cut by the tropic on every day: its shares move a little, the sides
-    it lies on do not.)"""
-    if not _drifting(book):
-        return []
+def _follows_the_attack(book: RuleBook, p: Parallel) -> bool:
+    within = [p, book.interpretations[p.interpretation]] if p.interpretation else [p]
+    return any(isinstance(v, Parallel) and v.obliquity_on == "attack" for v in nested(within))
+
+
+def _crossing_days(found: Iterable[Subject], first: dt.date, last: dt.date) -> set[dt.date]:
+    """The days on which a tropic that follows the obliquity passes the subject: a point's latitude, or the northern
+    or southern edge of a part of an area, where it lies in the band the tropic sweeps between the two days (each
+    such day and the day after: a place on the line is on both sides). A part reaching beyond both sides of the
+    band is cut by the tropic on every day; its shares move a little, the sides it lies on do not."""
     lo, hi = sorted((mean_obliquity_deg(first), mean_obliquity_deg(last)))
-    return sorted({abs(lat) for s in found for lat in (s.bbox[1], s.bbox[3]) if lo <= abs(lat) <= hi})
+    edges = {abs(lat) for s in found for lat in (s.bbox[1], s.bbox[3]) if lo <= abs(lat) <= hi}
+    days = set()
+    for edge in edges:
+        day = _passes(edge, first, last)
+        days |= {d for d in (day, day + ONE_DAY) if first < d <= last}
+    return days
 
 
-def _add_crossings(
-    answers: dict[dt.date, list[Result]], sc: Scenario, book: RuleBook, tid: str, last: dt.date, edges: list[float]
-) -> None:
-    """Between consecutive change days the answer can still change where a drifting parallel passes an edge of
-    the place: where an elementary interval's last day answers otherwise than its first, the first day that does
-    is found by bisection (the drift is monotonic over these centuries)."""
-    starts = sorted(answers)
-    ends = [d - ONE_DAY for d in starts[1:]] + [last]
-    for start, end in zip(starts, ends, strict=True):
-        swept = sorted((mean_obliquity_deg(start), mean_obliquity_deg(end)))
-        if end <= start or not any(swept[0] <= e <= swept[1] for e in edges):
-            continue
-        before = _keys(answers[start])
-        at_end = check(replace(sc, date=end), book, [tid])
-        if _keys(at_end) == before:
-            continue
-        lo, hi = start, end  # answers at lo as before, at hi otherwise
-        found = {end: at_end}
-        while (hi - lo).days > 1:
-            mid = lo + (hi - lo) // 2
-            found[mid] = check(replace(sc, date=mid), book, [tid])
-            lo, hi = (mid, hi) if _keys(found[mid]) == before else (lo, mid)
-        answers[hi] = found[hi]
-
-
-def _keys(results: Sequence[Result]) -> list[tuple[Verdict, Reason]]:
-    return [(r.verdict, r.reason) for r in results]
+def _passes(lat: float, first: dt.date, last: dt.date) -> dt.date:
+    """The first day from `first` to `last` on which the obliquity is at most `lat` (it decreases over these
+    centuries)."""
+    lo, hi = first, last
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        lo, hi = (mid + ONE_DAY, hi) if mean_obliquity_deg(mid) > lat else (lo, mid)
+    return lo
 
 
 # ------------------------------------------------------------------------------------------------ intervals
 
 
-def _merge(
-    book: RuleBook,
-    treaty: Treaty,
-    answers: list[tuple[dt.date, Result]],
-    named: set[dt.date],
-    last: dt.date,
-    scenario: Scenario,
-) -> Timeline:
-    """Adjacent answers with the same verdict and reason as one interval (with the result of its first day: a
-    later day within it answers the same)."""
+def answer_key(r: Result) -> tuple[object, ...]:
+    """The facts an interval keeps the same: the verdict and the reason, and what they rest on — the attacked state
+    and how it stands, the suspended obligations toward it, the clauses that hold and the readings that disagree.
+    (A suspension, a succession or another covering clause is a boundary even when the verdict stays.)"""
+    if r.reason in (Reason.NOT_IN_FORCE, Reason.NO_TEXT):
+        return (r.verdict, r.reason)  # nothing else matters while no text is in force
+    scope = r.scope
+    held: tuple[str, ...] = ()
+    if r.verdict is Verdict.APPLIES and scope is not None and scope.shown and scope.shown[0].trace is not None:
+        held = tuple(c.node.clause or "" for c in scope.shown[0].trace.children if c.result is True)
+    suspended = frozenset((s.obligor, s.beneficiary) for o in r.obligations for s in o.suspended)
+    contested = r.verdict is Verdict.CONTESTED and scope is not None
+    terms = tuple(t.interpretation.id for t in scope.terms) if contested and scope is not None else ()
+    holders = tuple(h.code for h in r.membership.holders)
+    return (r.verdict, r.reason, r.party, holders, r.membership.standing, suspended, held, terms)
+
+
+def _merge(ctx: _Context, answers: list[tuple[dt.date, Result]], last: dt.date) -> Timeline:
+    """Adjacent answers with the same key (`answer_key`) as one interval, shown by the result of its first day."""
     intervals: list[Interval] = []
     ends = [d - ONE_DAY for d, _ in answers[1:]] + [last]
     for n, ((day, r), end) in enumerate(zip(answers, ends, strict=True)):
         prev = intervals[-1] if intervals else None
-        if prev is not None and (prev.verdict, prev.reason) == (r.verdict, r.reason):
+        if prev is not None and answer_key(prev.result) == answer_key(r):
             intervals[-1] = replace(prev, last=end)
             continue
-        changes = () if prev is None else causes(book, treaty, answers[n - 1][1], r, day in named, scenario)
+        changes = () if prev is None else _causes(ctx, answers[n - 1][1], r)
         intervals.append(Interval(day, end, r, changes))
     return Timeline(tuple(intervals))
 
 
-def causes(
-    book: RuleBook, treaty: Treaty, before: Result, after: Result, named: bool, scenario: Scenario
-) -> tuple[Change, ...]:
-    """Why the answer on `after.date` differs from `before`, the answer of the day before, as facts. `named`: the
-    day is named in the rules or the data (else a drifting parallel passed the place)."""
-    day = after.date
-    if not named:
-        return (Change(Cause.PARALLEL, label=join(_drifting(book)) or None, lat=mean_obliquity_deg(day)),)
+def _causes(ctx: _Context, before: Result, after: Result) -> tuple[Change, ...]:
+    """Why the answer on `after.date` differs from `before`, the answer of the day before, as facts."""
+    day, treaty = after.date, ctx.treaty
+    if day not in ctx.named:
+        return (Change(Cause.PARALLEL, label=ctx.drifting or None, lat=mean_obliquity_deg(day)),)
     out: list[Change] = []
     if treaty.in_force == day:
         out.append(Change(Cause.ENTRY_INTO_FORCE, source=treaty.sources[0] if treaty.sources else None))
@@ -265,31 +291,47 @@ def causes(
     if before.in_force and after.in_force and before.version is not after.version:
         v = after.version
         out.append(Change(Cause.TEXT, label=v.label if v else None, source=v.source if v else None))
-    out += _memberships(treaty, before, after)
+    joined, unrelated = _memberships(ctx, before, after)
+    out += joined
     out += _suspensions(before, after)
-    out += _holders(replace(scenario, date=before.date), replace(scenario, date=after.date))
+    out += _holders(replace(ctx.scenario, date=before.date), replace(ctx.scenario, date=after.date))
     if before.membership.lineage != after.membership.lineage and before.membership.lineage is not None:
         line = before.membership.lineage
         out.append(Change(Cause.SUCCESSION, (line.state, line.predecessor)))
-    out += _readings(book, before, after, day)
-    out += _dated_clauses(before, after, day)
-    return tuple(out) or (Change(Cause.OTHER),)
+    out += _readings(ctx.book, before, after)
+    out += _dated_clauses(ctx.book, before, after)
+    # Accessions of states the place and the attack do not involve, only when nothing else changed that day.
+    return tuple(out or unrelated) or (Change(Cause.OTHER),)
 
 
-def _memberships(treaty: Treaty, before: Result, after: Result) -> list[Change]:
-    """The states that became or ceased to be Parties (or protected) on the day: the attacked state, if it is one
-    of them; else all of them (but not the original Parties on the day the treaty entered into force)."""
-    _, was = attackable(treaty, before.date, ())
-    _, now = attackable(treaty, after.date, ())
-    involved = {before.party, after.party} | {h.code for r in (before, after) for h in r.membership.holders}
-    out = []
-    for cause, states in ((Cause.ACCESSION, now - was), (Cause.WITHDRAWAL, was - now)):
-        mine = sorted(states & involved) or ([] if treaty.in_force == after.date else sorted(states))
-        if not mine:
+def _memberships(ctx: _Context, before: Result, after: Result) -> tuple[list[Change], list[Change]]:
+    """The states that became or ceased to be Parties, or came under or left the article's protection, on the day:
+    (those the attack involves — the attacked state, the holders of the place — , the others)."""
+    treaty, assumed = ctx.treaty, ctx.scenario.assume_member
+    involved = {before.party, after.party}
+    involved |= {h.code for r in (before, after) for h in r.membership.holders}
+    for sc in (replace(ctx.scenario, date=before.date), replace(ctx.scenario, date=after.date)):
+        places, _ = subjects(sc, geodata())
+        involved |= {code for s in places if s.status for code in (s.status.sovereign, s.status.administered_by)}
+    was_p, now_p = treaty.members_on(before.date) | assumed, treaty.members_on(after.date) | assumed
+    was_q, now_q = treaty.protected_codes_on(before.date), treaty.protected_codes_on(after.date)
+    mine: list[Change] = []
+    others: list[Change] = []
+    for cause, states, entries in (
+        (Cause.ACCESSION, now_p - was_p, treaty.parties),
+        (Cause.WITHDRAWAL, was_p - now_p, treaty.parties),
+        (Cause.PROTECTION, now_q - was_q, treaty.protected),
+        (Cause.PROTECTION_ENDED, was_q - now_q, treaty.protected),
+    ):
+        if not states:
             continue
-        entries = [m for m in (*treaty.parties, *treaty.protected) if m.code in mine and after.date in m.period.bounds]
-        out.append(Change(cause, tuple(mine), source=entries[0].source if len(entries) == 1 else None))
-    return out
+        found = [m for m in entries if m.code in states and after.date in m.period.bounds]
+        source = found[0].source if len(found) == 1 else None
+        if states & involved:
+            mine.append(Change(cause, tuple(sorted(states & involved)), source=source))
+        elif treaty.in_force != after.date:  # not the original Parties on the day the treaty entered into force
+            others.append(Change(cause, tuple(sorted(states)), source=source))
+    return mine, others
 
 
 def _suspensions(before: Result, after: Result) -> list[Change]:
@@ -301,32 +343,37 @@ def _suspensions(before: Result, after: Result) -> list[Change]:
 
 
 def _holders(before: Scenario, after: Scenario) -> list[Change]:
-    """Another state holds the place, or a part of an area (by sovereignty or control, or a dispute begins or
-    ends): each change of status once."""
+    """Another state holds the place, or parts of an area (by sovereignty or control, or a dispute begins or ends):
+    each change of status once, with the parts it concerns (none: the whole place)."""
     data = geodata()
     was, _ = subjects(before, data)
     now, _ = subjects(after, data)
-    changed = {
-        (_holding(a.status), _holding(b.status)): (a.status, b.status, a.label)
-        for a, b in zip(was, now, strict=False)
-        if a.status is not None and b.status is not None and _holding(a.status) != _holding(b.status)
-    }
-    area = len(was) > 1
-    return [Change(Cause.HOLDER, label=label if area else None, status=(a, b)) for a, b, label in changed.values()]
+    if len(was) != len(now):
+        return []  # the parts differ (never so today: the subjects are the same on every day)
+    changed: dict[tuple[object, ...], tuple[Status, Status, list[str]]] = {}
+    for a, b in zip(was, now, strict=True):
+        if a.status is None or b.status is None or _holding(a.status) == _holding(b.status):
+            continue
+        entry = changed.setdefault((_holding(a.status), _holding(b.status)), (a.status, b.status, []))
+        entry[2].append(a.label)
+    every = len(changed) == 1 and sum(len(e[2]) for e in changed.values()) == len(was)
+    return [
+        Change(Cause.HOLDER, label=None if every else join(dict.fromkeys(labels)), status=(a, b))
+        for a, b, labels in changed.values()
+    ]
 
 
-def _holding(s: Status | None) -> tuple[object, ...]:
-    if s is None:
-        return ()
+def _holding(s: Status) -> tuple[object, ...]:
     return (s.sovereign, s.administered_by, frozenset(s.claimed_by), s.recorded)
 
 
-def _readings(book: RuleBook, before: Result, after: Result, day: dt.date) -> list[Change]:
+def _readings(book: RuleBook, before: Result, after: Result) -> list[Change]:
     """Readings of the article's vague terms held from the day, or no longer held from it."""
     version = after.version or before.version
     if version is None:
         return []
-    used = set(terms_used(version.targets[after.target], book))
+    day = after.date
+    used = terms_used(version.targets[after.target], book)
     held: list[Reading] = [
         r for term in sorted(used) for r in book.interpretations[term].readings if day in r.held.bounds
     ]
@@ -340,11 +387,27 @@ def _readings(book: RuleBook, before: Result, after: Result, day: dt.date) -> li
     ]
 
 
-def _dated_clauses(before: Result, after: Result, day: dt.date) -> list[Change]:
+def _dated_clauses(book: RuleBook, before: Result, after: Result) -> list[Change]:
+    """Clauses the article's text reaches (itself, its named conditions, its readings) that name the day, each by
+    the label of the innermost labelled clause around the date, or of the reading it is part of."""
     version = after.version or before.version
     if version is None:
         return []
-    found = [
-        v for v in nested(version.targets[after.target]) if isinstance(v, DateCondition) and day in v.window.bounds
-    ]
-    return [Change(Cause.DATED_CLAUSE, label=c.clause or None) for c in found]
+    day = after.date
+    best: dict[int, tuple[int, str | None]] = {}  # a dated node's id -> (size of the clause around it, its label)
+    for node in _reached(book, version.targets[after.target]):
+        parts: list[tuple[str | None, object]] = []
+        if isinstance(node, Interpretation):
+            parts = [(r.label, r) for r in node.readings]
+        clause = getattr(node, "clause", None)
+        parts += [(clause, node)] if clause or not parts else []
+        for label, part in parts:
+            inside = list(nested(part))
+            for v in inside:
+                if isinstance(v, DateCondition) and day in v.window.bounds:
+                    size = len(inside) if label else 1 << 30
+                    if id(v) not in best or size < best[id(v)][0]:
+                        best[id(v)] = (size, label)
+    labels = list(dict.fromkeys(label for _, label in best.values()))
+    named = [label for label in labels if label]
+    return [Change(Cause.DATED_CLAUSE, label=label) for label in named or labels[:1]]

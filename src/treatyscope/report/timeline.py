@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from treatyscope.english import capitalised, join, sentence
-from treatyscope.evaluation.timeline import Cause, Change, Interval, Timeline
+from treatyscope.english import capitalised, sentence, the
+from treatyscope.evaluation.timeline import Cause, Change, Interval, Timeline, answer_key
 from treatyscope.report.console import STYLES, Printer
 from treatyscope.report.explain import VERDICT_WORDS, article_name, names, one_line
 from treatyscope.report.words import Names, day, status
@@ -34,12 +34,12 @@ class Row:
 
 
 def rows(timelines: Sequence[Timeline]) -> list[Row]:
-    """Timelines of the same article with the same intervals (days, verdicts, reasons and changes) share a row."""
+    """Timelines of the same article with the same intervals (their days, the facts of their answers, their
+    changes) share a row."""
     found: dict[tuple[Any, ...], list[Timeline]] = {}
     for t in timelines:
         r = t.result
-        key = (r.treaty.id, r.article.id, *((i.first, i.last, i.verdict, one_line(i.result)) for i in t.intervals))
-        key += tuple(change(c, i.result) for i in t.intervals for c in i.changes)
+        key = (r.treaty.id, r.article.id, *((i.first, i.last, answer_key(i.result), i.changes) for i in t.intervals))
         found.setdefault(key, []).append(t)
     return [Row(tuple(t.result.target for t in group), group[0]) for group in found.values()]
 
@@ -53,40 +53,37 @@ def change(c: Change, r: Result) -> str:
     return _WORDS[c.cause](c, r, n)
 
 
-def _accession(c: Change, r: Result, n: Names) -> str:
-    parties = [s for s in c.states if r.treaty.member_on(s, r.date)]
-    protected = [s for s in c.states if s not in parties]
-    out = []
-    if parties:
-        out.append(f"{n.states(parties)} became {'a Party' if len(parties) == 1 else 'Parties'}")
-    if protected:
-        out.append(f"{n.states(protected)} came under the article's protection")
-    return join(out)
-
-
-def _withdrawal(c: Change, r: Result, n: Names) -> str:
-    return f"{n.states(c.states)} ceased to be {'a Party' if len(c.states) == 1 else 'Parties'} or protected"
+def _a_party(c: Change) -> str:
+    return "a Party" if len(c.states) == 1 else "Parties"
 
 
 def _holder(c: Change, r: Result, n: Names) -> str:
     assert c.status is not None
     before, after = (status(s, n) for s in c.status)
-    where = c.label or r.place
-    return f"who holds {where} changed: {before} until then, {after} from this day"
+    if c.label is None:
+        where = r.place
+    elif c.label == r.place:
+        where = f"part of {r.place}"
+    else:
+        where = the(c.label)
+    return f"who holds {where} changed (until then: {before}; from this day: {after})"
 
 
 def _parallel(c: Change, r: Result, n: Names) -> str:
-    where = f", where it lies on this day at {dms(c.lat)} N" if c.lat is not None else ""
     line = c.label or "a parallel that follows the obliquity of the ecliptic"
-    return f"{line} moved toward the equator past the place{where} (the obliquity of the ecliptic decreases)"
+    edge = "the place" if r.scope is None or r.scope.measure is None else "an edge of a part of the place"
+    where = f"; on this day it lies {dms(c.lat)} from the equator" if c.lat is not None else ""
+    return f"{line} moved toward the equator past {edge} (the obliquity of the ecliptic decreases){where}"
 
 
 _WORDS: dict[Cause, Callable[[Change, Result, Names], str]] = {
-    Cause.ENTRY_INTO_FORCE: lambda c, r, n: f"the {r.treaty.name} entered into force",
-    Cause.TREATY_ENDED: lambda c, r, n: f"the {r.treaty.name} ceased to be in force",
+    Cause.ENTRY_INTO_FORCE: lambda c, r, n: "the treaty entered into force",
+    Cause.TREATY_ENDED: lambda c, r, n: "the treaty ceased to be in force",
     Cause.TEXT: lambda c, r, n: f"another text took effect: {c.label}" if c.label else "no text of it is in force",
-    Cause.ACCESSION: _accession,
-    Cause.WITHDRAWAL: _withdrawal,
+    Cause.ACCESSION: lambda c, r, n: f"{n.states(c.states)} became {_a_party(c)}",
+    Cause.WITHDRAWAL: lambda c, r, n: f"{n.states(c.states)} ceased to be {_a_party(c)}",
+    Cause.PROTECTION: lambda c, r, n: f"{n.states(c.states)} came under the article's protection, not as {_a_party(c)}",
+    Cause.PROTECTION_ENDED: lambda c, r, n: f"{n.states(c.states)} ceased to be protected by the article",
     Cause.SUSPENSION: lambda c, r, n: f"{n.state(c.states[0])} suspended its obligations toward {n.state(c.states[1])}",
     Cause.SUSPENSION_ENDED: lambda c, r, n: (
         f"{n.state(c.states[0])}'s obligations toward {n.state(c.states[1])} were no longer suspended"
@@ -96,10 +93,10 @@ _WORDS: dict[Cause, Callable[[Change, Result, Names], str]] = {
     Cause.READING_HELD: lambda c, r, n: f"the reading “{c.label}” is held from this day",
     Cause.READING_DROPPED: lambda c, r, n: f"the reading “{c.label}” is no longer held",
     Cause.DATED_CLAUSE: lambda c, r, n: (
-        f"the text's clause “{c.label}” names this day" if c.label else ("a clause of the text names this day")
+        f"“{c.label}” names this day" if c.label else "a clause of the text names this day"
     ),
     Cause.PARALLEL: _parallel,
-    Cause.OTHER: lambda c, r, n: "a date named in the rule files or the status history",
+    Cause.OTHER: lambda c, r, n: "a date named in the rule files or the status history changes the answer",
 }
 
 
@@ -108,6 +105,21 @@ def changes(i: Interval) -> str:
     if not i.changes:
         return ""
     return f"From {day(i.first)}: " + "; ".join(change(c, i.result) for c in i.changes) + "."
+
+
+def _change_facts(c: Change) -> dict[str, Any]:
+    """The facts of a change beyond its states: the label it names, the statuses before and after, the latitude."""
+    out: dict[str, Any] = {}
+    if c.label:
+        out["label"] = c.label
+    if c.status is not None:
+        out["before"], out["after"] = (
+            {"sovereign": s.sovereign, "administered_by": s.administered_by, "claimed_by": list(s.claimed_by)}
+            for s in c.status
+        )
+    if c.lat is not None:
+        out["latitude"] = round(c.lat, 6)
+    return out
 
 
 def _source(c: Change, r: Result) -> dict[str, Any] | None:
@@ -190,6 +202,7 @@ def _row_dict(row: Row) -> dict[str, Any]:
                         "cause": str(c.cause),
                         "text": sentence(change(c, i.result)),
                         **({"states": list(c.states)} if c.states else {}),
+                        **_change_facts(c),
                         **({"source": src} if (src := _source(c, i.result)) else {}),
                     }
                     for c in i.changes
