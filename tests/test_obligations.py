@@ -237,3 +237,18 @@ def test_the_new_treaties_show_in_the_comparison_and_the_timeline(capsys: pytest
         ("1945-01-01", "does-not-apply"),
         ("1961-09-10", "applies"),
     ]
+
+
+def test_second_read_fixes(capsys: pytest.CaptureFixture[str]) -> None:
+    """A party named on a day no article is in force is still the attacked state; an assumed Party is marked; an
+    unverified text says so; a suspension is said of its treaty only."""
+    w = treatyscope.obligations("Paris", party="FRA", date="1940-01-01")
+    assert w.attacked == "FRA" and not w.bound
+    code, out, _ = run(capsys, "obligations", "-l", "Warsaw", "--assume-member", "SRB", "--treaty", "nato", "-d", DAY)
+    flat = " ".join(out.split())
+    assert code == 0 and "Serbia (SRB) NATO Article 5 (action it deems necessary) *" in flat
+    assert "* Given: Serbia (SRB) taken as a Party (--assume-member)." in flat
+    code, out, _ = run(capsys, "obligations", "-l", "Pyongyang", "-d", "2025-06-01")
+    assert "(wording not verified against an authentic copy)" in " ".join(out.split())
+    code, out, _ = run(capsys, "obligations", "-l", "Wellington", "-d", DAY)
+    assert "have been suspended since 1986-08-11: it is not bound under it." in " ".join(out.split())

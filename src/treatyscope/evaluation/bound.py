@@ -69,6 +69,7 @@ class WhoIsBound:
     bound: tuple[BoundState, ...]  # certain first, then by the strongest duty, then by code
     suspended: tuple[Suspended, ...]
     results: tuple[Result, ...]  # every article's answer, binding or not
+    assumed: frozenset[str] = frozenset()  # states taken as Parties (--assume-member)
 
     @property
     def binding(self) -> tuple[Result, ...]:
@@ -96,13 +97,13 @@ def who_is_bound(results: Sequence[Result], assume_member: Iterable[str] = ()) -
                     duties.setdefault(state, []).append(Duty(branch, beneficiary, split))
     bound = [BoundState(s, tuple(sorted(ds, key=lambda d: (not d.certain, d.rank)))) for s, ds in duties.items()]
     bound.sort(key=lambda b: (not b.certain, b.duties[0].rank, b.state))
-    return WhoIsBound(attacked, tuple(bound), tuple(suspended), tuple(results))
+    return WhoIsBound(attacked, tuple(bound), tuple(suspended), tuple(results), assumed)
 
 
 def _attacked(results: Sequence[Result]) -> str | None:
     """The attacked state: the party named, or the one state holding the place (or every part of an area); where
     sovereign and controlling state differ, the sovereign."""
-    found = {attacked_state(r) for r in results if r.in_force}
+    found = {attacked_state(r) for r in results if r.in_force} or {attacked_state(r) for r in results}
     return next(iter(found)) if len(found) == 1 else None
 
 

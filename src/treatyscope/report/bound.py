@@ -22,7 +22,7 @@ SCHEMA = "treatyscope.obligations/1"
 STRENGTH_WORDS = {
     "all-aid-in-their-power": (
         "all aid in their power",
-        "all the military and other aid and assistance in their power",
+        "automatic military and other aid, by all the means in their power",
     ),
     "all-means-in-their-power": ("all means in their power", "aid and assistance by all the means in their power"),
     "necessary-assistance-including-military": (
@@ -31,7 +31,7 @@ STRENGTH_WORDS = {
     ),
     "action-it-deems-necessary": (
         "action it deems necessary",
-        "such action (or means) as each deems necessary, armed force included",
+        "the action or means each deems necessary, armed force included",
     ),
     "assist-in-meeting-the-attack": (
         "assist, own measures",
@@ -39,12 +39,12 @@ STRENGTH_WORDS = {
     ),
     "act-to-meet-the-common-danger": (
         "constitutional processes",
-        "action to meet the common danger in accordance with its constitutional processes",
+        "action to meet the common danger in accordance with each Party's constitutional processes",
     ),
 }
 TARGET_WORDS = {
     "territory": "the territory",
-    "forces": "the armed forces",
+    "forces": "armed forces",
     "vessel": "a vessel",
     "aircraft": "an aircraft",
 }
@@ -74,7 +74,7 @@ def _duty(d: Duty, attacked: str | None) -> str:
     if d.split and d.beneficiary != attacked:
         mark += f", to assist {names(r).state(d.beneficiary)} if the place is its territory"
     elif d.split:
-        mark += ", if the place is its territory"
+        mark += f", if the place is the territory of {names(r).state(d.beneficiary)}"
     inside = f"{label}{mark}" if label else mark[2:]
     return f"{article_name(r)}" + (f" ({inside})" if inside else "")
 
@@ -102,6 +102,8 @@ def _obligation_line(r: Result) -> str:
     if ob is None:
         return f"{article_name(r)}: the rule files do not say what it obliges."
     words = f"“{ob.words}”" + (f" (“{ob.translation}”)" if ob.translation else "")
+    if not r.verified:
+        words += " (wording not verified against an authentic copy)"
     note = f" {sentence(ob.note)}" if ob.note else ""
     return f"{article_name(r)} — {STRENGTH_WORDS[ob.strength][1]}: {words}.{note}"
 
@@ -141,7 +143,7 @@ def _suspended_line(w: WhoIsBound) -> list[str]:
         since = f" since {day(s.suspension.period.start)}" if s.suspension.period.start else ""
         out.append(
             f"{capitalised(n.state(s.suspension.obligor))} is a Party to the {r.treaty.name}, but its obligations "
-            f"toward {n.state(s.suspension.beneficiary)} have been suspended{since}: it is not bound."
+            f"toward {n.state(s.suspension.beneficiary)} have been suspended{since}: it is not bound under it."
         )
     return out
 
@@ -165,8 +167,11 @@ def render_text(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
     out.line()
     if w.attacked is None:
         out.para(
-            "No single state is attacked here (forces of any Party, or an area held by several states): name "
-            "the attacked state with --party to see who is bound to assist it."
+            "No single state holds this place on this date (no state, or several): name the attacked state with "
+            "--party to see who is bound to assist it."
+            if results[0].target == "territory"
+            else "Forces, vessels or aircraft of any Party: name the attacked state with --party to see who is "
+            "bound to assist it."
         )
     elif not w.bound:
         out.para("No encoded article binds any state to assist it here.")
@@ -181,13 +186,15 @@ def render_text(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
         width = max(len(name) for name, _ in rows) + 2
         for name, b in rows:
             for k, d in enumerate(b.duties):
-                duty = _duty(d, w.attacked) + ("" if b.certain or k else " ?")
-                wrapped = textwrap.wrap(duty, max(30, out.width - width - 2), break_on_hyphens=False)
+                duty = _duty(d, w.attacked) + ("" if d.certain else " ?") + (" *" if b.state in w.assumed else "")
+                wrapped = textwrap.wrap(duty, max(30, out.width - width - 4), break_on_hyphens=False)
                 out.line("  " + (name if k == 0 else "").ljust(width) + wrapped[0])
                 for more in wrapped[1:]:
                     out.line("  " + " " * width + "  " + more)
-        if any(not b.certain for b in w.bound):
-            out.para("? Bound only under some readings, for part of the place, or if the place is one state's.")
+        if any(not d.certain for b in w.bound for d in b.duties):
+            out.para("? Only under some readings, for part of the place, or if the place is one state's territory.")
+        if any(b.state in w.assumed for b in w.bound):
+            out.para(f"* Given: {names(results[0]).states(sorted(w.assumed))} taken as a Party (--assume-member).")
     if w.binding:
         out.line()
         out.line("What each article obliges:")
@@ -265,6 +272,7 @@ def _article_dict(r: Result, binding: bool) -> dict[str, Any]:
         "binding": binding,
         "explanation": sentence(one_line(r)),
         "obligation": obligation_dict(ob),
+        "verified": r.verified,
     }
 
 
