@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from treatyscope import result as facts
@@ -72,10 +72,19 @@ def run_check(
         check_assumptions(scenarios[0].assume, book)
     selected = check_treaties(treaties, book) if treaties else None
     results = [_explained(r) for sc in scenarios for r in check_scenario(sc, book, selected)]
-    # By article, then target, in the order the treaties were encoded or asked for.
-    order = {t: i for i, t in enumerate(selected or book.treaties)}
-    results.sort(key=lambda r: (order.get(r.treaty.id, 99), r.article.id, TARGETS.index(r.target)))
+    results.sort(key=_in_order(selected or list(book.treaties)))
     return results
+
+
+def _in_order(treaties: Sequence[str]) -> Callable[[facts.Result | Timeline], tuple[int, str, int]]:
+    """By article, then target, in the order the treaties were encoded or asked for."""
+    order = {t: i for i, t in enumerate(treaties)}
+
+    def key(found: facts.Result | Timeline) -> tuple[int, str, int]:
+        r = found.result if isinstance(found, Timeline) else found
+        return (order.get(r.treaty.id, 99), r.article.id, TARGETS.index(r.target))
+
+    return key
 
 
 def check(
@@ -96,15 +105,31 @@ def check(
 ) -> list[Result]:
     """The same as `treatyscope check`: one Result per treaty article and target kind. `nearest=False` skips the
     search for the nearest covered place (verdicts only, much faster)."""
-    if isinstance(at, tuple):
-        at = f"{at[0]},{at[1]}"
-    targets = [target] if isinstance(target, str) else list(target)
-    treaties = [treaty] if isinstance(treaty, str) else (list(treaty) if treaty else None)
+    scenarios = _scenarios(
+        location, at, geojson, target, party, date, assume_member, assume, interpretations, territorial_sea, nearest
+    )
+    return run_check(scenarios, _treaties(treaty), rules)
+
+
+def _scenarios(
+    location: str | None,
+    at: str | tuple[float, float] | None,
+    geojson: str | None,
+    target: str | Sequence[str],
+    party: str | None,
+    date: str | dt.date | None,
+    assume_member: Sequence[str],
+    assume: Sequence[str],
+    interpretations: Mapping[str, str] | None,
+    territorial_sea: bool,
+    nearest: bool,
+) -> list[Scenario]:
+    """The scenarios of the API's arguments, as the command line builds them from its options."""
     scenarios, _ = build_scenarios(
         location=location,
-        at=at,
+        at=f"{at[0]},{at[1]}" if isinstance(at, tuple) else at,
         geojson=geojson,
-        targets=targets,
+        targets=[target] if isinstance(target, str) else list(target),
         party=party,
         date=date,
         assume_member=assume_member,
@@ -113,7 +138,11 @@ def check(
         territorial_sea=territorial_sea,
         nearest=nearest,
     )
-    return run_check(scenarios, treaties, rules)
+    return scenarios
+
+
+def _treaties(treaty: str | Sequence[str] | None) -> list[str] | None:
+    return [treaty] if isinstance(treaty, str) else (list(treaty) if treaty else None)
 
 
 def obligations(
@@ -170,8 +199,7 @@ def run_timeline(
         check_pins(scenarios[0].interpretations, book)
     selected = check_treaties(treaties, book) if treaties else list(book.treaties)
     found = [t for sc in scenarios for t in timelines(sc, book, selected, first, last)]
-    order = {t: i for i, t in enumerate(selected)}
-    found.sort(key=lambda t: (order[t.result.treaty.id], t.result.article.id, TARGETS.index(t.result.target)))
+    found.sort(key=_in_order(selected))
     return found
 
 
@@ -194,26 +222,16 @@ def timeline(
     """The same as `treatyscope timeline`: for each treaty article and target kind, the intervals from `start`
     (default 1945-01-01) to `end` (default today) over which the verdict stays the same, each with the result of
     its first day and what changed on that day (`Interval.changes`)."""
-    first = _day(start, "--from", FIRST_DAY)
-    last = _day(end, "--to", dt.date.today())
-    if isinstance(at, tuple):
-        at = f"{at[0]},{at[1]}"
-    targets = [target] if isinstance(target, str) else list(target)
-    treaties = [treaty] if isinstance(treaty, str) else (list(treaty) if treaty else None)
-    scenarios, _ = build_scenarios(
-        location=location,
-        at=at,
-        geojson=geojson,
-        targets=targets,
-        party=party,
-        date=first,
-        assume_member=assume_member,
-        assume=assume,
-        interpretation=interpretations or {},
-        territorial_sea=territorial_sea,
-        nearest=False,
+    first, last = timeline_span(start, end)
+    scenarios = _scenarios(
+        location, at, geojson, target, party, first, assume_member, assume, interpretations, territorial_sea, False
     )
-    return run_timeline(scenarios, first, last, treaties, rules)
+    return run_timeline(scenarios, first, last, _treaties(treaty), rules)
+
+
+def timeline_span(start: str | dt.date | None, end: str | dt.date | None) -> tuple[dt.date, dt.date]:
+    """The first and last days of a timeline: as given (`--from`, `--to`), else 1945-01-01 and today."""
+    return _day(start, "--from", FIRST_DAY), _day(end, "--to", dt.date.today())
 
 
 def _day(value: str | dt.date | None, what: str, default: dt.date) -> dt.date:

@@ -46,24 +46,19 @@ def timeline(
 ) -> int:
     """The verdict over time: from --from to --to, the intervals over which each article's answer stays the same,
     and what changed at each boundary (an accession, a text, who holds the place, the treaty's entry into force)."""
-    import datetime as dt
-
-    from treatyscope.api import run_timeline
-    from treatyscope.evaluation.timeline import FIRST_DAY
+    from treatyscope.api import run_timeline, timeline_span
     from treatyscope.input.scenario import build_scenarios
-    from treatyscope.periods import parse_date
     from treatyscope.report.console import printer
     from treatyscope.report.timeline import FORMATS
 
-    first = parse_date(start, "--from") if start else FIRST_DAY
-    last = parse_date(end, "--to") if end else dt.date.today()
+    first, last = timeline_span(start, end)
     scenarios, location_facts = build_scenarios(
         location=location,
         at=at,
         geojson=geojson,
         targets=[str(t) for t in target or []],
         party=party,
-        date=last,
+        date=first,
         assume_member=assume_member or [],
         assume=assume or [],
         interpretation=interpretation or [],

@@ -306,10 +306,6 @@ def render_markdown(loc: dict[str, Any], w: WhoIsBound) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _text(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
-    render_text(loc, w, out)
-
-
 def _json(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
     out.json(document(loc, w))
 
@@ -318,4 +314,4 @@ def _markdown(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
     out.raw(render_markdown(loc, w))
 
 
-FORMATS = {"text": _text, "json": _json, "markdown": _markdown}
+FORMATS = {"text": render_text, "json": _json, "markdown": _markdown}

@@ -230,10 +230,6 @@ def render_markdown(loc: dict[str, Any], first: dt.date, last: dt.date, found: S
     return "\n".join(lines)
 
 
-def _text(loc: dict[str, Any], first: dt.date, last: dt.date, found: Sequence[Timeline], out: Printer) -> None:
-    render_text(loc, first, last, found, out)
-
-
 def _json(loc: dict[str, Any], first: dt.date, last: dt.date, found: Sequence[Timeline], out: Printer) -> None:
     out.json(timeline_document(loc, first, last, found))
 
@@ -242,4 +238,4 @@ def _markdown(loc: dict[str, Any], first: dt.date, last: dt.date, found: Sequenc
     out.raw(render_markdown(loc, first, last, found))
 
 
-FORMATS = {"text": _text, "json": _json, "markdown": _markdown}
+FORMATS = {"text": render_text, "json": _json, "markdown": _markdown}
