@@ -91,7 +91,7 @@ def check(
     location: str | None = None,
     *,
     at: str | tuple[float, float] | None = None,
-    geojson: str | None = None,
+    geojson: str | dict[str, Any] | None = None,
     target: str | Sequence[str] = (),
     party: str | None = None,
     date: str | dt.date | None = None,
@@ -114,7 +114,7 @@ def check(
 def _scenarios(
     location: str | None,
     at: str | tuple[float, float] | None,
-    geojson: str | None,
+    geojson: str | dict[str, Any] | None,
     target: str | Sequence[str],
     party: str | None,
     date: str | dt.date | None,
@@ -149,7 +149,7 @@ def obligations(
     location: str | None = None,
     *,
     at: str | tuple[float, float] | None = None,
-    geojson: str | None = None,
+    geojson: str | dict[str, Any] | None = None,
     target: str = "territory",
     party: str | None = None,
     date: str | dt.date | None = None,
@@ -207,7 +207,7 @@ def timeline(
     location: str | None = None,
     *,
     at: str | tuple[float, float] | None = None,
-    geojson: str | None = None,
+    geojson: str | dict[str, Any] | None = None,
     target: str | Sequence[str] = (),
     party: str | None = None,
     start: str | dt.date | None = None,
@@ -322,6 +322,30 @@ def article_detail(ref: str, rules: Sequence[str] | None = None) -> dict[str, An
     }
 
 
+def where_document(at: str, date: str | dt.date | None = None, territorial_sea: bool = True) -> dict[str, Any]:
+    """What `treatyscope where --format json` prints: the territory or sea a point is in, and its facts."""
+    from treatyscope.input.coords import parse_coordinates
+    from treatyscope.place.describe import location_facts
+    from treatyscope.place.locate import locate
+
+    point = parse_coordinates(at)
+    on = date if isinstance(date, dt.date) else parse_date(date)
+    facts = location_facts(locate(*point, territorial_sea=territorial_sea), on)
+    return {"schema": "treatyscope.where/1", "query": at, **facts}
+
+
+def places_document(query: str, date: str | dt.date | None = None) -> dict[str, Any]:
+    """What `treatyscope places --format json` prints: what and where a place is, and whose; other matches."""
+    from treatyscope.place.describe import place_facts
+    from treatyscope.place.gazetteer import label, resolve_place, search
+
+    on = date if isinstance(date, dt.date) else parse_date(date)
+    place = resolve_place(query)
+    _, others = search(query)
+    also = [{"ref": o.ref, "label": label(o)} for o in others if o.ref != place.ref]
+    return {"schema": "treatyscope.places/1", "query": query, "place": place_facts(place, on), "also_matches": also}
+
+
 def covered_area(
     treaty: str,
     target: str = "territory",
@@ -356,7 +380,7 @@ def area_map(
     location: str | None = None,
     *,
     at: str | tuple[float, float] | None = None,
-    geojson: str | None = None,
+    geojson: str | dict[str, Any] | None = None,
     treaty: str = "nato",
     target: str = "territory",
     party: str | None = None,

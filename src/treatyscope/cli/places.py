@@ -16,20 +16,14 @@ def places(
     output: TextOrJson = typer.Option("text", "--format", "-f", help="Output format."),  # type: ignore[valid-type]
 ) -> int:
     """Look up a place: its kind, names, codes, sovereign, administrator, continent and coordinates."""
-    from treatyscope.periods import parse_date
-    from treatyscope.place.describe import place_facts
-    from treatyscope.place.gazetteer import label, resolve_place, search
+    from treatyscope.api import places_document
     from treatyscope.report.console import printer
     from treatyscope.report.places import render_place_text
 
-    on = parse_date(date)
-    place = resolve_place(query)
-    _, others = search(query)
-    facts = place_facts(place, on)
-    other_list = [{"ref": o.ref, "label": label(o)} for o in others if o.ref != place.ref]
+    doc = places_document(query, date)
     out = printer()
     if output == "json":
-        out.json({"schema": "treatyscope.places/1", "query": query, "place": facts, "also_matches": other_list})
+        out.json(doc)
     else:
-        render_place_text(facts, other_list, out)
+        render_place_text(doc["place"], doc["also_matches"], out)
     return 0

@@ -15,18 +15,14 @@ def where(
     output: TextOrJson = typer.Option("text", "--format", "-f", help="Output format."),  # type: ignore[valid-type]
 ) -> int:
     """Reverse lookup: the territory or sea a point is in, and its facts."""
-    from treatyscope.input.coords import parse_coordinates
-    from treatyscope.periods import parse_date
-    from treatyscope.place.describe import location_facts
-    from treatyscope.place.locate import locate
+    from treatyscope.api import where_document
     from treatyscope.report.console import printer
     from treatyscope.report.places import render_location_text
 
-    lat, lon = parse_coordinates(at)
-    facts = location_facts(locate(lat, lon, territorial_sea=territorial_sea), parse_date(date))
+    doc = where_document(at, date, territorial_sea)
     out = printer()
     if output == "json":
-        out.json({"schema": "treatyscope.where/1", "query": at, **facts})
+        out.json(doc)
     else:
-        render_location_text(facts, out)
+        render_location_text(doc, out)
     return 0

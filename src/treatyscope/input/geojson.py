@@ -33,29 +33,33 @@ def limit(cap: tuple[str, int]) -> int:
 def read_geojson(path: str) -> tuple[Any, str]:
     """The geometry of a GeoJSON file (all its features, unioned) and the file's name; UsageError saying what is
     wrong with it otherwise."""
+    return geojson_geometry(_load(path), f"--geojson {path}"), Path(path).name
+
+
+def geojson_geometry(raw: Any, what: str) -> Any:
+    """The geometry of parsed GeoJSON (a geometry, a Feature or a FeatureCollection, its features unioned);
+    UsageError starting with `what` (where it came from) saying what is wrong with it otherwise."""
     import shapely
 
-    p = Path(path)
-    raw = _load(path)
     features = raw.get("features") if isinstance(raw, dict) and raw.get("type") == "FeatureCollection" else [raw]
     if not isinstance(features, list) or not features:
-        raise UsageError(f"--geojson {path}: no features.")
-    geoms = [_geometry(path, i, feat) for i, feat in enumerate(features)]
+        raise UsageError(f"{what}: no features.")
+    geoms = [_geometry(what, i, feat) for i, feat in enumerate(features)]
     vertices = int(shapely.get_num_coordinates(np.array(geoms, dtype=object)).sum())
     most = limit(MAX_VERTICES)
     if vertices > most:
         raise UsageError(
-            f"--geojson {path}: {vertices:,} vertices, more than the limit of {most:,}.",
+            f"{what}: {vertices:,} vertices, more than the limit of {most:,}.",
             f"Simplify the geometry (e.g. shapely's simplify, or mapshaper), or raise the limit with "
             f"{MAX_VERTICES[0]}=N.",
         )
     dims = {0 if g.geom_type in ("Point", "MultiPoint") else 1 if "Line" in g.geom_type else 2 for g in geoms}
     if len(dims) > 1 or any(g.geom_type == "GeometryCollection" for g in geoms):
         raise UsageError(
-            f"--geojson {path}: mixes points, lines and areas, whose shares cannot be added up.",
+            f"{what}: mixes points, lines and areas, whose shares cannot be added up.",
             "Check points, tracks and areas in separate files.",
         )
-    return (shapely.union_all(geoms) if len(geoms) > 1 else geoms[0]), p.name
+    return shapely.union_all(geoms) if len(geoms) > 1 else geoms[0]
 
 
 def _load(path: str) -> Any:
@@ -84,33 +88,33 @@ def _load(path: str) -> Any:
         raise UsageError(f"--geojson {path}: not JSON ({str(e)[:200]}).") from None
 
 
-def _geometry(path: str, i: int, feat: Any) -> Any:
+def _geometry(what: str, i: int, feat: Any) -> Any:
     import shapely
 
     geom = feat.get("geometry") if isinstance(feat, dict) and feat.get("type") == "Feature" else feat
     try:
         g = shapely.from_geojson(json.dumps(geom))
     except Exception as e:  # shapely raises GEOSException for malformed geometry
-        raise UsageError(f"--geojson {path}: feature {i} is not a valid GeoJSON geometry ({e}).") from None
+        raise UsageError(f"{what}: feature {i} is not a valid GeoJSON geometry ({e}).") from None
     if g is None or g.is_empty:
-        raise UsageError(f"--geojson {path}: feature {i} is empty.")
+        raise UsageError(f"{what}: feature {i} is empty.")
     xy = shapely.get_coordinates(g)
     if not ((xy[:, 0] >= -180) & (xy[:, 0] <= 180) & (xy[:, 1] >= -90) & (xy[:, 1] <= 90)).all():
         raise UsageError(
-            f"--geojson {path}: feature {i} has coordinates out of range (longitude -180..180, "
+            f"{what}: feature {i} has coordinates out of range (longitude -180..180, "
             "latitude -90..90; GeoJSON is longitude first)."
         )
     if "Line" in g.geom_type:
-        _refuse_unsplit_crossing(path, i, g)
+        _refuse_unsplit_crossing(what, i, g)
     if not g.is_valid:
         raise UsageError(
-            f"--geojson {path}: feature {i} is not a valid geometry ({shapely.is_valid_reason(g)}).",
+            f"{what}: feature {i} is not a valid geometry ({shapely.is_valid_reason(g)}).",
             "Fix it (e.g. with shapely.make_valid or QGIS 'Fix geometries') and retry.",
         )
     return g
 
 
-def _refuse_unsplit_crossing(path: str, i: int, line: Any) -> None:
+def _refuse_unsplit_crossing(what: str, i: int, line: Any) -> None:
     """A step of more than 180° of longitude between two vertices of a track. Read as written (RFC 7946 §3.1.6),
     it runs the long way round the world; a track that crosses ±180° was meant, and RFC 7946 §3.1.9 asks for it to
     be cut there instead. Which was meant cannot be told, so neither is assumed. (Areas are read as written: a box
@@ -122,7 +126,7 @@ def _refuse_unsplit_crossing(path: str, i: int, line: Any) -> None:
     if len(jumps):
         k = int(jumps[0])
         raise UsageError(
-            f"--geojson {path}: feature {i} steps from longitude {xy[k, 0]:g} to {xy[k + 1, 0]:g}, more than 180° in "
+            f"{what}: feature {i} steps from longitude {xy[k, 0]:g} to {xy[k + 1, 0]:g}, more than 180° in "
             "one segment: as written it runs the long way round the world.",
             "If it crosses the antimeridian, cut it there into a MultiLineString (RFC 7946 §3.1.9), "
             "e.g. [..., [179.5, 10], [180, 10.1]] and [[-180, 10.1], [-179.5, 10.2], ...].",

@@ -14,6 +14,7 @@ from treatyscope.place.gazetteer import Place
 from treatyscope.rules.kinds import TARGETS
 
 # Where a located point is, as the location line says it (Location.setting).
+DRAWN = "drawn shape"  # the label of GeoJSON given as data, not as a file
 SETTING_WORDS = {"land": "on land", "coast": "on the coast", "territorial-sea": "at sea, near a coast", "sea": "at sea"}
 
 
@@ -47,7 +48,7 @@ def build_scenarios(
     *,
     location: str | None = None,
     at: str | None = None,
-    geojson: str | None = None,
+    geojson: str | dict[str, Any] | None = None,
     targets: Sequence[str] = (),
     party: str | None = None,
     date: str | dt.date | None = None,
@@ -57,7 +58,8 @@ def build_scenarios(
     territorial_sea: bool = True,
     nearest: bool = True,
 ) -> tuple[list[Scenario], dict[str, Any]]:
-    """One scenario per target kind (default: every kind), and the facts about the place for the report."""
+    """One scenario per target kind (default: every kind), and the facts about the place for the report. `geojson`
+    is a file's path, or GeoJSON already parsed (a shape drawn on the web page)."""
     from treatyscope.input.selection import check_targets, parse_pins, resolve_party
 
     given = [x for x in (location, at, geojson) if x]
@@ -75,17 +77,18 @@ def build_scenarios(
         "find_nearest": nearest,
     }
     label, point, place, geometry, facts = _where(location, at, geojson, on, territorial_sea)
-    location_doc = {"label": label, "query": location or at or geojson, **facts}
+    query = location or at or (geojson if isinstance(geojson, str) else DRAWN)
+    location_doc = {"label": label, "query": query, **facts}
     scenarios = [Scenario(label=label, target=k, point=point, place=place, geometry=geometry, **common) for k in kinds]
     return scenarios, location_doc
 
 
 def _where(
-    location: str | None, at: str | None, geojson: str | None, on: dt.date, territorial_sea: bool
+    location: str | None, at: str | None, geojson: str | dict[str, Any] | None, on: dt.date, territorial_sea: bool
 ) -> tuple[str, tuple[float, float], Place | None, Any, dict[str, Any]]:
     """(label, a point, the place, the geometry, facts for the report) of a named place, coordinates or a file."""
     from treatyscope.input.coords import parse_coordinates
-    from treatyscope.input.geojson import read_geojson
+    from treatyscope.input.geojson import geojson_geometry, read_geojson
     from treatyscope.place.describe import location_facts, place_identity
     from treatyscope.place.gazetteer import other_name, resolve_place
     from treatyscope.place.locate import locate
@@ -110,10 +113,12 @@ def _where(
         facts = {"summary": f"{SETTING_WORDS[loc.setting]} — {where}", **location_facts(loc, on)}
         return f"{point[0]:.4f}, {point[1]:.4f} ({where})", point, None, None, facts
     assert geojson is not None
-    geometry, name = read_geojson(geojson)
+    geometry, name = read_geojson(geojson) if isinstance(geojson, str) else (geojson_geometry(geojson, DRAWN), DRAWN)
     rp = geometry.representative_point()
     facts = {
-        "summary": f"{geometry.geom_type} from {name}",
+        "summary": f"{geometry.geom_type} from {name}"
+        if isinstance(geojson, str)
+        else f"{geometry.geom_type} drawn on the map",
         "geometry_type": geometry.geom_type,
         "bounds": list(geometry.bounds),
     }

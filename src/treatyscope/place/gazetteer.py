@@ -12,6 +12,8 @@ populated place beats a namesake only with five times its population. Names in g
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -180,6 +182,35 @@ def suggest(query: str, data: GeoData | None = None, limit: int = 3) -> list[str
         if len(out) >= limit:
             break
     return out
+
+
+def completions(prefix: str, limit: int = 8, data: GeoData | None = None) -> list[Place]:
+    """Places whose names begin with `prefix` (as typed in a search box), the most important first: countries
+    and territories, then large cities, seas and features, then the rest by population."""
+    data = data or geodata()
+    key = fold(prefix)
+    if not key:
+        return []
+    keys = _sorted_keys(str(data.root))
+    start = bisect.bisect_left(keys, key)
+    # The shortest names first: a country's name is short, and a few letters begin thousands of names.
+    names = sorted(itertools.takewhile(lambda k: k.startswith(key), itertools.islice(keys, start, None)), key=len)
+    found: dict[str, Place] = {}
+    for name in names[:40]:
+        for place in _candidates(data, name):
+            if not place.minor:
+                found.setdefault(place.ref, place)
+    # Places by their own name before places found by another of their names.
+    ranked = sorted(
+        found.values(),
+        key=lambda p: (fold(p.name) != key, not fold(p.name).startswith(key), -p.rank, -(p.population or 0), p.name),
+    )
+    return ranked[:limit]
+
+
+@cache
+def _sorted_keys(root: str) -> list[str]:
+    return sorted(set(_all_keys_cached(root)))
 
 
 @cache

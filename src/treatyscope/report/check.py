@@ -41,10 +41,11 @@ SCHEMA = "treatyscope.check/1"
 # -------------------------------------------------------------------------------------------------------- JSON
 
 
-def result_dict(r: Result) -> dict[str, Any]:
+def result_dict(r: Result, brief: bool = False) -> dict[str, Any]:
+    """A result as JSON; `brief` leaves out the trace and the facts behind it (the bulk of the document)."""
     n = names(r)
     scope = r.scope
-    return {
+    doc = {
         "treaty": r.treaty.id,
         "treaty_name": r.treaty.name,
         "article": r.article.number,
@@ -60,7 +61,7 @@ def result_dict(r: Result) -> dict[str, Any]:
         "headline": headline(r),
         **({"assumption": given} if (given := assumption(r)) else {}),
         "reasons": reasons(r),
-        "trace": [_check_dict(c, r, n) for c in checks(r)],
+        "trace": [_check_dict(c, r, n) for c in checks(r)] if not brief else [],
         "interpretations": [
             {
                 "term": t.interpretation.term,
@@ -101,8 +102,11 @@ def result_dict(r: Result) -> dict[str, Any]:
         "unverified": unverified(r),
         "notes": list(r.notes),
         "sources": [s.as_dict() for s in r.sources],
-        "facts": _facts(r),
+        "facts": _facts(r) if not brief else {},
     }
+    if brief:
+        del doc["trace"], doc["facts"]
+    return doc
 
 
 def _nearest_dict(r: Result) -> dict[str, Any] | None:
@@ -253,8 +257,11 @@ def _facts(r: Result) -> dict[str, Any]:
     return out
 
 
-def check_document(location: dict[str, Any], date: str, results: Sequence[Result]) -> dict[str, Any]:
-    return {"schema": SCHEMA, "location": location, "date": date, "results": [result_dict(r) for r in results]}
+def check_document(
+    location: dict[str, Any], date: str, results: Sequence[Result], brief: bool = False
+) -> dict[str, Any]:
+    doc = {"schema": SCHEMA, "location": location, "date": date, "results": [result_dict(r, brief) for r in results]}
+    return doc | ({"brief": True} if brief else {})
 
 
 # -------------------------------------------------------------------------------------------------------- text
@@ -433,7 +440,7 @@ def _text(loc: dict[str, Any], date: str, results: Sequence[Result], out: Printe
 
 
 def _json(loc: dict[str, Any], date: str, results: Sequence[Result], out: Printer, details: bool, brief: bool) -> None:
-    out.json(check_document(loc, date, results))
+    out.json(check_document(loc, date, results, brief))
 
 
 def _markdown(
