@@ -25,6 +25,7 @@ from treatyscope.cli import (  # noqa: F401
     obligations,
     places,
     schema,
+    serve,
     show,
     test,
     timeline,
