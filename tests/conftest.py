@@ -39,3 +39,29 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["TREATYSCOPE_CACHE_DIR"] = os.environ["TREATYSCOPE_TEST_CACHE_DIR"] = tempfile.mkdtemp(
         prefix="treatyscope-test-cache-"
     )
+
+
+@pytest.fixture(scope="session")
+def web_url() -> Iterator[str]:
+    """`treatyscope serve`'s app, served by uvicorn on a free port of this machine for the whole run, warmed up."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from treatyscope.web.app import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()  # the app warms up before it starts answering
+    deadline = time.monotonic() + 600
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the web server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
