@@ -77,6 +77,31 @@ def page_load(base: str) -> tuple[float, int]:
     return time.perf_counter() - start, len(html) + sum(len(b) for _, b, _ in bodies)
 
 
+def browser_load(base: str, runs: int = 5) -> float | None:
+    """Median seconds from navigation to the page ready with its overlay drawn, in Debian's chromium (None
+    without playwright or chromium). The first run warms the browser's own start-up, and is not counted."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not os.path.exists("/usr/bin/chromium"):
+        return None
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        for _ in range(runs + 1):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})  # a fresh cache each time
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(base + "/")
+            page.wait_for_selector("body[data-ready=true]", timeout=120_000)
+            page.wait_for_selector("#legend[data-state=done]", timeout=120_000)
+            times.append(time.perf_counter() - start)
+            context.close()
+        browser.close()
+    return statistics.median(times[1:])
+
+
 def unpacked(body: bytes) -> bytes:
     return gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body
 
@@ -107,6 +132,12 @@ def main() -> None:
         seconds = statistics.median(t for t, _ in loads)
         size = loads[0][1]
         print(f"first page load, warm: median {seconds * 1000:.0f} ms of 5; {size / 1e6:.2f} MB compressed")
+        in_browser = browser_load(base)
+        if in_browser is not None:
+            print(
+                f"first page load in chromium (new context, nothing cached), to the page ready with its overlay: "
+                f"median {in_browser * 1000:.0f} ms of 5"
+            )
 
         rng = random.Random(17)
         points = [(rng.uniform(-60, 75), rng.uniform(-180, 180)) for _ in range(opts.clicks)]

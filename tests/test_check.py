@@ -67,6 +67,14 @@ def test_json_output_follows_its_published_schema(capsys: pytest.CaptureFixture[
     assert {"contested-holder", "outside-scope", "partly-in-scope"} <= seen and True in seas
 
 
+def test_brief_json_is_the_full_answer_without_its_traces(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["check", "--location", "Taiwan", "--treaty", "nato", "--format", "json"]
+    full, brief = json.loads(run(capsys, *args)[1]), json.loads(run(capsys, *args, "--brief")[1])
+    assert brief["brief"] is True and "brief" not in full
+    for whole, short in zip(full["results"], brief["results"], strict=True):
+        assert {k: v for k, v in whole.items() if k not in ("trace", "facts")} == short
+
+
 def test_the_schema_lists_every_reason_and_standing() -> None:
     from treatyscope.result import Reason, Standing
 

@@ -63,7 +63,7 @@ def test_the_json_names_the_lineage(party: str, capsys: pytest.CaptureFixture[st
 
     scenarios, facts = build_scenarios(location="Moscow", targets=["territory"], party=party, date="1960-01-01")
     results = run_check(scenarios, treaties=["warsaw"])
-    FORMATS["json"](facts, "1960-01-01", results, Printer(), False, True)
+    FORMATS["json"](facts, "1960-01-01", results, Printer(), False, False)
     doc = json.loads(capsys.readouterr().out)
     lineage = doc["results"][0]["facts"]["membership"]["lineage"]
     assert lineage["named"] == party and lineage["continues"] is (party == "RUS")

@@ -195,7 +195,7 @@ def test_a_bad_request_gets_400_with_the_cli_message(web_url: str, params: dict[
         (b"{not json", r"^the body is not JSON"),
         (
             {"geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0]]]}},
-            r"^drawn shape: feature 0 is not a valid",
+            r"^the shape given: feature 0 is not a valid",
         ),
         ({"geometry": {"type": "Point", "coordinates": [200, 20]}}, r"out of range"),
         (
@@ -210,6 +210,34 @@ def test_a_bad_body_gets_400_with_one_line(web_url: str, body: bytes | dict[str,
     status, doc, _ = post(web_url, "/api/check", body)
     assert status == 400
     assert re.search(expected, doc["error"]) and "\n" not in doc["error"]
+
+
+def test_deeply_nested_json_is_a_bad_body_not_an_internal_error(web_url: str) -> None:
+    status, doc, _ = post(web_url, "/api/check", b"[" * 100_000 + b"]" * 100_000)
+    assert status == 400 and "nested deeper" in doc["error"]
+
+
+def test_a_parameter_the_endpoint_does_not_take_is_refused(web_url: str) -> None:
+    status, doc, _ = get(web_url, "/api/check", location="Taiwan", treaties="nato")
+    assert status == 400 and doc["error"].startswith("Unknown parameter 'treaties' for /api/check.")
+    status, doc, _ = post(web_url, "/api/check", {"lat": True, "lon": 5})
+    assert status == 400
+
+
+def test_a_shape_too_large_for_the_page_is_refused_before_any_work(web_url: str) -> None:
+    world = {"type": "Polygon", "coordinates": [[[-170, -80], [170, -80], [170, 80], [-170, 80], [-170, -80]]]}
+    status, doc, _ = post(web_url, "/api/check", {"geometry": world})
+    assert status == 400
+    assert "land units" in doc["error"] and "treatyscope check --geojson FILE" in doc["error"]
+    ocean = {"type": "LineString", "coordinates": [[-74.0, 40.7], [-0.1, 51.5]]}  # a flight: few units on its way
+    assert post(web_url, "/api/check", {"geometry": ocean, "treaty": "nato", "brief": True})[0] == 200
+
+
+def test_other_host_names_are_refused(web_url: str) -> None:
+    """A page elsewhere whose name resolves to 127.0.0.1 (DNS rebinding) cannot read the API."""
+    request = urllib.request.Request(f"{web_url}/api/meta", headers={"Host": "attacker.example"})
+    status, _, _ = _send(request)
+    assert status == 400
 
 
 def test_an_oversize_body_gets_413_and_the_server_goes_on(web_url: str) -> None:
@@ -270,3 +298,16 @@ def test_serve_says_when_the_port_is_taken_before_loading_anything() -> None:
         message = cli_error("serve", "--port", str(port))
     assert message.startswith(f"--host 127.0.0.1 --port {port}: cannot listen there")
     assert "choose another with --port" in message
+
+
+def test_the_api_is_described_with_its_schemas(web_url: str) -> None:
+    from treatyscope.rules.model import rule_file_json_schema
+
+    _, openapi, _ = get(web_url, "/api/openapi.json")
+    for path in ("/api/check", "/api/area", "/api/places", "/api/where", "/api/articles", "/api/show/{ref}"):
+        assert path in openapi["paths"], path
+    _, check_schema, _ = get(web_url, "/api/schemas/check")
+    assert check_schema == json.loads((SCHEMAS / "check.schema.json").read_text())
+    assert get(web_url, "/api/schemas/rules")[1] == rule_file_json_schema()
+    status, doc, _ = get(web_url, "/api/schemas/nope")
+    assert status == 404 and "check, timeline, obligations, rules" in doc["error"]

@@ -292,6 +292,26 @@ def test_an_api_error_is_shown(page: Page, base: str) -> None:
     assert page.get_attribute("#answer", "data-state") == "error"
 
 
+def test_an_error_replaces_the_earlier_answer(page: Page, base: str) -> None:
+    """The answer to the question before must not stand as the answer to one the server refused."""
+    open_page(page, base)
+    check_at(page, 48.85, 2.35)
+    assert rows(page, "nato")
+    page.fill("#party", "Atlantis")
+    page.click("#apply")
+    page.wait_for_selector("#answer[data-state=error]")
+    assert "Atlantis" in page.inner_text("#status")
+    assert rows(page, "nato") == [] and page.inner_text("#location") == ""
+
+
+def test_a_table_for_one_treaty_with_no_treaty_on_the_map(page: Page, base: str, recorded: Recorded) -> None:
+    open_page(page, f"{base}#only=1&art=none&at=48.85,2.35&date=2020-01-01")
+    page.wait_for_selector("#answer[data-state=done]")
+    assert not page.is_checked("#only")
+    assert len({r["verdict"] for r in rows(page, "nato")}) >= 1 and rows(page, "anzus")  # every treaty
+    assert not recorded.errors, recorded.errors
+
+
 def _colour(image: Any, x: float, y: float) -> tuple[int, int, int]:
     r, g, b = image.getpixel((round(x), round(y)))[:3]
     return r, g, b

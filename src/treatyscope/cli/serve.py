@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -23,7 +24,7 @@ def serve(
     try:
         import uvicorn
 
-        from treatyscope.web.app import create_app
+        from treatyscope.web.app import PUBLIC, create_app
     except ImportError:
         raise UsageError("'treatyscope serve' needs the web extra.", install_hint("web")) from None
     if not 0 < port < 65536:
@@ -34,6 +35,8 @@ def serve(
         f"treatyscope: serving {url} (Ctrl-C to stop) once the data and the rules are loaded (on a new install, "
         "about a minute: the covered areas are drawn, then kept on disk)\n"
     )
+    if host not in ("127.0.0.1", "localhost"):
+        os.environ[PUBLIC] = "1"  # reached by names this process cannot know: every Host name is taken
     if open_page:
         import threading
         import webbrowser

@@ -14,7 +14,7 @@ from treatyscope.place.gazetteer import Place
 from treatyscope.rules.kinds import TARGETS
 
 # Where a located point is, as the location line says it (Location.setting).
-DRAWN = "drawn shape"  # the label of GeoJSON given as data, not as a file
+GIVEN_SHAPE = "the shape given"  # the label of GeoJSON given as data (a shape drawn on the page), not a file
 SETTING_WORDS = {"land": "on land", "coast": "on the coast", "territorial-sea": "at sea, near a coast", "sea": "at sea"}
 
 
@@ -77,7 +77,7 @@ def build_scenarios(
         "find_nearest": nearest,
     }
     label, point, place, geometry, facts = _where(location, at, geojson, on, territorial_sea)
-    query = location or at or (geojson if isinstance(geojson, str) else DRAWN)
+    query = location or at or (geojson if isinstance(geojson, str) else GIVEN_SHAPE)
     location_doc = {"label": label, "query": query, **facts}
     scenarios = [Scenario(label=label, target=k, point=point, place=place, geometry=geometry, **common) for k in kinds]
     return scenarios, location_doc
@@ -113,12 +113,14 @@ def _where(
         facts = {"summary": f"{SETTING_WORDS[loc.setting]} — {where}", **location_facts(loc, on)}
         return f"{point[0]:.4f}, {point[1]:.4f} ({where})", point, None, None, facts
     assert geojson is not None
-    geometry, name = read_geojson(geojson) if isinstance(geojson, str) else (geojson_geometry(geojson, DRAWN), DRAWN)
+    geometry, name = (
+        read_geojson(geojson) if isinstance(geojson, str) else (geojson_geometry(geojson, GIVEN_SHAPE), GIVEN_SHAPE)
+    )
     rp = geometry.representative_point()
     facts = {
         "summary": f"{geometry.geom_type} from {name}"
         if isinstance(geojson, str)
-        else f"{geometry.geom_type} drawn on the map",
+        else f"{geometry.geom_type} given as GeoJSON",
         "geometry_type": geometry.geom_type,
         "bounds": list(geometry.bounds),
     }

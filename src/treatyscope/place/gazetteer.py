@@ -185,26 +185,39 @@ def suggest(query: str, data: GeoData | None = None, limit: int = 3) -> list[str
 
 
 def completions(prefix: str, limit: int = 8, data: GeoData | None = None) -> list[Place]:
-    """Places whose names begin with `prefix` (as typed in a search box), the most important first: countries
-    and territories, then large cities, seas and features, then the rest by population."""
+    """Places whose names (or codes) begin with `prefix`, as typed in a search box, the most important first:
+    countries and territories, then large cities, seas and features, then the rest by population."""
     data = data or geodata()
     key = fold(prefix)
     if not key:
         return []
+    found: dict[str, Place] = {}
+    # Every territory whose name or another name begins so, or whose code it is: a few hundred, and they come first.
+    for t in data.territories.values():
+        if any(fold(n).startswith(key) for n in (t.name, *t.aliases)) or key in {fold(c) for c in t.iso_3166_1}:
+            place = _by_ref(data, "territory", t.id)
+            if place is not None:
+                found[place.ref] = place
     keys = _sorted_keys(str(data.root))
     start = bisect.bisect_left(keys, key)
-    # The shortest names first: a country's name is short, and a few letters begin thousands of names.
+    # Then the shortest names: a few letters begin thousands of them.
     names = sorted(itertools.takewhile(lambda k: k.startswith(key), itertools.islice(keys, start, None)), key=len)
-    found: dict[str, Place] = {}
     for name in names[:40]:
         for place in _candidates(data, name):
             if not place.minor:
                 found.setdefault(place.ref, place)
-    # Places by their own name before places found by another of their names.
-    ranked = sorted(
-        found.values(),
-        key=lambda p: (fold(p.name) != key, not fold(p.name).startswith(key), -p.rank, -(p.population or 0), p.name),
-    )
+
+    def order(p: Place) -> tuple[bool, bool, int, int, str]:
+        own = fold(p.name)
+        exact = own == key or key in {fold(c) for c in p.codes}
+        return (not exact, not own.startswith(key), -p.rank, -(p.population or 0), p.name)
+
+    ranked, seen = [], set()
+    for p in sorted(found.values(), key=order):
+        same = (fold(p.name), round(p.lat), round(p.lon))  # a territory and the unit it is made of, say
+        if same not in seen:
+            seen.add(same)
+            ranked.append(p)
     return ranked[:limit]
 
 

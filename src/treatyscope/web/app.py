@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -18,14 +19,16 @@ from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import FastAPI, Query, Request
+import anyio
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from treatyscope import __version__, cache
 from treatyscope.errors import TreatyscopeError, UsageError
@@ -36,19 +39,32 @@ Many = Annotated[list[str] | None, Query()]  # a repeatable query parameter: ?tr
 
 ENGINE = threading.Lock()
 MAX_BODY = ("TREATYSCOPE_WEB_MAX_BYTES", 4 * 1024 * 1024)  # a drawn shape; a file's worth goes to the CLI
+# A shape's work grows with the land units (provinces, islands) it reaches, about 50 ms each: 300 is 5-15 s. The
+# server answers one request at a time, so a shape over a continent (minutes) would hold up every reader.
+MAX_PIECES = ("TREATYSCOPE_WEB_MAX_PIECES", 300)
+MAX_VERTICES = ("TREATYSCOPE_WEB_MAX_VERTICES", 10_000)
 FIRST_DAY = "1948-01-01"  # the date control's first day: the oldest encoded treaty (Rio, 1947) in force
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+PUBLIC = "TREATYSCOPE_SERVE_PUBLIC"  # set by `serve --host` other than this machine's loopback: any Host name
+HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 STATIC = resources.files("treatyscope.web") / "static"
 _AREAS = cache.memo(limit=64)
 
 
-def engine(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run `work` on this process's engine, one request at a time."""
+class ClientGone(Exception):
+    """The client left while its request waited for the engine (a page that has asked something else since)."""
+
+
+def engine(work: Callable[..., T], *args: Any, asked_by: Request | None = None) -> T:
+    """Run `work` on this process's engine, one request at a time; not at all if the client that asked (in a
+    worker thread) has gone by the time its turn comes."""
     with ENGINE:
-        return work(*args, **kwargs)
+        if asked_by is not None and anyio.from_thread.run(asked_by.is_disconnected):
+            raise ClientGone
+        return work(*args)
 
 
 class CheckQuery(BaseModel):
@@ -57,8 +73,8 @@ class CheckQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     location: str | None = None
-    lat: str | float | None = None
-    lon: str | float | None = None
+    lat: StrictStr | StrictFloat | StrictInt | None = None
+    lon: StrictStr | StrictFloat | StrictInt | None = None
     geometry: dict[str, Any] | None = None
     date: str | None = None
     treaty: list[str] = []
@@ -91,24 +107,27 @@ def create_app(warm: bool = True) -> FastAPI:
 
     app = FastAPI(
         lifespan=lifespan,
+        dependencies=[Depends(_known_parameters)],
         title="treatyscope",
         version=__version__,
         summary="Would a treaty's collective-defence clause cover an armed attack here, on this date?",
         description="The answers of the `treatyscope` command line, as JSON (the same schemas, e.g. "
-        'treatyscope.check/1). Errors are HTTP 400 (413 for an oversize body) with `{"error": message}`, the '
-        "command line's one-line message.",
+        "treatyscope.check/1, published at /api/schemas/check). Errors are HTTP 400 (413 for an oversize body) "
+        'with `{"error": message}`, the command line\'s one-line message.',
         openapi_url="/api/openapi.json",
         docs_url=None,  # the interactive docs load scripts from a CDN: the page must work with no network
         redoc_url=None,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if os.environ.get(PUBLIC) != "1":
+        # Served on this machine only: refuse other Host names, so that a web page elsewhere cannot reach the API
+        # through a name of its own that resolves to 127.0.0.1 (DNS rebinding).
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=["127.0.0.1", "localhost"])
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
         response: Response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.update(HEADERS)
         return response
 
     _errors(app)
@@ -117,24 +136,47 @@ def create_app(warm: bool = True) -> FastAPI:
     return app
 
 
+def _known_parameters(request: Request) -> None:
+    """A parameter the endpoint does not take is refused, not ignored (`?treaties=nato` would answer for every
+    treaty)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = {p.alias for p in dependant.query_params}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) or "none"
+        raise UsageError(f"Unknown parameter {unknown[0]!r} for {request.url.path}.", f"It takes: {takes}.")
+
+
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(TreatyscopeError)
     async def treatyscope_error(_: Request, e: TreatyscopeError) -> JSONResponse:
-        status = 400 if isinstance(e, UsageError) else 500
-        return JSONResponse({"error": str(e)}, status_code=status)
+        return _error(400 if isinstance(e, UsageError) else 500, str(e))
+
+    @app.exception_handler(ClientGone)
+    async def client_gone(_: Request, e: ClientGone) -> Response:
+        return Response(status_code=499)  # nobody reads it: nginx's code for a client that closed the request
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_: Request, e: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"error": _one_line(e.errors())}, status_code=400)
+        return _error(400, _one_line(e.errors()))
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, e: HTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(e.detail)}, status_code=e.status_code)
+        return _error(e.status_code, str(e.detail))
 
     @app.exception_handler(Exception)
     async def internal(_: Request, e: Exception) -> JSONResponse:
         # One request failed; the server goes on. The message is what the CLI would print for exit code 1.
-        return JSONResponse({"error": f"internal error: {type(e).__name__}: {e}"}, status_code=500)
+        return _error(500, f"internal error: {type(e).__name__}: {e} (please report it)")
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    """One line, whatever the message was made of; with the page's headers (an internal error is answered
+    outside the middleware that adds them)."""
+    return JSONResponse({"error": " ".join(message.split())}, status_code=status, headers=HEADERS)
 
 
 def _one_line(errors: Any) -> str:
@@ -155,6 +197,7 @@ def _routes(app: FastAPI) -> None:
 
     @app.get("/api/check", summary="Would the articles cover an attack at a point or a named place?")
     def check_get(
+        request: Request,
         location: str | None = None,
         lat: str | None = None,
         lon: str | None = None,
@@ -170,21 +213,24 @@ def _routes(app: FastAPI) -> None:
         brief: bool = False,
         format: Literal["json", "markdown"] = "json",
     ) -> Response:
-        q = CheckQuery.model_validate({k: v for k, v in locals().items() if v not in (None, [])})
-        return engine(_check, q)
+        asked = {k: v for k, v in locals().items() if k != "request" and v not in (None, [])}
+        return engine(_check, CheckQuery.model_validate(asked), asked_by=request)
 
     @app.post("/api/check", summary="The same for a drawn line or area (GeoJSON in the body's `geometry`)")
     async def check_post(request: Request) -> Response:
         raw = await _body(request)
         try:
             q = CheckQuery.model_validate(json.loads(raw))
+        except RecursionError:
+            raise UsageError("the body is nested deeper than the JSON reader allows.") from None
         except ValueError as e:
             message = _one_line(e.errors()) if isinstance(e, ValidationError) else f"the body is not JSON ({e})."
             raise UsageError(message) from None
-        return await run_in_threadpool(engine, _check, q)
+        return await run_in_threadpool(lambda: engine(_check, q, asked_by=request))
 
     @app.get("/api/area", summary="The area an article covers, as GeoJSON (covered, and contested by reading)")
     def area(
+        request: Request,
         treaty: str,
         article: str | None = None,
         target: str = "territory",
@@ -197,7 +243,7 @@ def _routes(app: FastAPI) -> None:
     ) -> Response:
         asked = (treaty, article, target, date or dt.date.today().isoformat(), party or None)
         given = (tuple(interpretation or ()), tuple(assume_member or ()), tuple(assume or ()), territorial_sea)
-        body = engine(lambda: _AREAS.remember((*asked, *given), lambda: _area(*asked, *given)))
+        body = engine(lambda: _AREAS.remember((*asked, *given), lambda: _area(*asked, *given)), asked_by=request)
         return Response(body, media_type="application/geo+json")
 
     @app.get("/api/land", summary="The land to draw: level 0 the whole world; 1 and 2 finer, for a box")
@@ -233,6 +279,10 @@ def _routes(app: FastAPI) -> None:
         from treatyscope.api import article_detail
 
         return {"schema": "treatyscope.article/1", **engine(article_detail, ref)}
+
+    @app.get("/api/schemas/{name}", summary="The JSON Schemas of the answers (check, timeline, obligations, rules)")
+    def schema(name: str) -> Response:
+        return Response(_schema(name), media_type="application/schema+json")
 
     @app.get("/api/{rest:path}", include_in_schema=False)
     def unknown(rest: str) -> None:
@@ -275,6 +325,8 @@ def _check(q: CheckQuery) -> Response:
         territorial_sea=q.territorial_sea,
         nearest=q.nearest,
     )
+    if scenarios[0].geometry is not None:
+        _within_budget(scenarios[0].geometry)
     results = run_check(scenarios, treaties=q.treaty or None)
     if q.format == "markdown":
         return PlainTextResponse(render_markdown(location, results), media_type="text/markdown; charset=utf-8")
@@ -285,6 +337,35 @@ def _check(q: CheckQuery) -> Response:
         dict(zip(keys, row, strict=True)) | {"treaty_name": names[row[0]]} for row in comparison_rows(results)
     ]
     return JSONResponse(doc)
+
+
+def _within_budget(shape: Any) -> None:
+    import shapely
+
+    vertices, most = int(shapely.get_num_coordinates(shape)), limit(MAX_VERTICES)
+    if vertices > most:
+        raise UsageError(
+            f"The shape has {vertices:,} vertices; the page answers shapes of up to {most:,}.",
+            "Simplify it, or check it with 'treatyscope check --geojson FILE'.",
+        )
+    reached, most = len(_piece_boxes().query(shape, predicate="intersects")), limit(MAX_PIECES)
+    if reached > most:
+        raise UsageError(
+            f"The shape reaches {reached:,} land units (provinces and islands); the page answers shapes reaching "
+            f"up to {most:,}, a few seconds of work, as it answers one request at a time.",
+            "Draw a smaller shape, or check this one with 'treatyscope check --geojson FILE'.",
+        )
+
+
+@functools.cache
+def _piece_boxes() -> Any:
+    """The boxes of the land units, to count those a shape meets (a track across an ocean meets few)."""
+    import shapely
+
+    from treatyscope.place.data import geodata
+
+    b = geodata().piece_bbox
+    return shapely.STRtree(shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3]))
 
 
 def _area(
@@ -332,6 +413,19 @@ def _area(
         "contested_km2": round(sum(measure(g) for _, g in area.contested)),
     }
     return json.dumps(doc, ensure_ascii=False).encode()
+
+
+SCHEMAS = ("check", "timeline", "obligations", "rules")
+
+
+def _schema(name: str) -> bytes:
+    if name == "rules":
+        from treatyscope.rules.model import rule_file_json_schema
+
+        return json.dumps(rule_file_json_schema(), ensure_ascii=False).encode()
+    if name not in SCHEMAS:
+        raise HTTPException(404, f"No schema {name!r}; there are: {', '.join(SCHEMAS)}.")
+    return (resources.files("treatyscope") / "schemas" / f"{name}.schema.json").read_bytes()
 
 
 def _meta() -> dict[str, Any]:

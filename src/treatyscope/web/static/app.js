@@ -93,7 +93,7 @@
   function fetchCheck(over) {
     const q = Object.assign({ treaty: [], target: [], nearest: false, brief: !over, format: 'json' }, over || {});
     if (!over || !over.treaty) {
-      if (state.only) {
+      if (state.only && treatyOf(state.article)) {
         q.treaty = [treatyOf(state.article).id];
         q.target = [state.target];
       }
@@ -473,6 +473,10 @@
     });
   }
 
+  function listWords(items) {
+    return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  }
+
   function renderLegend(what) {
     ui.legend.textContent = '';
     const treaty = state.article ? treatyOf(state.article) : null;
@@ -484,11 +488,20 @@
     const props = (what.fc && what.fc.properties) || {};
     const label = props.article_label || `${treaty.short_name} Article ${articleNumber(state.article)}`;
     ui.legend.append(el('h2', {}, `${label}: ${state.target}, ${props.date || state.date}`));
+    if (state.assume.length) {
+      // The what-if changes the drawing as much as the answer: said on both.
+      const who = state.assume.length === 1 ? `${state.assume[0]} were a Party` : `${listWords(state.assume)} were Parties`;
+      ui.legend.append(el('p', { class: 'whatif' }, el('strong', {}, 'what-if: '), `drawn as if ${who}.`));
+    }
+    // Only the keys of what is drawn (all of them while it is being drawn).
+    const features = what.fc ? what.fc.features : null;
+    const contested = !features || features.some((f) => f.properties.status === 'contested');
+    const parallels = !what.fc || ((props.parallels || []).length > 0);
     ui.legend.append(el('ul', { class: 'keys' },
       el('li', {}, el('span', { class: 'swatch covered', 'aria-hidden': 'true' }), 'covered'),
-      el('li', {}, el('span', { class: 'swatch contested', 'aria-hidden': 'true' }), 'contested (hatched)'),
+      contested ? el('li', {}, el('span', { class: 'swatch contested', 'aria-hidden': 'true' }), 'contested (hatched)') : null,
       el('li', {}, el('span', { class: 'swatch none', 'aria-hidden': 'true' }), 'not covered'),
-      el('li', {}, el('span', { class: 'swatch parallel', 'aria-hidden': 'true' }), 'parallel named by the text'),
+      parallels ? el('li', {}, el('span', { class: 'swatch parallel', 'aria-hidden': 'true' }), 'parallel named by the text') : null,
     ));
     if (what.loading) {
       ui.legend.dataset.state = 'loading';
@@ -540,7 +553,11 @@
       clearError();
     } catch (err) {
       if (seq !== checkSeq) return;
+      // The answer to the earlier question must not stand as the answer to this one.
       state.doc = null;
+      ui.location.textContent = '';
+      ui.summary.textContent = 'No answer: see the message above.';
+      ui.tableBox.textContent = '';
       ui.answer.dataset.state = 'error';
       showError(err);
     } finally {
@@ -585,7 +602,8 @@
     const counts = {};
     for (const row of doc.table) counts[verdictSlug(row.verdict)] = (counts[verdictSlug(row.verdict)] || 0) + 1;
     const parts = Object.entries(counts).map(([slug, n]) => `${(VERDICTS[slug] || { words: slug }).words}: ${n}`);
-    return `${doc.table.length} rows on ${doc.date} — ${parts.join(', ')}.`;
+    const rows = doc.table.length === 1 ? '1 row' : `${doc.table.length} rows`;
+    return `${rows} on ${doc.date} — ${parts.join(', ')}.`;
   }
 
   function answerTable(doc) {
@@ -806,7 +824,7 @@
       const from = placeAnchor();
       const to = [near.lat, near.lon];
       L.circleMarker(to, { pane: 'lines', radius: 7, color: '#000', weight: 2, fillColor: '#0072B2', fillOpacity: 1 })
-        .bindTooltip(`nearest covered: ${near.name}`, { direction: 'top' })
+        .bindTooltip(el('span', {}, `nearest covered: ${near.name}`), { direction: 'top' })
         .addTo(layers.nearest);
       if (from) {
         L.polyline([from, to], { pane: 'lines', color: '#000', weight: 1.5, dashArray: '6 6', interactive: false })
@@ -921,7 +939,7 @@
 
   function readHash() {
     const p = new URLSearchParams(location.hash.replace(/^#/, ''));
-    const at = (p.get('at') || '').split(',').map(Number);
+    const at = (p.get('at') || '').split(',').filter((x) => x.trim() !== '').map(Number);
     state.place = null;
     if (at.length === 2 && at.every(Number.isFinite)) state.place = { kind: 'point', lat: at[0], lon: at[1] };
     else if (p.get('place')) state.place = { kind: 'location', name: p.get('place') };
@@ -929,11 +947,12 @@
       const geometry = decodeGeometry(p.get('geom'));
       if (geometry) state.place = { kind: 'geometry', geometry };
     }
-    state.date = p.get('date') || meta.today;
+    const date = p.get('date') || '';
+    state.date = /^\d{4}-\d{2}-\d{2}$/.test(date) && date >= FIRST_DAY && date <= meta.today ? date : meta.today;
     const art = p.get('art');
     state.article = art === 'none' ? '' : art && treatyOf(art) ? art : defaultArticle();
     state.target = meta.targets.includes(p.get('target')) ? p.get('target') : 'territory';
-    state.only = p.get('only') === '1';
+    state.only = p.get('only') === '1' && Boolean(treatyOf(state.article));
     state.party = p.get('party') || '';
     state.assume = splitList(p.get('assume') || '');
     state.readings = {};
@@ -1015,6 +1034,8 @@
     drawArea();
   }
 
+  let dateTimer = null;
+
   function bindControls() {
     ui.date.addEventListener('change', () => {
       const value = ui.date.value;
@@ -1023,10 +1044,18 @@
         return;
       }
       state.date = value;
-      questionChanged();
+      writeHash();
+      // Stepping through days with the arrow keys asks once, for the day it stops on: each overlay takes the
+      // server seconds the first time, and it answers one request at a time.
+      clearTimeout(dateTimer);
+      dateTimer = setTimeout(() => {
+        runCheck();
+        drawArea();
+      }, 500);
     });
     ui.treaty.addEventListener('change', () => {
       state.article = ui.treaty.value;
+      if (!treatyOf(state.article)) state.only = ui.only.checked = false;
       writeHash();
       drawArea();
       if (state.only) runCheck();
@@ -1038,7 +1067,8 @@
       if (state.only) runCheck();
     });
     ui.only.addEventListener('change', () => {
-      state.only = ui.only.checked && Boolean(state.article);
+      state.only = ui.only.checked && Boolean(treatyOf(state.article));
+      ui.only.checked = state.only;
       writeHash();
       runCheck();
     });
