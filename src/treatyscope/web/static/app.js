@@ -234,7 +234,7 @@
       map.createPane(name).style.zIndex = String(z);
     }
     fitWorld(); // a renderer makes its <svg> only once the map has a view
-    layers.landRenderer = L.svg({ pane: 'land', padding: 0.3 });
+    layers.landRenderer = L.canvas({ pane: 'land', padding: 0.3 }); // tens of thousands of vertices: canvas draws them faster
     layers.areaRenderer = L.svg({ pane: 'area', padding: 0.3 });
     map.addLayer(layers.landRenderer);
     map.addLayer(layers.areaRenderer);
@@ -1219,6 +1219,7 @@
     for (const id of ids) ui[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = document.getElementById(id);
     ui.summary = ui.answerSummary;
     setUpMap();
+    const landLoaded = loadCoarseLand(); // needs nothing from meta: both at once
     try {
       meta = await api('/api/meta');
     } catch (err) {
@@ -1227,7 +1228,6 @@
     }
     fillControls();
     bindControls();
-    const landLoaded = loadCoarseLand();
     restore();
     await landLoaded;
     document.body.dataset.ready = 'true';
