@@ -133,6 +133,7 @@ def create_app(warm: bool = True) -> FastAPI:
 
     _errors(app)
     _routes(app)
+    _lookups(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app
 
@@ -254,6 +255,10 @@ def _routes(app: FastAPI) -> None:
         box = parse_box(bbox)
         body = engine(lambda: _LAND.remember((level, box), lambda: json.dumps(land_geojson(level, box)).encode()))
         return Response(body, media_type="application/geo+json")
+
+
+def _lookups(app: FastAPI) -> None:
+    """What the page and scripts look up besides the answers: places, articles, the schemas."""
 
     @app.get("/api/suggest", summary="Places whose names begin with what was typed")
     def suggest(q: str, limit: Annotated[int, Query(ge=1, le=20)] = 8) -> list[dict[str, Any]]:
