@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 import typer
 
@@ -38,10 +39,7 @@ def serve(
     if host not in ("127.0.0.1", "localhost"):
         os.environ[PUBLIC] = "1"  # reached by names this process cannot know: every Host name is taken
     if open_page:
-        import threading
-        import webbrowser
-
-        threading.Timer(1.0, webbrowser.open, (url,)).start()
+        threading.Thread(target=_open_when_ready, args=(url,), daemon=True).start()
     if workers == 1:
         uvicorn.run(create_app(), host=host, port=port, log_level="warning")
     else:  # each process makes its own app, and its own engine
@@ -66,3 +64,18 @@ def _check_free(host: str, port: int) -> None:
             errno.EACCES: "Ports below 1024 need privileges: choose another with --port.",
         }.get(e.errno or 0, "Give an address of this machine with --host (default 127.0.0.1).")
         raise UsageError(f"--host {host} --port {port}: cannot listen there ({e.strerror or e}).", hint) from None
+
+
+def _open_when_ready(url: str) -> None:
+    """Open the page once the server answers: it loads the data first (seconds, or a minute on a new install)."""
+    import time
+    import urllib.request
+    import webbrowser
+
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(url + "api/meta", timeout=5):
+                webbrowser.open(url)
+                return
+        except OSError:
+            time.sleep(1)
