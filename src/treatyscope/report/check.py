@@ -9,7 +9,7 @@ import datetime as dt
 import enum
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from treatyscope.evaluation.bound import who_is_bound
 from treatyscope.place.data import Status
@@ -36,6 +36,7 @@ from treatyscope.result import Result, ScopeOutcome
 from treatyscope.rules.language import Interpretation, Node, Reading, Trace
 
 SCHEMA = "treatyscope.check/1"
+BRIEF_LEAVES_OUT = ("trace", "facts")  # the bulk of a result, left out with --brief
 
 
 # -------------------------------------------------------------------------------------------------------- JSON
@@ -61,7 +62,7 @@ def result_dict(r: Result, brief: bool = False) -> dict[str, Any]:
         "headline": headline(r),
         **({"assumption": given} if (given := assumption(r)) else {}),
         "reasons": reasons(r),
-        "trace": [_check_dict(c, r, n) for c in checks(r)] if not brief else [],
+        "trace": None if brief else [_check_dict(c, r, n) for c in checks(r)],
         "interpretations": [
             {
                 "term": t.interpretation.term,
@@ -102,11 +103,9 @@ def result_dict(r: Result, brief: bool = False) -> dict[str, Any]:
         "unverified": unverified(r),
         "notes": list(r.notes),
         "sources": [s.as_dict() for s in r.sources],
-        "facts": _facts(r) if not brief else {},
+        "facts": None if brief else _facts(r),
     }
-    if brief:
-        del doc["trace"], doc["facts"]
-    return doc
+    return {k: v for k, v in doc.items() if not (brief and k in BRIEF_LEAVES_OUT)}
 
 
 def _nearest_dict(r: Result) -> dict[str, Any] | None:
@@ -316,9 +315,18 @@ def render_text(loc: dict[str, Any], results: Sequence[Result], out: Printer, de
             out.para(_cite(s.as_dict()), "    ")
 
 
-def comparison_rows(results: Sequence[Result]) -> list[tuple[str, str, str, str, str, str]]:
-    """One row per treaty article and verdict: (treaty, article, targets, verdict, obligation, reason). Target kinds
-    with the same verdict for the same reason share a row."""
+class ComparisonRow(NamedTuple):
+    treaty: str
+    article: str
+    targets: str  # "all", or the target kinds that share the row
+    verdict: str
+    obligation: str
+    reason: str
+
+
+def comparison_rows(results: Sequence[Result]) -> list[ComparisonRow]:
+    """One row per treaty article and verdict. Target kinds with the same verdict for the same reason share a
+    row."""
     rows: dict[tuple[str, str, str, str, str], list[str]] = {}
     for r in results:
         verdict = VERDICT_WORDS[r.verdict].lower() + ("*" if assumption(r) else "")
@@ -326,7 +334,7 @@ def comparison_rows(results: Sequence[Result]) -> list[tuple[str, str, str, str,
         key = (r.treaty.id, r.article.number, verdict, owed, one_line(r))
         rows.setdefault(key, []).append(r.target)
     return [
-        (t, a, "all" if len(targets) == 4 else ", ".join(targets), v, owed, reason)
+        ComparisonRow(t, a, "all" if len(targets) == 4 else ", ".join(targets), v, owed, reason)
         for (t, a, v, owed, reason), targets in rows.items()
     ]
 

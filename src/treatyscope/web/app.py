@@ -43,7 +43,9 @@ MAX_BODY = ("TREATYSCOPE_WEB_MAX_BYTES", 4 * 1024 * 1024)  # a drawn shape; a fi
 # server answers one request at a time, so a shape over a continent (minutes) would hold up every reader.
 MAX_PIECES = ("TREATYSCOPE_WEB_MAX_PIECES", 300)
 MAX_VERTICES = ("TREATYSCOPE_WEB_MAX_VERTICES", 10_000)
-FIRST_DAY = "1948-01-01"  # the date control's first day: the oldest encoded treaty (Rio, 1947) in force
+# The date control's first day (the issue asks for 1948 onwards): the oldest encoded treaty, Rio, was signed in
+# 1947 and entered into force on 1948-12-03.
+FIRST_DAY = "1948-01-01"
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -245,16 +247,13 @@ def _routes(app: FastAPI) -> None:
     ) -> Response:
         asked = (treaty, article, target, date or dt.date.today().isoformat(), party or None)
         given = (tuple(interpretation or ()), tuple(assume_member or ()), tuple(assume or ()), territorial_sea)
-        body = engine(lambda: _AREAS.remember((*asked, *given), lambda: _area(*asked, *given)), asked_by=request)
-        return Response(body, media_type="application/geo+json")
+        return Response(engine(_area_sent, *asked, *given, asked_by=request), media_type="application/geo+json")
 
     @app.get("/api/land", summary="The land to draw: level 0 the whole world; 1 and 2 finer, for a box")
     def land(level: int = 0, bbox: str | None = None) -> Response:
-        from treatyscope.web.basemap import land_geojson, parse_box
+        from treatyscope.web.basemap import parse_box
 
-        box = parse_box(bbox)
-        body = engine(lambda: _LAND.remember((level, box), lambda: json.dumps(land_geojson(level, box)).encode()))
-        return Response(body, media_type="application/geo+json")
+        return Response(engine(_land_sent, level, parse_box(bbox)), media_type="application/geo+json")
 
 
 def _lookups(app: FastAPI) -> None:
@@ -340,10 +339,7 @@ def _check(q: CheckQuery) -> Response:
         return PlainTextResponse(render_markdown(location, results), media_type="text/markdown; charset=utf-8")
     doc = check_document(location, scenarios[0].date.isoformat(), results, q.brief)
     names = {r.treaty.id: r.treaty.short_name for r in results}
-    keys = ("treaty", "article", "targets", "verdict", "obligation", "reason")
-    doc["table"] = [
-        dict(zip(keys, row, strict=True)) | {"treaty_name": names[row[0]]} for row in comparison_rows(results)
-    ]
+    doc["table"] = [row._asdict() | {"treaty_name": names[row.treaty]} for row in comparison_rows(results)]
     return JSONResponse(doc)
 
 
@@ -376,6 +372,18 @@ def _piece_boxes() -> Any:
     return shapely.STRtree(shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3]))
 
 
+def _land_sent(level: int, box: tuple[float, float, float, float] | None) -> bytes:
+    """The land as sent, made once per level and box."""
+    from treatyscope.web.basemap import land_geojson
+
+    return _LAND.remember((level, box), lambda: json.dumps(land_geojson(level, box)).encode())  # type: ignore[no-any-return]
+
+
+def _area_sent(*asked: Any) -> bytes:
+    """The area as sent (`_area`'s arguments), made once per question."""
+    return _AREAS.remember(asked, lambda: _area(*asked))  # type: ignore[no-any-return]
+
+
 def _area(
     treaty: str,
     article: str | None,
@@ -391,11 +399,8 @@ def _area(
 
     from treatyscope.api import covered_area
     from treatyscope.evaluation.subjects import measure
-    from treatyscope.input.selection import check_treaties
     from treatyscope.report.areas import label, to_geojson
-    from treatyscope.rules.load import rulebook
 
-    check_treaties([treaty], rulebook())
     area = covered_area(
         treaty,
         target,
@@ -481,13 +486,12 @@ def _suggest(q: str, limit: int) -> list[dict[str, Any]]:
 
 
 def warm_up(overlay: bool = False) -> None:
-    """Load the data and the rules, and draw the world's land, before the first visitor waits for them; with
-    `overlay`, also the page's first overlay (NATO Article 5 today: a minute on a new install, kept on disk)."""
-    from treatyscope.web.basemap import level
-
+    """Load the data and the rules, and make the world's land as sent, before the first visitor waits for them;
+    with `overlay`, also the page's first overlay as sent (NATO Article 5 today, as the page asks for it: a minute
+    on a new install, kept on disk)."""
     engine(_meta)
-    engine(level, 0)
+    engine(_land_sent, 0, None)
     engine(_check, CheckQuery(lat=0.0, lon=0.0))
     if overlay:
         today = dt.date.today().isoformat()
-        engine(_area, "nato", None, "territory", today, None, (), (), (), True)
+        engine(_area_sent, "nato", "nato-5", "territory", today, None, (), (), (), True)
