@@ -442,6 +442,7 @@ def _schema(name: str) -> bytes:
 
 
 def _meta() -> dict[str, Any]:
+    from treatyscope.report.explain import VERDICT_WORDS
     from treatyscope.rules.kinds import TARGETS
     from treatyscope.rules.load import rulebook
     from treatyscope.rules.reach import assumable_facts
@@ -452,6 +453,7 @@ def _meta() -> dict[str, Any]:
         "today": dt.date.today().isoformat(),
         "first_day": FIRST_DAY,
         "targets": list(TARGETS),
+        "verdicts": {str(v): words.lower() for v, words in VERDICT_WORDS.items()},
         "treaties": [
             {
                 "id": t.id,

@@ -13,13 +13,9 @@
   const COVERED_STYLE = { fillColor: '#0072B2', fillOpacity: 0.55, color: '#005a8c', weight: 0.6 };
   // fillColor goes straight into the SVG fill attribute, so the hatch survives Leaflet's restyling.
   const CONTESTED_STYLE = { fillColor: 'url(#hatch)', fillOpacity: 1, color: '#E69F00', weight: 1 };
-  const VERDICTS = {
-    applies: { symbol: '✓', words: 'applies' },
-    'does-not-apply': { symbol: '✗', words: 'does not apply' },
-    partial: { symbol: '◐', words: 'partly applies' },
-    contested: { symbol: '?', words: 'contested' },
-    'not-in-force': { symbol: '–', words: 'not in force' },
-  };
+  // The symbols beside the verdicts' words (the words come from the server, /api/meta's `verdicts`, made where
+  // the command line makes them), so that a verdict reads without colour.
+  const SYMBOLS = { applies: '✓', 'does-not-apply': '✗', partial: '◐', contested: '?' };
   const NAMED_PARALLELS = [
     [23.436, 'Tropic of Cancer'], [-23.436, 'Tropic of Capricorn'], [66.563, 'Arctic Circle'], [-66.563, 'Antarctic Circle'],
   ];
@@ -188,8 +184,12 @@
 
   function verdictBadge(verdict) {
     const slug = verdictSlug(verdict);
-    const v = VERDICTS[slug] || { symbol: '•', words: String(verdict) };
-    return el('span', { class: `verdict v-${slug}` }, el('span', { class: 'sym', 'aria-hidden': 'true' }, v.symbol), ` ${v.words}`);
+    return el('span', { class: `verdict v-${slug}` }, el('span', { class: 'sym', 'aria-hidden': 'true' }, SYMBOLS[slug] || '•'),
+      ` ${verdictWords(slug, verdict)}`);
+  }
+
+  function verdictWords(slug, verdict) {
+    return meta.verdicts[slug] || String(verdict);
   }
 
   function km(value) {
@@ -601,7 +601,7 @@
   function summaryLine(doc) {
     const counts = {};
     for (const row of doc.table) counts[verdictSlug(row.verdict)] = (counts[verdictSlug(row.verdict)] || 0) + 1;
-    const parts = Object.entries(counts).map(([slug, n]) => `${(VERDICTS[slug] || { words: slug }).words}: ${n}`);
+    const parts = Object.entries(counts).map(([slug, n]) => `${verdictWords(slug, slug)}: ${n}`);
     const rows = doc.table.length === 1 ? '1 row' : `${doc.table.length} rows`;
     return `${rows} on ${doc.date} — ${parts.join(', ')}.`;
   }
