@@ -10,12 +10,13 @@ from typing import Any
 from treatyscope.english import capitalised, plural, sentence
 from treatyscope.evaluation.bound import BoundState, Duty, WhoIsBound, attacked_state, who_is_bound
 from treatyscope.report.console import Printer
-from treatyscope.report.explain import VERDICT_WORDS, article_name, names, one_line
+from treatyscope.report.explain import VERDICT_WORDS, article_name, names, one_line, terms_document
 from treatyscope.report.words import day
 from treatyscope.result import Result, Verdict
 from treatyscope.rules.language import Obligation
 
 SCHEMA = "treatyscope.obligations/1"
+ASK_CLI = "name the attacked state with --party"
 
 # What each strength of rules.kinds.OBLIGATION_STRENGTHS means, strongest first: (a short label for tables, the
 # obligation in a phrase).
@@ -148,6 +149,13 @@ def _suspended_line(w: WhoIsBound) -> list[str]:
     return out
 
 
+UNCERTAIN = "Only under some readings, for part of the place, or if the place is one state's territory."
+
+
+def _assumed_line(w: WhoIsBound) -> str:
+    return f"Given: {names(w.results[0]).states(sorted(w.assumed))} taken as a Party (--assume-member)."
+
+
 def _contested_line(d: Duty) -> str:
     r = d.result
     return f"{article_name(r)}: {one_line(r)}" if r.verdict is Verdict.CONTESTED else ""
@@ -160,28 +168,32 @@ def _rows(w: WhoIsBound) -> list[tuple[str, BoundState]]:
     return sorted(named, key=lambda nb: (not nb[1].certain, nb[1].duties[0].rank, n.data.entity_name(nb[1].state)))
 
 
+def summary_line(w: WhoIsBound, ask: str) -> str:
+    """What the rows below it are: 'N states bound to assist it under M treaties:', or why there are none (with
+    `ask`, how the reader names the attacked state: 'name the attacked state with --party')."""
+    if w.attacked is None:
+        if w.results[0].target == "territory":
+            return (
+                f"No single state holds this place on this date (no state, or several): {ask} to see "
+                "who is bound to assist it."
+            )
+        return f"Forces, vessels or aircraft of any Party: {ask} to see who is bound to assist it."
+    if not w.bound:
+        return "No encoded article binds any state to assist it here."
+    treaties = {d.result.treaty.id for b in w.bound for d in b.duties}
+    whom = "to assist it " if all(d.beneficiary == w.attacked for b in w.bound for d in b.duties) else "to act "
+    return (
+        f"{capitalised(plural(len(w.bound), 'state'))} bound {whom}under {plural(len(treaties), 'treaty', 'treaties')}:"
+    )
+
+
 def render_text(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
     results = list(w.results)
     out.para(f"Location: {loc['label']} — {loc['summary']}")
     out.para(_attack(w, results))
     out.line()
-    if w.attacked is None:
-        out.para(
-            "No single state holds this place on this date (no state, or several): name the attacked state with "
-            "--party to see who is bound to assist it."
-            if results[0].target == "territory"
-            else "Forces, vessels or aircraft of any Party: name the attacked state with --party to see who is "
-            "bound to assist it."
-        )
-    elif not w.bound:
-        out.para("No encoded article binds any state to assist it here.")
-    else:
-        treaties = {d.result.treaty.id for b in w.bound for d in b.duties}
-        whom = "to assist it " if all(d.beneficiary == w.attacked for b in w.bound for d in b.duties) else "to act "
-        out.para(
-            f"{capitalised(plural(len(w.bound), 'state'))} bound {whom}under "
-            f"{plural(len(treaties), 'treaty', 'treaties')}:"
-        )
+    out.para(summary_line(w, ASK_CLI))
+    if w.bound:
         rows = _rows(w)
         width = max(len(name) for name, _ in rows) + 2
         for name, b in rows:
@@ -192,9 +204,9 @@ def render_text(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
                 for more in wrapped[1:]:
                     out.line("  " + " " * width + "  " + more)
         if any(not d.certain for b in w.bound for d in b.duties):
-            out.para("? Only under some readings, for part of the place, or if the place is one state's territory.")
+            out.para(f"? {UNCERTAIN}")
         if any(b.state in w.assumed for b in w.bound):
-            out.para(f"* Given: {names(results[0]).states(sorted(w.assumed))} taken as a Party (--assume-member).")
+            out.para(f"* {_assumed_line(w)}")
     if w.binding:
         out.line()
         out.line("What each article obliges:")
@@ -217,7 +229,8 @@ def render_text(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
             out.para(f"{article_name(r)}: {VERDICT_WORDS[r.verdict].lower()} — {one_line(r)}", "  ")
 
 
-def document(loc: dict[str, Any], w: WhoIsBound) -> dict[str, Any]:
+def document(loc: dict[str, Any], w: WhoIsBound, ask: str = ASK_CLI) -> dict[str, Any]:
+    """As JSON, with the sentences the text output prints (`ask`: how the reader names the attacked state)."""
     r0 = w.results[0]
     return {
         "schema": SCHEMA,
@@ -225,7 +238,9 @@ def document(loc: dict[str, Any], w: WhoIsBound) -> dict[str, Any]:
         "date": day(r0.date),
         "target": r0.target,
         "attacked": w.attacked,
-        "bound": [_bound_dict(b) for b in w.bound],
+        "question": _attack(w, list(w.results)),
+        "summary": summary_line(w, ask),
+        "bound": [_bound_dict(b, w) for _, b in _rows(w)],
         "suspended": [
             {
                 "state": s.suspension.obligor,
@@ -237,16 +252,19 @@ def document(loc: dict[str, Any], w: WhoIsBound) -> dict[str, Any]:
             }
             for s, line in zip(w.suspended, _suspended_line(w), strict=True)
         ],
+        "notes": ([UNCERTAIN] if any(not d.certain for b in w.bound for d in b.duties) else [])
+        + ([_assumed_line(w)] if any(b.state in w.assumed for b in w.bound) else []),
         "articles": [_article_dict(r, r in w.binding) for r in w.results],
     }
 
 
-def _bound_dict(b: BoundState) -> dict[str, Any]:
+def _bound_dict(b: BoundState, w: WhoIsBound) -> dict[str, Any]:
     n = names(b.duties[0].result)
     return {
         "state": b.state,
-        "name": n.state(b.state),
+        "name": capitalised(n.state(b.state)),
         "certain": b.certain,
+        "assumed": b.state in w.assumed,
         "duties": [
             {
                 "treaty": d.result.treaty.id,
@@ -255,6 +273,9 @@ def _bound_dict(b: BoundState) -> dict[str, Any]:
                 "to_assist": d.beneficiary,
                 "certain": d.certain,
                 "strength": d.obligation.strength if d.obligation else None,
+                "text": _duty(d, w.attacked),
+                **({} if d.certain else {"why": sentence(one_line(d.result))}),
+                **({"readings": terms_document(d.result)} if d.result.verdict is Verdict.CONTESTED else {}),
             }
             for d in b.duties
         ],

@@ -28,6 +28,7 @@ from treatyscope.report.explain import (
     reasons,
     subject_name,
     term_lines,
+    terms_document,
     unverified,
 )
 from treatyscope.report.given import assumption
@@ -63,24 +64,7 @@ def result_dict(r: Result, brief: bool = False) -> dict[str, Any]:
         **({"assumption": given} if (given := assumption(r)) else {}),
         "reasons": reasons(r),
         "trace": None if brief else [_check_dict(c, r, n) for c in checks(r)],
-        "interpretations": [
-            {
-                "term": t.interpretation.term,
-                "id": t.interpretation.id,
-                "question": t.interpretation.question,
-                "readings": [
-                    {
-                        "id": rv.reading.id,
-                        "label": rv.reading.label,
-                        "summary": rv.reading.summary,
-                        "verdict": str(rv.verdict) if rv.verdict else "depends on other readings",
-                        "sources": list(rv.reading.sources),
-                    }
-                    for rv in t.readings
-                ],
-            }
-            for t in (scope.terms if scope else ())
-        ],
+        "interpretations": terms_document(r),
         "parts": [
             {
                 "id": p.id,

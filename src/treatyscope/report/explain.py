@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from treatyscope.english import capitalised, join, plural, the, the_sea
 from treatyscope.place.data import Lineage, geodata
@@ -554,6 +555,28 @@ def term_lines(r: Result) -> list[str]:
             cited = ", ".join(f"[{s}]" for s in rv.reading.sources)
             out.append(f"“{t.interpretation.term}” read as {rv.reading.label} → {verdict} ({cited})")
     return out
+
+
+def terms_document(r: Result) -> list[dict[str, Any]]:
+    """The contested terms as JSON: each reading with the verdict it gives and its sources' ids."""
+    return [
+        {
+            "term": t.interpretation.term,
+            "id": t.interpretation.id,
+            "question": t.interpretation.question,
+            "readings": [
+                {
+                    "id": rv.reading.id,
+                    "label": rv.reading.label,
+                    "summary": rv.reading.summary,
+                    "verdict": str(rv.verdict) if rv.verdict else "depends on other readings",
+                    "sources": list(rv.reading.sources),
+                }
+                for rv in t.readings
+            ],
+        }
+        for t in (r.scope.terms if r.scope else ())
+    ]
 
 
 def part_lines(r: Result) -> list[str]:

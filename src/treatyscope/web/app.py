@@ -17,14 +17,14 @@ import sys
 import threading
 from collections.abc import AsyncIterator, Callable
 from importlib import resources
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import anyio
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -34,7 +34,11 @@ from treatyscope import __version__, cache
 from treatyscope.errors import TreatyscopeError, UsageError
 from treatyscope.input.geojson import limit
 
+if TYPE_CHECKING:
+    from treatyscope.input.scenario import Scenario
+
 T = TypeVar("T")
+Q = TypeVar("Q", bound="Question")
 Many = Annotated[list[str] | None, Query()]  # a repeatable query parameter: ?treaty=nato&treaty=rio
 
 ENGINE = threading.Lock()
@@ -51,6 +55,7 @@ CSP = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 PUBLIC = "TREATYSCOPE_SERVE_PUBLIC"  # set by `serve --host` other than this machine's loopback: any Host name
+MARKDOWN = "text/markdown; charset=utf-8"
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 STATIC = resources.files("treatyscope.web") / "static"
 _AREAS = cache.memo(limit=64)  # an area, as sent
@@ -70,16 +75,16 @@ def engine(work: Callable[..., T], *args: Any, asked_by: Request | None = None) 
         return work(*args)
 
 
-class CheckQuery(BaseModel):
-    """What `/api/check` is asked: the options of `treatyscope check`, with a drawn GeoJSON shape for --geojson."""
+class Question(BaseModel):
+    """Where, and what, is attacked: the options `check`, `timeline` and `obligations` share, with a drawn GeoJSON
+    shape for --geojson."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     location: str | None = None
     lat: StrictStr | StrictFloat | StrictInt | None = None
     lon: StrictStr | StrictFloat | StrictInt | None = None
     geometry: dict[str, Any] | None = None
-    date: str | None = None
     treaty: list[str] = []
     target: list[str] = []
     party: str | None = None
@@ -87,14 +92,64 @@ class CheckQuery(BaseModel):
     assume: list[str] = []
     interpretation: list[str] = []
     territorial_sea: bool = True
-    nearest: bool = False
-    brief: bool = False
     format: Literal["json", "markdown"] = "json"
 
     @field_validator("treaty", "target", "assume_member", "assume", "interpretation", mode="before")
     @classmethod
     def one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    def scenarios(self, date: str | dt.date | None, nearest: bool = False) -> tuple[list[Scenario], dict[str, Any]]:
+        """The scenarios asked about on `date`, and the place's facts; a drawn shape within the page's budget."""
+        from treatyscope.input.scenario import build_scenarios
+
+        if (self.lat is None) != (self.lon is None):
+            raise UsageError("Give both lat and lon.")
+        scenarios, location = build_scenarios(
+            location=self.location,
+            at=f"{self.lat},{self.lon}" if self.lat is not None else None,
+            geojson=self.geometry,
+            targets=self.target,
+            party=self.party or None,
+            date=date or None,
+            assume_member=self.assume_member,
+            assume=self.assume,
+            interpretation=self.interpretation,
+            territorial_sea=self.territorial_sea,
+            nearest=nearest,
+        )
+        if scenarios[0].geometry is not None:
+            _within_budget(scenarios[0].geometry)
+        return scenarios, location
+
+
+class CheckQuery(Question):
+    """What `/api/check` is asked: the options of `treatyscope check`."""
+
+    date: str | None = None
+    nearest: bool = False
+    brief: bool = False
+
+
+class TimelineQuery(Question):
+    """What `/api/timeline` is asked: the options of `treatyscope timeline` (`from` and `to` as there)."""
+
+    start: str | None = Field(None, alias="from")
+    end: str | None = Field(None, alias="to")
+
+
+class ObligationsQuery(Question):
+    """What `/api/obligations` is asked: the options of `treatyscope obligations` (one target kind)."""
+
+    date: str | None = None
+    target: list[str] = ["territory"]
+
+    @field_validator("target")
+    @classmethod
+    def one_target(cls, value: list[str]) -> list[str]:
+        if len(value) != 1:
+            raise ValueError("give one target kind: who is bound depends on what is attacked")
+        return value
 
 
 def create_app(warm: bool = True) -> FastAPI:
@@ -222,15 +277,54 @@ def _routes(app: FastAPI) -> None:
 
     @app.post("/api/check", summary="The same for a drawn line or area (GeoJSON in the body's `geometry`)")
     async def check_post(request: Request) -> Response:
-        raw = await _body(request)
-        try:
-            q = CheckQuery.model_validate(json.loads(raw))
-        except RecursionError:
-            raise UsageError("the body is nested deeper than the JSON reader allows.") from None
-        except ValueError as e:
-            message = _one_line(e.errors()) if isinstance(e, ValidationError) else f"the body is not JSON ({e})."
-            raise UsageError(message) from None
-        return await run_in_threadpool(lambda: engine(_check, q, asked_by=request))
+        return await _posted(request, CheckQuery, _check)
+
+    @app.get("/api/timeline", summary="The verdict over time: intervals, each boundary with what changed")
+    def timeline_get(
+        request: Request,
+        location: str | None = None,
+        lat: str | None = None,
+        lon: str | None = None,
+        start: Annotated[str | None, Query(alias="from")] = None,
+        end: Annotated[str | None, Query(alias="to")] = None,
+        treaty: Many = None,
+        target: Many = None,
+        party: str | None = None,
+        assume_member: Many = None,
+        assume: Many = None,
+        interpretation: Many = None,
+        territorial_sea: bool = True,
+        format: Literal["json", "markdown"] = "json",
+    ) -> Response:
+        asked = {k: v for k, v in locals().items() if k != "request" and v not in (None, [])}
+        return engine(_timeline, TimelineQuery.model_validate(asked), asked_by=request)
+
+    @app.post("/api/timeline", summary="The same for a drawn line or area (GeoJSON in the body's `geometry`)")
+    async def timeline_post(request: Request) -> Response:
+        return await _posted(request, TimelineQuery, _timeline)
+
+    @app.get("/api/obligations", summary="Who is bound to assist the attacked state, under which treaty, how strongly")
+    def obligations_get(
+        request: Request,
+        location: str | None = None,
+        lat: str | None = None,
+        lon: str | None = None,
+        date: str | None = None,
+        treaty: Many = None,
+        target: Many = None,
+        party: str | None = None,
+        assume_member: Many = None,
+        assume: Many = None,
+        interpretation: Many = None,
+        territorial_sea: bool = True,
+        format: Literal["json", "markdown"] = "json",
+    ) -> Response:
+        asked = {k: v for k, v in locals().items() if k != "request" and v not in (None, [])}
+        return engine(_obligations, ObligationsQuery.model_validate(asked), asked_by=request)
+
+    @app.post("/api/obligations", summary="The same for a drawn line or area (GeoJSON in the body's `geometry`)")
+    async def obligations_post(request: Request) -> Response:
+        return await _posted(request, ObligationsQuery, _obligations)
 
     @app.get("/api/area", summary="The area an article covers, as GeoJSON (covered, and contested by reading)")
     def area(
@@ -312,35 +406,55 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+async def _posted(request: Request, model: type[Q], answer: Callable[[Q], Response]) -> Response:
+    """A POST's JSON body, read within the cap and validated as `model`, answered on the engine."""
+    raw = await _body(request)
+    try:
+        q = model.model_validate(json.loads(raw))
+    except RecursionError:
+        raise UsageError("the body is nested deeper than the JSON reader allows.") from None
+    except ValueError as e:
+        message = _one_line(e.errors()) if isinstance(e, ValidationError) else f"the body is not JSON ({e})."
+        raise UsageError(message) from None
+    return await run_in_threadpool(lambda: engine(answer, q, asked_by=request))
+
+
 def _check(q: CheckQuery) -> Response:
     from treatyscope.api import run_check
-    from treatyscope.input.scenario import build_scenarios
     from treatyscope.report.check import check_document, comparison_rows, render_markdown
 
-    if (q.lat is None) != (q.lon is None):
-        raise UsageError("Give both lat and lon.")
-    scenarios, location = build_scenarios(
-        location=q.location,
-        at=f"{q.lat},{q.lon}" if q.lat is not None else None,
-        geojson=q.geometry,
-        targets=q.target,
-        party=q.party or None,
-        date=q.date or None,
-        assume_member=q.assume_member,
-        assume=q.assume,
-        interpretation=q.interpretation,
-        territorial_sea=q.territorial_sea,
-        nearest=q.nearest,
-    )
-    if scenarios[0].geometry is not None:
-        _within_budget(scenarios[0].geometry)
+    scenarios, location = q.scenarios(q.date, q.nearest)
     results = run_check(scenarios, treaties=q.treaty or None)
     if q.format == "markdown":
-        return PlainTextResponse(render_markdown(location, results), media_type="text/markdown; charset=utf-8")
+        return PlainTextResponse(render_markdown(location, results), media_type=MARKDOWN)
     doc = check_document(location, scenarios[0].date.isoformat(), results, q.brief)
     names = {r.treaty.id: r.treaty.short_name for r in results}
     doc["table"] = [row._asdict() | {"treaty_name": names[row.treaty]} for row in comparison_rows(results)]
     return JSONResponse(doc)
+
+
+def _timeline(q: TimelineQuery) -> Response:
+    from treatyscope.api import run_timeline, timeline_span
+    from treatyscope.report.timeline import render_markdown, timeline_document
+
+    first, last = timeline_span(q.start, q.end)
+    scenarios, location = q.scenarios(first)
+    found = run_timeline(scenarios, first, last, q.treaty or None)
+    if q.format == "markdown":
+        return PlainTextResponse(render_markdown(location, first, last, found), media_type=MARKDOWN)
+    return JSONResponse(timeline_document(location, first, last, found))
+
+
+def _obligations(q: ObligationsQuery) -> Response:
+    from treatyscope.api import run_check
+    from treatyscope.evaluation.bound import who_is_bound
+    from treatyscope.report.bound import document, render_markdown
+
+    scenarios, location = q.scenarios(q.date)
+    found = who_is_bound(run_check(scenarios, treaties=q.treaty or None), scenarios[0].assume_member)
+    if q.format == "markdown":
+        return PlainTextResponse(render_markdown(location, found), media_type=MARKDOWN)
+    return JSONResponse(document(location, found, ask="name the attacked party"))
 
 
 def _within_budget(shape: Any) -> None:
