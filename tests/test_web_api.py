@@ -121,6 +121,82 @@ def test_markdown_is_the_cli_markdown(web_url: str) -> None:
     assert text.strip() == cli.output.strip()
 
 
+def test_the_timeline_of_algiers_under_nato_as_the_cli_gives_it(web_url: str) -> None:
+    status, doc, _ = get(web_url, "/api/timeline", location="Algiers", treaty="nato", target="territory")
+    assert status == 200
+    jsonschema.validate(doc, json.loads((SCHEMAS / "timeline.schema.json").read_text()))
+    [nato] = doc["timelines"]
+    spans = [(i["first_day"], i["last_day"], i["verdict"]) for i in nato["intervals"]]
+    applies = [(a, b) for a, b, v in spans if v == "applies"]  # two: the amended Article 6 from 1952-02-18
+    assert (applies[0][0], applies[-1][1]) == ("1949-08-24", "1962-07-02")
+    assert spans[-1][0] == "1962-07-03" and spans[-1][2] == "does-not-apply"
+    cli = CliRunner().invoke(
+        app, ["timeline", "--location", "Algiers", "--treaty", "nato", "--target", "territory", "--format", "json"]
+    )
+    assert doc == json.loads(cli.output)
+
+
+def test_a_drawn_point_has_the_timeline_of_the_same_point_asked_by_coordinates(web_url: str) -> None:
+    asked = {"treaty": ["us-japan"], "target": ["territory"], "from": "1960-01-01", "to": "1980-12-31"}
+    status, drawn, _ = post(
+        web_url, "/api/timeline", {"geometry": {"type": "Point", "coordinates": [127.68, 26.21]}, **asked}
+    )
+    assert status == 200
+    _, typed, _ = get(web_url, "/api/timeline", lat=26.21, lon=127.68, **asked)
+    [okinawa] = drawn["timelines"]
+    assert okinawa["intervals"][-1]["first_day"] == "1972-05-15"  # the reversion
+    assert okinawa["intervals"][-1]["verdict"] == "applies"
+
+    def spans(doc: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+        return [
+            (i["first_day"], i["last_day"], i["verdict"], i["explanation"]) for i in doc["timelines"][0]["intervals"]
+        ]
+
+    assert spans(drawn) == spans(typed)  # the changes name the place as given ("the shape given", "26.21, 127.68")
+
+
+def test_who_is_bound_when_poland_is_attacked(web_url: str) -> None:
+    status, doc, _ = get(web_url, "/api/obligations", location="Warsaw", date="2026-01-01")
+    assert status == 200
+    jsonschema.validate(doc, json.loads((SCHEMAS / "obligations.schema.json").read_text()))
+    assert doc["attacked"] == "POL" and doc["summary"].endswith("under 2 treaties:")
+    germany = next(b for b in doc["bound"] if b["state"] == "DEU")
+    assert [d["text"] for d in germany["duties"]] == [
+        "TEU Article 42(7) (all means in their power)",
+        "NATO Article 5 (action it deems necessary)",
+    ]
+    ireland = next(b for b in doc["bound"] if b["state"] == "IRL")
+    assert [d["treaty"] for d in ireland["duties"]] == ["eu"]
+
+
+def test_a_contested_duty_says_why_and_names_its_readings(web_url: str) -> None:
+    _, doc, _ = get(web_url, "/api/obligations", location="Sevastopol", date="2026-01-01", party="RUS")
+    uncertain = [d for b in doc["bound"] for d in b["duties"] if not d["certain"]]
+    assert uncertain and all(d["why"] for d in uncertain)
+    contested = [d for d in uncertain if d["verdict"] == "contested"]
+    assert contested and all(r["sources"] for d in contested for t in d["readings"] for r in t["readings"])
+    assert doc["notes"]
+
+
+def test_no_single_attacked_state_asks_for_the_party(web_url: str) -> None:
+    _, doc, _ = get(web_url, "/api/obligations", location="Warsaw", target="vessel")
+    assert doc["attacked"] is None and doc["bound"] == []
+    assert "name the attacked party" in doc["summary"] and "--party" not in doc["summary"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "expected"),
+    [
+        ("/api/obligations", {"location": "Warsaw", "target": ["forces", "vessel"]}, r"give one target kind"),
+        ("/api/timeline", {"location": "Algiers", "from": "1960-01-01", "to": "1950-01-01"}, r"is after --to"),
+        ("/api/timeline", {"location": "Algiers", "form": "1960-01-01"}, r"^Unknown parameter 'form'"),
+    ],
+)
+def test_bad_timeline_and_obligations_requests(web_url: str, path: str, params: dict[str, Any], expected: str) -> None:
+    status, doc, _ = get(web_url, path, **params)
+    assert status == 400 and re.search(expected, doc["error"])
+
+
 @pytest.mark.parametrize(
     ("path", "params", "command"),
     [

@@ -342,3 +342,78 @@ def test_the_overlay_colours(page: Page, base: str) -> None:
     orange = [c for c in window if c[0] > 200 and 120 < c[1] < 190 and c[2] < 80]
     assert len(orange) > 20, window[:10]
     assert len(orange) < len(window) - 20  # hatched, not a solid fill
+
+
+def test_an_opened_row_shows_its_history(page: Page, base: str, recorded: Recorded) -> None:
+    """Algiers: NATO Article 5 covered the Algerian departments of France from the treaty's entry into force to
+    Algeria's independence (Article 6(i), until 3 July 1962)."""
+    # No overlay (NATO's area of 1960 takes seconds to draw cold); the table for that day.
+    open_page(page, f"{base}#place=Algiers&date=1960-01-01&art=none")
+    page.wait_for_selector("#answer[data-state=done]")
+    row = page.locator("#answer tr.row[data-treaty=nato]:is([data-targets*=territory], [data-targets=all])")
+    row.locator("button.expand").click()
+    section = page.locator("#answer tr.detail:not([hidden]) section.timeline")
+    assert "Over time (1945 to today)" in section.locator("h3").inner_text()
+    page.wait_for_selector("#answer tr.detail:not([hidden]) section.timeline[data-state=done]")
+    intervals: list[dict[str, str]] = section.locator("ol.tl-list > li").evaluate_all(
+        "lis => lis.map(li => ({...li.dataset, text: li.innerText}))"
+    )
+    # The days from the treaty's entry into force to independence apply (the server splits them where Article 6's
+    # amended text took effect, 1952-02-18), with no gap; the day after does not.
+    applies = [i for i in intervals if i["verdict"] == "applies"]
+    assert applies[0]["first"] == "1949-08-24" and applies[-1]["last"] == "1962-07-02"
+    assert all(a["last"] < b["first"] for a, b in zip(applies, applies[1:], strict=False))
+    assert len(applies) == intervals.index(applies[-1]) - intervals.index(applies[0]) + 1
+    last = intervals[-1]
+    assert last["first"] == "1962-07-03" and last["verdict"] == "does-not-apply"
+    assert "1949-08-24 – 1952-02-17: ✓ applies" in applies[0]["text"] or "1949-08-24 – 1962-07-02" in applies[0]["text"]
+    assert "✗ does not apply" in last["text"]
+    assert "Algeria" in last["text"]  # what changed: who holds Algiers
+    # the bar: one segment per interval, a mark at the date asked; the list says it in words
+    assert section.locator(".tl-bar .tl-seg").count() == len(intervals)
+    assert section.locator(".tl-figure").get_attribute("aria-hidden") == "true"
+    assert section.locator(".tl-bar .tl-now").count() == 1
+    assert section.locator("ol.tl-list > li.is-asked").get_attribute("data-first") == applies[-1]["first"]
+
+    before = answer_seq(page)
+    section.locator("ol.tl-list > li").last.get_by_role("button", name="Show on 1962-07-03").click()
+    wait_answer(page, before)
+    assert page.input_value("#date") == "1962-07-03"
+    assert "date=1962-07-03" in page.url
+    assert "1962-07-03" in page.inner_text("#answer-summary")
+    assert the_row(page, "nato", "territory")["verdict"] == "does-not-apply"
+    # the row stays open, its history marked at the new day, the focus on its button
+    page.wait_for_selector("#answer tr.detail:not([hidden]) section.timeline[data-state=done]")
+    marked = page.locator("#answer tr.detail:not([hidden]) ol.tl-list > li.is-asked")
+    assert marked.get_attribute("data-first") == "1962-07-03"
+    assert page.evaluate("document.activeElement.classList.contains('expand')")
+    assert not recorded.errors, recorded.errors
+
+
+def test_who_is_bound_to_act(page: Page, base: str, recorded: Recorded) -> None:
+    open_page(page, f"{base}#place=Warsaw")
+    page.wait_for_selector("#answer[data-state=done]")
+    bound = page.locator("#bound")
+    assert bound.is_visible()
+    summary = bound.locator("summary")
+    assert summary.inner_text() == "Who is bound to act if territory is attacked"
+    summary.click()  # fetched when opened
+    page.wait_for_selector("#bound[data-state=done]")
+    assert "bound=1" in page.url
+    text = bound.inner_text()
+    assert "Poland" in text and "Warsaw" in text  # the question, in the server's words
+    germany = bound.locator("table.bound-table tbody tr[data-state=DEU]")
+    assert "Germany" in germany.locator("th").inner_text()
+    duties = germany.locator("td").inner_text()
+    assert "NATO Article 5" in duties and "TEU Article 42(7)" in duties
+    assert bound.locator("table.bound-table th[scope=col]").all_inner_texts() == ["State", "Bound by"]
+    obliges = bound.locator("section.obliges[data-treaty=nato]").inner_text()
+    assert "What each article obliges" in text
+    assert "such action as it deems necessary" in obliges
+    assert bound.locator("section.obliges").count() == 2  # the binding articles only: NATO and the TEU
+
+    # Another target is another question: asked again while the section is open.
+    page.select_option("#target", "forces")
+    assert summary.inner_text() == "Who is bound to act if forces is attacked"
+    page.wait_for_selector("#bound[data-state=done] >> text=armed forces")
+    assert not recorded.errors, recorded.errors

@@ -222,6 +222,10 @@ def _errors(app: FastAPI) -> None:
     async def bad_request(_: Request, e: RequestValidationError) -> JSONResponse:
         return _error(400, _one_line(e.errors()))
 
+    @app.exception_handler(ValidationError)
+    async def bad_question(_: Request, e: ValidationError) -> JSONResponse:
+        return _error(400, _one_line(e.errors()))  # a query the endpoint's model refuses (two target kinds)
+
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, e: HTTPException) -> JSONResponse:
         return _error(e.status_code, str(e.detail))

@@ -94,39 +94,38 @@
         q.target = [state.target];
       }
     }
+    const asked = { date: state.date, treaty: q.treaty, target: q.target, nearest: q.nearest, format: q.format };
+    if (q.brief) asked.brief = true;
+    return askAboutPlace('/api/check', asked);
+  }
+
+  // The current place put to an endpoint that takes the check's place keys (check, timeline, obligations): GET for a
+  // point or a named place, POST with the GeoJSON for a drawn shape (too long for a URL). `asked` holds the
+  // endpoint's own keys, a list for a repeatable one; the party, the what-ifs and the readings are the question's.
+  function askAboutPlace(path, asked) {
+    const q = Object.assign({
+      assume_member: state.assume,
+      interpretation: Object.entries(state.readings).map(([t, r]) => `${t}=${r}`),
+    }, state.party ? { party: state.party } : {}, asked);
     const place = state.place;
     if (place.kind === 'geometry') {
-      const body = {
-        geometry: place.geometry,
-        date: state.date,
-        treaty: q.treaty,
-        target: q.target,
-        assume_member: state.assume,
-        interpretation: Object.entries(state.readings).map(([t, r]) => `${t}=${r}`),
-        nearest: q.nearest,
-        brief: q.brief,
-        format: q.format,
-      };
-      if (state.party) body.party = state.party;
-      return api('/api/check', null, {
+      return api(path, null, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        body: JSON.stringify(Object.assign({ geometry: place.geometry }, q)),
       });
     }
-    const p = questionParams();
+    const p = new URLSearchParams();
     if (place.kind === 'point') {
       p.set('lat', String(place.lat));
       p.set('lon', String(place.lon));
     } else {
       p.set('location', place.name);
     }
-    for (const t of q.treaty) p.append('treaty', t);
-    for (const t of q.target) p.append('target', t);
-    p.set('nearest', String(q.nearest));
-    if (q.brief) p.set('brief', 'true');
-    if (q.format !== 'json') p.set('format', q.format);
-    return api('/api/check', p);
+    for (const [key, value] of Object.entries(q)) {
+      for (const one of [].concat(value)) p.append(key, String(one));
+    }
+    return api(path, p);
   }
 
   // ---------------------------------------------------------------- status and errors
@@ -540,6 +539,7 @@
   async function runCheck() {
     const seq = ++checkSeq;
     layers.nearest.clearLayers();
+    refreshBound();
     if (!state.place) return;
     ui.answer.setAttribute('aria-busy', 'true');
     ui.answer.dataset.state = 'loading';
@@ -595,7 +595,9 @@
       const button = ui.tableBox.querySelector(`tr.row[data-key="${CSS.escape(state.open)}"] button.expand`);
       if (button) toggleRow(button, true);
       else state.open = '';
+      if (button && refocusOpenRow) button.focus();
     }
+    refocusOpenRow = false;
   }
 
   function summaryLine(doc) {
@@ -655,6 +657,11 @@
     return row.targets === 'all' ? meta.targets : row.targets.split(',').map((t) => t.trim());
   }
 
+  // The target an opened row's details are shown for: the first of those it groups.
+  function rowTarget(row) {
+    return rowResults(state.doc, row).map((r) => r.target)[0] || rowTargets(row)[0];
+  }
+
   // A table row groups targets that answer alike; its results are those of the same article and those targets.
   function rowResults(doc, row) {
     const targets = rowTargets(row);
@@ -690,6 +697,7 @@
       cell.append(rowDetail(row, rowResults(state.doc, row)));
       state.open = tr.dataset.key;
       showDetail(row, cell);
+      showTimeline(row, cell);
     } else {
       if (state.open === tr.dataset.key) state.open = '';
       layers.nearest.clearLayers();
@@ -716,6 +724,9 @@
       box.append(el('h3', {}, 'What the other Parties must do'),
         el('p', {}, r.obligation.meaning, ' — ', el('q', {}, r.obligation.words)));
     }
+    box.append(el('section', { class: 'timeline', 'data-state': 'loading' },
+      el('h3', {}, 'Over time (1945 to today)'),
+      el('p', { class: 'help timeline-body' }, 'Loading the history…')));
     box.append(textSection(r));
     if (r.interpretations && r.interpretations.length) box.append(interpretationsSection(r.interpretations));
     box.append(el('details', { class: 'trace' }, el('summary', {}, 'How it was decided (the trace)'),
@@ -798,7 +809,7 @@
   // nearest covered place, drawn on the map.
   async function showDetail(row, cell) {
     const seq = ++nearestSeq;
-    const target = rowResults(state.doc, row).map((r) => r.target)[0] || rowTargets(row)[0];
+    const target = rowTarget(row);
     const outside = verdictSlug(row.verdict) === 'does-not-apply';
     const spot = cell.querySelector('.nearest');
     layers.nearest.clearLayers();
@@ -837,6 +848,186 @@
     } finally {
       if (seq === nearestSeq) setBusy('nearest', null);
     }
+  }
+
+  // ---------------------------------------------------------------- an opened row: its verdict over time
+
+  let timelineSeq = 0;
+
+  // The opened row's article from 1945 to today (or to the date asked, were it later): the server's intervals, each
+  // with what changed on its first day.
+  async function showTimeline(row, cell) {
+    const seq = ++timelineSeq;
+    const section = cell.querySelector('.timeline');
+    const to = state.date > meta.today ? state.date : meta.today;
+    setBusy('timeline', 'Loading the history…');
+    try {
+      const doc = await askAboutPlace('/api/timeline', { treaty: [row.treaty], target: [rowTarget(row)], to });
+      if (seq !== timelineSeq) return;
+      const timeline = doc.timelines.find((t) => t.article === row.article) || doc.timelines[0];
+      const body = section.querySelector('.timeline-body');
+      body.replaceWith(timeline
+        ? el('div', { class: 'timeline-body' }, timelineBar(timeline.intervals, doc.from, doc.to), intervalList(timeline.intervals))
+        : el('p', { class: 'help timeline-body' }, 'No history for this article here.'));
+      section.dataset.state = 'done';
+    } catch (err) {
+      if (seq !== timelineSeq) return;
+      section.querySelector('.timeline-body').textContent = 'The history could not be loaded (see the message above).';
+      section.dataset.state = 'error';
+      showError(err);
+    } finally {
+      if (seq === timelineSeq) setBusy('timeline', null);
+    }
+  }
+
+  // Days since 1970 of a YYYY-MM-DD day: the bar's lengths are in days (UTC, so no day is 23 or 25 hours long).
+  function dayNumber(iso) {
+    const [y, m, d] = iso.split('-').map(Number);
+    return Date.UTC(y, m - 1, d) / 86400000;
+  }
+
+  // The intervals at a glance: a segment per interval, as long as its days, coloured as its verdict's badge, with
+  // a mark at the date asked. Hidden from screen readers: the list below says the same in words.
+  function timelineBar(intervals, from, to) {
+    const first = dayNumber(from);
+    const span = dayNumber(to) - first + 1;
+    const bar = el('div', { class: 'tl-bar' }, intervals.map((i) => {
+      const slug = verdictSlug(i.verdict);
+      const segment = el('span', { class: `tl-seg v-${slug}`, title: `${i.first_day} – ${i.last_day}: ${verdictWords(slug, i.verdict)}` });
+      segment.style.flexGrow = String(dayNumber(i.last_day) - dayNumber(i.first_day) + 1); // CSSOM: allowed by the CSP
+      return segment;
+    }));
+    if (state.date >= from && state.date <= to) {
+      const at = el('span', { class: 'tl-now', title: state.date });
+      at.style.left = `${((dayNumber(state.date) - first + 0.5) / span) * 100}%`;
+      bar.append(at);
+    }
+    return el('div', { class: 'tl-figure', 'aria-hidden': 'true' }, bar,
+      el('div', { class: 'tl-years' }, el('span', {}, from.slice(0, 4)), el('span', {}, to.slice(0, 4))));
+  }
+
+  function intervalList(intervals) {
+    return el('ol', { class: 'tl-list' }, intervals.map(intervalItem));
+  }
+
+  function intervalItem(i) {
+    const slug = verdictSlug(i.verdict);
+    const asked = state.date >= i.first_day && state.date <= i.last_day;
+    // The date control starts later than the history (the first interval begins in 1945): show its first day.
+    const day = i.first_day < ui.date.min ? ui.date.min : i.first_day;
+    const show = el('button', { type: 'button', class: 'small show-day', 'data-day': day }, `Show on ${day}`);
+    show.addEventListener('click', () => showDay(day));
+    return el('li', { class: asked ? 'is-asked' : '', 'data-first': i.first_day, 'data-last': i.last_day, 'data-verdict': slug },
+      el('span', { class: 'tl-days' }, `${i.first_day} – ${i.last_day}: `), verdictBadge(slug), ` — ${i.explanation}`,
+      asked ? el('span', { class: 'tag' }, 'the date asked') : '',
+      i.changes.length ? el('ul', { class: 'tl-changes', 'aria-label': `What changed on ${i.first_day}` },
+        i.changes.map((c) => el('li', {}, c.text))) : '',
+      el('div', {}, show));
+  }
+
+  // ---------------------------------------------------------------- who is bound to act
+
+  let boundSeq = 0;
+  let boundAsked = ''; // the question the shown list answers ('' : none shown)
+
+  // What who-is-bound depends on: the place (as asked, not the coordinates a named place is found at), the date,
+  // the target, the party, the what-ifs and the readings.
+  function boundQuestion() {
+    const place = state.place;
+    const where = place.kind === 'geometry' ? encodeGeometry(place.geometry)
+      : place.kind === 'point' ? `${place.lat},${place.lon}` : place.name;
+    return JSON.stringify([where, state.date, state.target, state.party, state.assume, state.readings]);
+  }
+
+  // Called whenever the question may have changed: asked again only while the section is open (it is fetched when
+  // opened), and only when the question did change.
+  function refreshBound() {
+    ui.boundTitle.textContent = `Who is bound to act if ${state.target} is attacked`;
+    ui.bound.hidden = !state.place;
+    if (!state.place) {
+      boundSeq += 1;
+      boundAsked = '';
+      ui.boundBox.textContent = '';
+      setBusy('bound', null);
+      return;
+    }
+    const question = boundQuestion();
+    if (!ui.bound.open || question === boundAsked) return;
+    loadBound(question);
+  }
+
+  async function loadBound(question) {
+    const seq = ++boundSeq;
+    boundAsked = question;
+    ui.bound.dataset.state = 'loading';
+    ui.bound.setAttribute('aria-busy', 'true');
+    ui.boundBox.textContent = '';
+    ui.boundBox.append(el('p', { class: 'help' }, 'Finding who is bound…'));
+    setBusy('bound', 'Finding who is bound…');
+    try {
+      const doc = await askAboutPlace('/api/obligations', { date: state.date, target: [state.target] });
+      if (seq !== boundSeq) return;
+      ui.boundBox.textContent = '';
+      ui.boundBox.append(boundView(doc));
+      ui.bound.dataset.state = 'done';
+    } catch (err) {
+      if (seq !== boundSeq) return;
+      boundAsked = ''; // asked again when reopened
+      ui.boundBox.textContent = '';
+      ui.boundBox.append(el('p', { class: 'error' }, 'Who is bound could not be found (see the message above).'));
+      ui.bound.dataset.state = 'error';
+      showError(err);
+    } finally {
+      if (seq === boundSeq) {
+        ui.bound.setAttribute('aria-busy', 'false');
+        setBusy('bound', null);
+      }
+    }
+  }
+
+  function boundView(doc) {
+    const box = el('div', { class: 'detail-box' },
+      el('p', { class: 'headline' }, doc.question),
+      el('p', {}, doc.summary));
+    if (doc.bound.length) box.append(boundTable(doc));
+    if (doc.notes.length) box.append(el('ul', { class: 'notes' }, doc.notes.map((n) => el('li', {}, n))));
+    if (doc.suspended.length) {
+      box.append(el('h3', {}, 'Suspended'), el('ul', { class: 'suspended' }, doc.suspended.map((s) => el('li', {}, s.text))));
+    }
+    const binding = doc.articles.filter((a) => a.binding);
+    if (binding.length) box.append(el('h3', {}, 'What each article obliges'), binding.map(articleObliges));
+    return box;
+  }
+
+  function boundTable(doc) {
+    return el('table', { class: 'answer-table bound-table' },
+      el('caption', {}, `States bound to assist, on ${doc.date}`),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'State'), el('th', { scope: 'col' }, 'Bound by'))),
+      el('tbody', {}, doc.bound.map((b) => el('tr', { 'data-state': b.state },
+        el('th', { scope: 'row' }, b.name, b.assumed ? [' ', el('span', { class: 'tag whatif' }, 'what-if')] : ''),
+        el('td', {}, el('ul', { class: 'duties' }, b.duties.map(dutyItem)))))));
+  }
+
+  // A duty that is not certain (contested, partial, or owed only if the place is one state's territory) is
+  // marked, with the server's sentence on why below it.
+  function dutyItem(d) {
+    return el('li', { 'data-treaty': d.treaty, 'data-article': d.article },
+      d.text,
+      d.certain ? '' : [' ', el('span', { class: 'tag uncertain', title: 'not certain' }, '?')],
+      !d.certain && d.why ? el('p', { class: 'help' }, d.why) : '');
+  }
+
+  function articleObliges(a) {
+    const o = a.obligation;
+    return el('section', { class: 'obliges', 'data-treaty': a.treaty, 'data-article': a.article },
+      el('h4', {}, a.title),
+      o ? [
+        el('p', {}, o.meaning),
+        el('blockquote', { class: a.verified ? '' : 'is-unverified' }, el('q', {}, o.words),
+          a.verified ? '' : el('span', { class: 'unverified' }, ' (wording not verified)')),
+        o.translation ? el('p', { class: 'help' }, 'Translation: ', el('q', {}, o.translation)) : '',
+        o.note ? el('p', { class: 'help' }, o.note) : '',
+      ] : el('p', { class: 'help' }, a.explanation));
   }
 
   // ---------------------------------------------------------------- drawing a line or an area
@@ -933,6 +1124,7 @@
     const c = map.getCenter();
     p.set('map', `${c.lat.toFixed(3)},${c.lng.toFixed(3)},${map.getZoom()}`);
     if (state.open) p.set('open', state.open);
+    if (ui.bound.open) p.set('bound', '1');
     lastHash = `#${p.toString()}`;
     if (location.hash !== lastHash) history.replaceState(null, '', lastHash);
   }
@@ -961,6 +1153,7 @@
       if (term && reading) state.readings[term] = reading;
     }
     state.open = p.get('open') || '';
+    ui.bound.open = p.get('bound') === '1';
     const view = (p.get('map') || '').split(',').map(Number);
     return view.length === 3 && view.every(Number.isFinite) ? view : null;
   }
@@ -1035,6 +1228,18 @@
   }
 
   let dateTimer = null;
+  let refocusOpenRow = false;
+
+  // A day picked in a row's history: the date control shows it and the answer is asked at once (one click, one
+  // question: no wait as for the arrow keys). The table is redrawn, the clicked button with it: the focus goes to
+  // the reopened row's button.
+  function showDay(day) {
+    clearTimeout(dateTimer);
+    ui.date.value = day;
+    state.date = day;
+    refocusOpenRow = true;
+    questionChanged();
+  }
 
   function bindControls() {
     ui.date.addEventListener('change', () => {
@@ -1064,7 +1269,12 @@
       state.target = ui.target.value;
       writeHash();
       drawArea();
+      refreshBound(); // who is bound depends on what is attacked, the table (all targets) does not
       if (state.only) runCheck();
+    });
+    ui.bound.addEventListener('toggle', () => {
+      writeHash();
+      refreshBound();
     });
     ui.only.addEventListener('change', () => {
       state.only = ui.only.checked && Boolean(treatyOf(state.article));
@@ -1204,6 +1414,7 @@
     drawPlace();
     if (state.place) runCheck();
     else {
+      refreshBound();
       ui.location.textContent = '';
       ui.summary.textContent = 'Click the map, draw a line or an area, or search for a place.';
       ui.tableBox.textContent = '';
@@ -1215,7 +1426,8 @@
   async function start() {
     const ids = ['status', 'answer', 'location', 'table-box', 'answer-summary', 'legend', 'date', 'treaty', 'target',
       'only', 'party', 'assume', 'interpretations', 'apply', 'draw-line', 'draw-area', 'draw-finish', 'draw-cancel',
-      'draw-help', 'copy-link', 'download-json', 'download-md', 'search', 'search-form', 'suggestions', 'version'];
+      'draw-help', 'copy-link', 'download-json', 'download-md', 'search', 'search-form', 'suggestions', 'version',
+      'bound', 'bound-title', 'bound-box'];
     for (const id of ids) ui[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = document.getElementById(id);
     ui.summary = ui.answerSummary;
     setUpMap();
