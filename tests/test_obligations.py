@@ -252,3 +252,20 @@ def test_second_read_fixes(capsys: pytest.CaptureFixture[str]) -> None:
     assert "(wording not verified against an authentic copy)" in " ".join(out.split())
     code, out, _ = run(capsys, "obligations", "-l", "Wellington", "-d", DAY)
     assert "have been suspended since 1986-08-11: it is not bound under it." in " ".join(out.split())
+
+
+def test_an_attack_on_saudi_arabia_makes_it_one_on_pakistan_with_no_duty_stated(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The joint statement of 17 September 2025: "any aggression against either country shall be considered an
+    aggression against both"; the Agreement's own text is unpublished, so the words are quoted as unverified and the
+    strength is the equivalence, no duty of assistance."""
+    w = treatyscope.obligations("Riyadh", date=DAY)
+    assert w.attacked == "SAU"
+    assert treaties_binding(w, "PAK") == {"saudi-pakistan"}
+    (duty,) = next(b for b in w.bound if b.state == "PAK").duties
+    assert duty.obligation is not None and duty.obligation.strength == "attack-on-one-is-attack-on-both"
+    assert "shall be considered an aggression against both" in duty.obligation.words
+    assert treatyscope.obligations("Riyadh", date="2025-09-16").bound == ()  # before signature
+    code, out, _ = run(capsys, "obligations", "--location", "Riyadh", "--date", DAY)
+    assert code == 0 and "what each must then do is not stated" in out and "not verified" in out

@@ -42,6 +42,10 @@ STRENGTH_WORDS = {
         "constitutional processes",
         "action to meet the common danger in accordance with each Party's constitutional processes",
     ),
+    "attack-on-one-is-attack-on-both": (
+        "attack on one, on both",
+        "an attack on one considered an attack on both; what each must then do is not stated",
+    ),
 }
 TARGET_WORDS = {
     "territory": "the territory",

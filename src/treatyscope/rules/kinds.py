@@ -11,6 +11,7 @@ OBLIGATION_STRENGTHS = (
     "action-it-deems-necessary",  # will assist by such action (or means) as each deems necessary (NATO 5, Warsaw 4)
     "assist-in-meeting-the-attack",  # undertakes to assist, each determining its own measures (Rio 3)
     "act-to-meet-the-common-danger",  # would act in accordance with its constitutional processes (the Pacific pacts)
+    "attack-on-one-is-attack-on-both",  # the equivalence only, no duty stated (the Saudi-Pakistani joint statement)
 )
 CONDITION_KINDS = (
     "all",
