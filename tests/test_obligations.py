@@ -269,3 +269,24 @@ def test_an_attack_on_saudi_arabia_makes_it_one_on_pakistan_with_no_duty_stated(
     assert treatyscope.obligations("Riyadh", date="2025-09-16").bound == ()  # before signature
     code, out, _ = run(capsys, "obligations", "--location", "Riyadh", "--date", DAY)
     assert code == 0 and "what each must then do is not stated" in out and "not verified" in out
+
+
+def test_a_party_whose_own_membership_is_disputed_is_bound_only_under_some_readings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Rio: whether Cuba is still a Party after January 1962, and Venezuela after its 2019 re-accession, are
+    disputed (rio-cuba-standing, rio-venezuela-reaccession); their duties toward an attacked Party are contested,
+    with the question and its readings, while before 1962 Cuba's duty is certain."""
+    w = treatyscope.obligations("Bogota", date=DAY, treaty="rio")
+    cuba = next(b for b in w.bound if b.state == "CUB")
+    assert not cuba.certain and cuba.duties[0].disputed is not None
+    assert cuba.duties[0].disputed.id == "rio-cuba-standing"
+    assert treaties_binding(w, "VEN") == set() and "VEN" in {b.state for b in w.bound}
+    assert treaties_binding(w, "BRA") == {"rio"}
+    assert treaties_binding(treatyscope.obligations("Bogota", date="1960-01-01", treaty="rio"), "CUB") == {"rio"}
+    code, out, _ = run(capsys, "obligations", "--location", "Bogota", "--date", DAY, "--treaty", "rio", "-f", "json")
+    assert code == 0
+    [row] = [b for b in json.loads(out)["bound"] if b["state"] == "CUB"]
+    assert row["duties"][0]["why"].startswith("Its standing as a Party is disputed: Is Cuba still a Party")
+    labels = [r["label"] for r in row["duties"][0]["membership_disputed"]["readings"]]
+    assert labels == ["still a Party, its government suspended", "no longer a Party from January 1962"]

@@ -297,3 +297,17 @@ def test_every_shipped_article_version_says_what_it_obliges() -> None:
             for v in a.versions:
                 assert v.obligation is not None, v.id
                 assert " ".join(v.obligation.words.split()) in " ".join(a.text.split()), v.id
+
+
+def test_a_disputed_membership_names_a_defined_question(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "disputed.yaml"
+    f.write_text(
+        TINY.read_text().replace(
+            "{code: DEU, from: 2000-01-01, source: tiny-text}",
+            "{code: DEU, from: 2000-01-01, source: tiny-text, disputed: tiny-membership, disputed_from: 1999-01-01}",
+        )
+    )
+    code, out, _ = run(capsys, "validate", str(f))
+    assert code == 3
+    assert "unknown interpretation 'tiny-membership'" in out
+    assert "disputed_from is before the membership starts" in out

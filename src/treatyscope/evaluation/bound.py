@@ -3,9 +3,10 @@ to assist it, under which treaty and article, and how strongly (the article vers
 
 A state is bound by an article that applies (or applies under some readings, or to part of an area: those duties
 are marked so) when it is a Party on the date, other than the attacked state, and its obligations toward the
-attacked state are not suspended (the United States toward New Zealand under ANZUS). Land whose sovereign and
-controlling state differ (Crimea) is attacked as either's territory: each gives its own duties, all of them
-contested. A state bound by several treaties is one row, its duties strongest first.
+attacked state are not suspended (the United States toward New Zealand under ANZUS). Where the rule files call a
+state's membership itself disputed (Cuba under the Rio Treaty after 1962), its duties there are contested. Land
+whose sovereign and controlling state differ (Crimea) is attacked as either's territory: each gives its own duties,
+all of them contested. A state bound by several treaties is one row, its duties strongest first.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from treatyscope.result import Result, Verdict
-from treatyscope.rules.language import Obligation, Suspension
+from treatyscope.rules.language import Interpretation, Obligation, Suspension
 
 BINDING = (Verdict.APPLIES, Verdict.PARTIAL, Verdict.CONTESTED)
 
@@ -26,6 +27,7 @@ class Duty:
     result: Result
     beneficiary: str
     split: bool = False  # the place's sovereign and controlling state differ: owed only if it is this one's land
+    disputed: Interpretation | None = None  # whether the bound state is a Party at all is this question
 
     @property
     def obligation(self) -> Obligation | None:
@@ -33,9 +35,9 @@ class Duty:
 
     @property
     def certain(self) -> bool:
-        """The article applies to the whole place under every reading (not contested, not partial), and the
-        attacked state is not in dispute."""
-        return self.result.verdict is Verdict.APPLIES and not self.split
+        """The article applies to the whole place under every reading (not contested, not partial), the
+        attacked state is not in dispute, and neither is the bound state's own standing as a Party."""
+        return self.result.verdict is Verdict.APPLIES and not self.split and self.disputed is None
 
     @property
     def rank(self) -> int:
@@ -94,10 +96,18 @@ def who_is_bound(results: Sequence[Result], assume_member: Iterable[str] = ()) -
                 if state in paused:
                     suspended.append(Suspended(branch, paused[state]))
                 else:
-                    duties.setdefault(state, []).append(Duty(branch, beneficiary, split))
+                    disputed = _disputed(r, state)
+                    duties.setdefault(state, []).append(Duty(branch, beneficiary, split, disputed))
     bound = [BoundState(s, tuple(sorted(ds, key=lambda d: (not d.certain, d.rank)))) for s, ds in duties.items()]
     bound.sort(key=lambda b: (not b.certain, b.duties[0].rank, b.state))
     return WhoIsBound(attacked, tuple(bound), tuple(suspended), tuple(results), assumed)
+
+
+def _disputed(r: Result, state: str) -> Interpretation | None:
+    """The question whether the state is a Party at all on the day, where its membership is disputed."""
+    entry = r.treaty.member_on(state, r.date)
+    question = entry.disputed_on(r.date) if entry is not None else None
+    return r.book.interpretations[question] if question else None
 
 
 def _attacked(results: Sequence[Result]) -> str | None:

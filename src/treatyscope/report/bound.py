@@ -10,7 +10,14 @@ from typing import Any
 from treatyscope.english import capitalised, plural, sentence
 from treatyscope.evaluation.bound import BoundState, Duty, WhoIsBound, attacked_state, who_is_bound
 from treatyscope.report.console import Printer
-from treatyscope.report.explain import VERDICT_WORDS, article_name, names, one_line, terms_document
+from treatyscope.report.explain import (
+    VERDICT_WORDS,
+    article_name,
+    interpretation_document,
+    names,
+    one_line,
+    terms_document,
+)
 from treatyscope.report.words import day
 from treatyscope.result import Result, Verdict
 from treatyscope.rules.language import Obligation
@@ -76,6 +83,8 @@ def _duty(d: Duty, attacked: str | None) -> str:
     r = d.result
     label = strength_label(d.obligation)
     mark = {Verdict.CONTESTED: ", contested", Verdict.PARTIAL: ", part of the place"}.get(r.verdict, "")
+    if d.disputed is not None:
+        mark += ", its membership disputed"
     if d.split and d.beneficiary != attacked:
         mark += f", to assist {names(r).state(d.beneficiary)} if the place is its territory"
     elif d.split:
@@ -134,6 +143,10 @@ def bound_line(r: Result) -> str:
         clauses.append(
             f"{when}bound to assist {n.state(beneficiary)}{how}: {plural(len(states), 'state')}, {n.states(states)}"
         )
+    doubted = sorted({b.state for b in w.bound for d in b.duties if d.disputed}, key=n.data.entity_name)
+    if doubted:
+        whether = "it is a Party" if len(doubted) == 1 else "they are Parties"
+        clauses.append(f"{n.states(doubted)} only if {whether} at all, which is disputed")
     paused = [s.suspension.obligor for s in w.suspended]
     if paused:
         clauses.append(f"not {n.states(paused)}, whose obligations toward it are suspended")
@@ -153,7 +166,10 @@ def _suspended_line(w: WhoIsBound) -> list[str]:
     return out
 
 
-UNCERTAIN = "Only under some readings, for part of the place, or if the place is one state's territory."
+UNCERTAIN = (
+    "Only under some readings, for part of the place, if the place is one state's territory, or if the state is a "
+    "Party at all."
+)
 
 
 def _assumed_line(w: WhoIsBound) -> str:
@@ -163,6 +179,22 @@ def _assumed_line(w: WhoIsBound) -> str:
 def _contested_line(d: Duty) -> str:
     r = d.result
     return f"{article_name(r)}: {one_line(r)}" if r.verdict is Verdict.CONTESTED else ""
+
+
+def _disputed_line(state: str, d: Duty) -> str:
+    """'Cuba (CUB), under Rio Treaty Article 3: Is Cuba still a Party …? — still a Party … [rio-state-2001]; …'"""
+    if d.disputed is None:
+        return ""
+    readings = "; ".join(f"{r.label} [{', '.join(r.sources)}]" for r in d.disputed.readings)
+    who = capitalised(names(d.result).state(state))
+    return f"{who}, under {article_name(d.result)}: {d.disputed.question} — {readings}."
+
+
+def _why(state: str, d: Duty) -> str:
+    """Why a duty is not certain, as a sentence: the article's answer, or the dispute over the state's membership."""
+    if d.disputed is not None and d.result.verdict is Verdict.APPLIES and not d.split:
+        return f"Its standing as a Party is disputed: {d.disputed.question}"
+    return sentence(one_line(d.result))
 
 
 def _rows(w: WhoIsBound) -> list[tuple[str, BoundState]]:
@@ -220,6 +252,7 @@ def render_text(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
         out.line()
         out.para(line)
     contested = [c for b in w.bound for d in b.duties if (c := _contested_line(d))]
+    contested += [c for b in w.bound for d in b.duties if (c := _disputed_line(b.state, d))]
     if contested:
         out.line()
         out.line("Contested:")
@@ -278,8 +311,9 @@ def _bound_dict(b: BoundState, w: WhoIsBound) -> dict[str, Any]:
                 "certain": d.certain,
                 "strength": d.obligation.strength if d.obligation else None,
                 "text": _duty(d, w.attacked),
-                **({} if d.certain else {"why": sentence(one_line(d.result))}),
+                **({} if d.certain else {"why": _why(b.state, d)}),
                 **({"readings": terms_document(d.result)} if d.result.verdict is Verdict.CONTESTED else {}),
+                **({"membership_disputed": interpretation_document(d.disputed)} if d.disputed else {}),
             }
             for d in b.duties
         ],

@@ -22,7 +22,7 @@ from treatyscope.result import (
     Subject,
     Verdict,
 )
-from treatyscope.rules.language import RegionAnswer, RuleBook, Trace
+from treatyscope.rules.language import Interpretation, RegionAnswer, RuleBook, Trace
 from treatyscope.rules.logic import deciding
 from treatyscope.rules.regions import (
     DifferenceRegion,
@@ -555,6 +555,18 @@ def term_lines(r: Result) -> list[str]:
             cited = ", ".join(f"[{s}]" for s in rv.reading.sources)
             out.append(f"“{t.interpretation.term}” read as {rv.reading.label} → {verdict} ({cited})")
     return out
+
+
+def interpretation_document(interp: Interpretation) -> dict[str, Any]:
+    """A vague term's question and readings as JSON (without verdicts: as asked, not as answered)."""
+    return {
+        "term": interp.term,
+        "id": interp.id,
+        "question": interp.question,
+        "readings": [
+            {"id": r.id, "label": r.label, "summary": r.summary, "sources": list(r.sources)} for r in interp.readings
+        ],
+    }
 
 
 def terms_document(r: Result) -> list[dict[str, Any]]:

@@ -59,6 +59,8 @@ def membership(p: Mapping[str, Any]) -> Membership:
         name=p.get("name"),
         note=p.get("note"),
         unverified=bool(p.get("unverified", False)),
+        disputed=p.get("disputed"),
+        disputed_from=day_or_none(p.get("disputed_from")),
     )
 
 

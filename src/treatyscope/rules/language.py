@@ -58,6 +58,12 @@ class Membership:
     name: str | None = None
     note: str | None = None
     unverified: bool = False
+    disputed: str | None = None  # the interpretation asking whether it is a Party at all over the period
+    disputed_from: dt.date | None = None  # from when (None: the whole period)
+
+    def disputed_on(self, on: dt.date) -> str | None:
+        """The interpretation asking whether the state is a Party at all on the day, if that is disputed."""
+        return self.disputed if self.disputed and (self.disputed_from is None or on >= self.disputed_from) else None
 
 
 @dataclass(frozen=True, slots=True)

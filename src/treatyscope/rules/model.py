@@ -427,6 +427,11 @@ class Party(Dated):
     source: Id
     note: str | None = None
     unverified: bool = False
+    # The interpretation that asks whether the state is a Party at all over this period (Cuba under Rio after
+    # 1962), from `disputed_from` (default: the whole period): its duties as a Party are then contested, and the
+    # interpretation's readings say why.
+    disputed: Id | None = None
+    disputed_from: dt.date | None = None
 
 
 class Protected(Dated):

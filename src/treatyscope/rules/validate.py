@@ -291,6 +291,12 @@ def _memberships(doc: dict[str, Any], check: _Checker, in_force: Any, ended: Any
                 f"membership starts ({party['from']}) before the treaty's entry into force ({in_force})",
             )
         _before_end(check, ("parties", i), party, ended, "membership")
+        if party.get("disputed"):
+            check.interpretation(party["disputed"], ("parties", i, "disputed"), "condition")
+        if party.get("disputed_from") and not day(party["from"]) <= day(party["disputed_from"]):
+            check.error(("parties", i, "disputed_from"), "disputed_from is before the membership starts")
+        elif party.get("disputed_from") and not party.get("disputed"):
+            check.error(("parties", i, "disputed_from"), "disputed_from without disputed (the question)")
     for i, prot in enumerate(doc.get("protected", [])):
         check.source(prot["source"], ("protected", i, "source"))
         if not check.known("state", prot["code"]):
