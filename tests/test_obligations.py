@@ -290,3 +290,46 @@ def test_a_party_whose_own_membership_is_disputed_is_bound_only_under_some_readi
     assert row["duties"][0]["why"].startswith("Its standing as a Party is disputed: Is Cuba still a Party")
     labels = [r["label"] for r in row["duties"][0]["membership_disputed"]["readings"]]
     assert labels == ["still a Party, its government suspended", "no longer a Party from January 1962"]
+
+
+def test_an_assumed_membership_can_be_for_one_treaty(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--assume-member nato:UKR` makes Ukraine a Party to the North Atlantic Treaty only: bound under Article 5
+    when Poland is attacked, not under TEU 42(7); a bare code is a Party to every treaty asked about."""
+    w = treatyscope.obligations("Warsaw", date=DAY, assume_member=["nato:UKR"])
+    assert treaties_binding(w, "UKR") == {"nato"}
+    assert treaties_binding(treatyscope.obligations("Warsaw", date=DAY, assume_member=["UKR"]), "UKR") == {"nato", "eu"}
+    code, out, _ = run(
+        capsys,
+        "check",
+        "--location",
+        "Warsaw",
+        "--date",
+        DAY,
+        "--treaty",
+        "eu",
+        "--target",
+        "territory",
+        "--assume-member",
+        "nato:UKR",
+        "-f",
+        "json",
+    )
+    assert code == 0 and "UKR" not in json.loads(out)["results"][0]["bound_to_act"]
+    code, out, _ = run(
+        capsys,
+        "check",
+        "--location",
+        "Warsaw",
+        "--date",
+        DAY,
+        "--treaty",
+        "nato",
+        "--target",
+        "territory",
+        "--assume-member",
+        "nato:UKR",
+        "--details",
+    )
+    assert code == 0 and "Ukraine (UKR)" in out.split("Bound to assist", 1)[1]
+    code, _, err = run(capsys, "check", "--location", "Kyiv", "--assume-member", "natox:UKR")
+    assert code == 2 and "unknown treaty 'natox'" in err

@@ -19,10 +19,12 @@ from treatyscope.evaluation.check import check as check_scenario
 from treatyscope.evaluation.timeline import FIRST_DAY, Timeline, timelines
 from treatyscope.input.scenario import Scenario, build_scenarios
 from treatyscope.input.selection import (
+    check_assumed_members,
     check_assumptions,
     check_pins,
     check_targets,
     check_treaties,
+    parse_assumed_members,
     parse_pins,
     resolve_party,
 )
@@ -70,6 +72,7 @@ def run_check(
     book = rulebook(rules)
     if scenarios:
         check_assumptions(scenarios[0].assume, book)
+        check_assumed_members(scenarios[0].assume_member, book)
     selected = check_treaties(treaties, book) if treaties else None
     results = [_explained(r) for sc in scenarios for r in check_scenario(sc, book, selected)]
     results.sort(key=_in_order(selected or list(book.treaties)))
@@ -177,7 +180,7 @@ def obligations(
         rules=rules,
         nearest=False,
     )
-    return who_is_bound(results, {resolve_party(m) or m for m in assume_member})
+    return who_is_bound(results)
 
 
 def run_timeline(
@@ -196,6 +199,7 @@ def run_timeline(
     book = rulebook(rules)
     if scenarios:
         check_assumptions(scenarios[0].assume, book)
+        check_assumed_members(scenarios[0].assume_member, book)
         check_pins(scenarios[0].interpretations, book)
     selected = check_treaties(treaties, book) if treaties else list(book.treaties)
     found = [t for sc in scenarios for t in timelines(sc, book, selected, first, last)]
@@ -370,7 +374,8 @@ def covered_area(
     check_pins(pins, book)
     check_assumptions(assume, book)
     on = date if isinstance(date, dt.date) else parse_date(date)
-    members = [resolve_party(m) or m for m in assume_member]
+    members = sorted(parse_assumed_members(assume_member))
+    check_assumed_members(members, book)
     return compute(
         book, treaty, target, on, resolve_party(party), pins, members, list(assume), article, territorial_sea
     )

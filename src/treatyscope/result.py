@@ -233,6 +233,7 @@ class Result:
     holders: HolderSplit | None = None
     sources: tuple[Source, ...] = ()
     territorial_sea: bool = True  # territorial seas were their coast's territory (False: counted as sea)
+    assumed: frozenset[str] = frozenset()  # the states taken as Parties to this treaty (--assume-member)
 
     @property
     def notes(self) -> tuple[str, ...]:

@@ -32,7 +32,12 @@ AT = typer.Option(None, "--at", help='Coordinates, e.g. "25.03,121.56".')
 GEOJSON = typer.Option(None, "--geojson", help="A GeoJSON file: a point, a line or an area.")
 DATE = typer.Option(None, "--date", "-d", help="YYYY-MM-DD; default today.")
 INTERPRETATION = typer.Option(None, "--interpretation", "-i", help="Pin a reading: TERM=READING.")
-ASSUME_MEMBER = typer.Option(None, "--assume-member", help="Treat this state as a Party (what if).")
+ASSUME_MEMBER = typer.Option(
+    None,
+    "--assume-member",
+    help="Treat this state as a Party (what if): STATE for every treaty asked about, TREATY:STATE for one "
+    "(e.g. nato:UKR). Repeatable.",
+)
 ASSUME = typer.Option(None, "--assume", help="Treat a scenario fact as given, e.g. occupation-forces.")
 RULES = typer.Option(None, "--rules", help=RULE_PATHS_HELP)
 TERRITORIAL_SEA = typer.Option(

@@ -65,5 +65,5 @@ def obligations(
         nearest=False,
     )
     results = run_check(scenarios, treaties=treaty or None, rules=rules or None)
-    FORMATS[str(output)](location_facts, who_is_bound(results, scenarios[0].assume_member), printer())
+    FORMATS[str(output)](location_facts, who_is_bound(results), printer())
     return 0

@@ -11,7 +11,7 @@ all of them contested. A state bound by several treaties is one row, its duties 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from treatyscope.result import Result, Verdict
@@ -78,10 +78,11 @@ class WhoIsBound:
         return tuple(r for r in self.results if r.verdict in BINDING and self.attacked is not None)
 
 
-def who_is_bound(results: Sequence[Result], assume_member: Iterable[str] = ()) -> WhoIsBound:
-    """The states bound to assist the attacked party, from the results of one check (one target kind and party)."""
+def who_is_bound(results: Sequence[Result]) -> WhoIsBound:
+    """The states bound to assist the attacked party, from the results of one check (one target kind and party);
+    the states taken as Parties (--assume-member) are each result's own."""
     attacked = _attacked(results)
-    assumed = frozenset(assume_member)
+    assumed = frozenset(code for r in results for code in r.assumed)
     duties: dict[str, list[Duty]] = {}
     suspended: list[Suspended] = []
     for r in results:
@@ -92,7 +93,7 @@ def who_is_bound(results: Sequence[Result], assume_member: Iterable[str] = ()) -
             if attacked is None or beneficiary is None or branch.verdict not in BINDING:
                 continue
             paused = {s.obligor: s for s in r.treaty.suspended_toward(beneficiary, r.date)}
-            for state in sorted((r.treaty.members_on(r.date) | assumed) - {beneficiary}):
+            for state in sorted((r.treaty.members_on(r.date) | r.assumed) - {beneficiary}):
                 if state in paused:
                     suspended.append(Suspended(branch, paused[state]))
                 else:

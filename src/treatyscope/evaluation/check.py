@@ -12,7 +12,7 @@ from dataclasses import replace
 from treatyscope import cache
 from treatyscope.errors import RuleFileError
 from treatyscope.evaluation.nearest import nearest_covered
-from treatyscope.evaluation.parties import attackable, obligations, party_check
+from treatyscope.evaluation.parties import assumed_members, attackable, obligations, party_check
 from treatyscope.evaluation.scope import Question, area_scope, point_scope
 from treatyscope.evaluation.subjects import holding_split, subjects, where_key
 from treatyscope.input.scenario import Scenario
@@ -109,6 +109,7 @@ def _article(
         nearest=nearest,
         sources=_sources(book, article, version, membership, owed, scope),
         territorial_sea=sc.territorial_sea,
+        assumed=assumed_members(treaty, sc.assume_member),
     )
 
 

@@ -14,10 +14,20 @@ from treatyscope.result import Holder, ObligationsCheck, PartyCheck, Standing
 from treatyscope.rules.language import Membership, Treaty
 
 
+def assumed_members(treaty: Treaty, assume_member: Iterable[str]) -> frozenset[str]:
+    """The states taken as Parties to this treaty (`--assume-member STATE`, or `TREATY:STATE` for this one)."""
+    out = set()
+    for entry in assume_member:
+        named, _, code = entry.rpartition(":")
+        if not named or named == treaty.id:
+            out.add(code)
+    return frozenset(out)
+
+
 def attackable(treaty: Treaty, on: dt.date, assume_member: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
     """The Parties on the date (with any assumed), and the states an attack can be on: the Parties and the states
     the article protects without being Parties (they count as Parties when attacked, and owe nothing)."""
-    parties = treaty.members_on(on) | frozenset(assume_member)
+    parties = treaty.members_on(on) | assumed_members(treaty, assume_member)
     return parties, parties | treaty.protected_codes_on(on)
 
 

@@ -19,6 +19,7 @@ from enum import StrEnum
 from treatyscope import cache
 from treatyscope.english import join
 from treatyscope.evaluation.check import check
+from treatyscope.evaluation.parties import assumed_members
 from treatyscope.evaluation.subjects import subjects
 from treatyscope.input.scenario import Scenario
 from treatyscope.periods import named_days, nested
@@ -307,7 +308,8 @@ def _causes(ctx: _Context, before: Result, after: Result) -> tuple[Change, ...]:
 def _memberships(ctx: _Context, before: Result, after: Result) -> tuple[list[Change], list[Change]]:
     """The states that became or ceased to be Parties, or came under or left the article's protection, on the day:
     (those the attack involves — the attacked state, the holders of the place — , the others)."""
-    treaty, assumed = ctx.treaty, ctx.scenario.assume_member
+    treaty = ctx.treaty
+    assumed = assumed_members(treaty, ctx.scenario.assume_member)
     involved = {before.party, after.party}
     involved |= {h.code for r in (before, after) for h in r.membership.holders}
     for sc in (replace(ctx.scenario, date=before.date), replace(ctx.scenario, date=after.date)):

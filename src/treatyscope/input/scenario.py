@@ -60,7 +60,7 @@ def build_scenarios(
 ) -> tuple[list[Scenario], dict[str, Any]]:
     """One scenario per target kind (default: every kind), and the facts about the place for the report. `geojson`
     is a file's path, or GeoJSON already parsed (a shape drawn on the web page)."""
-    from treatyscope.input.selection import check_targets, parse_pins, resolve_party
+    from treatyscope.input.selection import check_targets, parse_assumed_members, parse_pins, resolve_party
 
     given = [x for x in (location, at, geojson) if x]
     if len(given) != 1:
@@ -70,7 +70,7 @@ def build_scenarios(
     common: dict[str, Any] = {
         "date": on,
         "party": resolve_party(party),
-        "assume_member": frozenset(resolve_party(m) or "" for m in assume_member),
+        "assume_member": parse_assumed_members(assume_member),
         "assume": frozenset(assume),
         "interpretations": parse_pins(interpretation),
         "territorial_sea": territorial_sea,

@@ -1,5 +1,6 @@
 """What a question selects, validated in one place for every command and the Python API: treaty ids, target kinds,
-parties, pinned readings (`--interpretation TERM=READING`) and assumed facts (`--assume FACT`)."""
+parties, pinned readings (`--interpretation TERM=READING`), assumed facts (`--assume FACT`) and assumed Parties
+(`--assume-member [TREATY:]STATE`)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,30 @@ def check_assumptions(facts: Iterable[str], book: RuleBook) -> None:
             raise UsageError(
                 f"--assume {fact}: no rule asks about that fact.",
                 f"Facts the rules can assume: {', '.join(sorted(known)) or 'none'}.",
+            )
+
+
+def parse_assumed_members(entries: Iterable[str]) -> frozenset[str]:
+    """`--assume-member [TREATY:]STATE` values as 'CODE' (a Party to every treaty asked about) or 'treaty:CODE' (to
+    that treaty only), the state resolved from a code or a name."""
+    out = set()
+    for entry in entries:
+        treaty, sep, state = entry.rpartition(":")
+        if sep and not treaty.strip():
+            raise UsageError(f"--assume-member {entry}: no treaty before ':'.", "Write TREATY:STATE, e.g. nato:UKR.")
+        code = resolve_party(state) or ""
+        out.add(f"{treaty.strip().lower()}:{code}" if sep else code)
+    return frozenset(out)
+
+
+def check_assumed_members(entries: Iterable[str], book: RuleBook) -> None:
+    """Every treaty named in `--assume-member TREATY:STATE` is encoded."""
+    for entry in entries:
+        treaty, sep, state = entry.rpartition(":")
+        if sep and treaty not in book.treaties:
+            raise UsageError(
+                f"--assume-member {treaty}:{state}: unknown treaty '{treaty}'.",
+                f"Encoded treaties: {', '.join(book.treaties)}.",
             )
 
 

@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from treatyscope.english import capitalised, plural, sentence
+from treatyscope.english import capitalised, join, plural, sentence
 from treatyscope.evaluation.bound import BoundState, Duty, WhoIsBound, attacked_state, who_is_bound
 from treatyscope.report.console import Printer
 from treatyscope.report.explain import (
@@ -173,7 +173,16 @@ UNCERTAIN = (
 
 
 def _assumed_line(w: WhoIsBound) -> str:
-    return f"Given: {names(w.results[0]).states(sorted(w.assumed))} taken as a Party (--assume-member)."
+    """'Given: Ukraine (UKR) taken as a Party to the North Atlantic Treaty (--assume-member).' (no treaty named:
+    a Party to every treaty asked about)."""
+    n = names(w.results[0])
+    every = {r.treaty.id for r in w.results}
+    clauses = []
+    for code in sorted(w.assumed, key=n.data.entity_name):
+        to = {r.treaty.id: r.treaty.name for r in w.results if code in r.assumed}
+        where = "" if set(to) == every else f" to {join([f'the {name}' for name in to.values()])}"
+        clauses.append(f"{n.state(code)} taken as a Party{where}")
+    return f"Given: {'; '.join(clauses)} (--assume-member)."
 
 
 def _contested_line(d: Duty) -> str:

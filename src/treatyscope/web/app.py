@@ -455,7 +455,7 @@ def _obligations(q: ObligationsQuery) -> Response:
     from treatyscope.report.bound import document, render_markdown
 
     scenarios, location = q.scenarios(q.date)
-    found = who_is_bound(run_check(scenarios, treaties=q.treaty or None), scenarios[0].assume_member)
+    found = who_is_bound(run_check(scenarios, treaties=q.treaty or None))
     if q.format == "markdown":
         return PlainTextResponse(render_markdown(location, found), media_type=MARKDOWN)
     return JSONResponse(document(location, found, ask="name the attacked party"))
