@@ -153,6 +153,30 @@ def bound_line(r: Result) -> str:
     return sentence("; ".join(clauses))
 
 
+def across_treaties(results: Sequence[Result]) -> list[str]:
+    """For `check --details` over several treaties: for each kind of target with one attacked state, who is bound
+    to act across the treaties, grouped by the articles that bind them ('Under NATO Article 5 and TEU Article
+    42(7): 22 states, …; under TEU Article 42(7) only: 4 states, …')."""
+    out = []
+    for target in dict.fromkeys(r.target for r in results):
+        w = who_is_bound([r for r in results if r.target == target])
+        if w.attacked is None or not w.bound:
+            continue
+        n = names(w.results[0])
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for b in w.bound:
+            articles = tuple(article_name(d.result) + ("" if d.certain else " (?)") for d in b.duties)
+            groups.setdefault(articles, []).append(b.state)
+        several = len(groups) > 1
+        clauses = [
+            f"under {join(list(articles))}{' only' if several and len(articles) == 1 else ''}: "
+            f"{plural(len(states), 'state')}, {n.states(sorted(states, key=n.data.entity_name))}"
+            for articles, states in sorted(groups.items(), key=lambda g: (-len(g[0]), -len(g[1])))
+        ]
+        out.append(f"{_attack(w, list(w.results))} Bound to act: {'; '.join(clauses)}.")
+    return out
+
+
 def _suspended_line(w: WhoIsBound) -> list[str]:
     out = []
     for s in w.suspended:
@@ -236,6 +260,8 @@ def render_text(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
     results = list(w.results)
     out.para(f"Location: {loc['label']} — {loc['summary']}")
     out.para(_attack(w, results))
+    if w.attacked in w.assumed:
+        out.para(_assumed_line(w))  # the whole answer rests on it
     out.line()
     out.para(summary_line(w, ASK_CLI))
     if w.bound:
@@ -252,6 +278,7 @@ def render_text(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
             out.para(f"? {UNCERTAIN}")
         if any(b.state in w.assumed for b in w.bound):
             out.para(f"* {_assumed_line(w)}")
+
     if w.binding:
         out.line()
         out.line("What each article obliges:")
@@ -299,7 +326,7 @@ def document(loc: dict[str, Any], w: WhoIsBound, ask: str = ASK_CLI) -> dict[str
             for s, line in zip(w.suspended, _suspended_line(w), strict=True)
         ],
         "notes": ([UNCERTAIN] if any(not d.certain for b in w.bound for d in b.duties) else [])
-        + ([_assumed_line(w)] if any(b.state in w.assumed for b in w.bound) else []),
+        + ([_assumed_line(w)] if w.attacked in w.assumed or any(b.state in w.assumed for b in w.bound) else []),
         "articles": [_article_dict(r, r in w.binding) for r in w.results],
     }
 

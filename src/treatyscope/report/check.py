@@ -13,7 +13,13 @@ from typing import Any, NamedTuple
 
 from treatyscope.evaluation.bound import who_is_bound
 from treatyscope.place.data import Status
-from treatyscope.report.bound import article_obligation, bound_line, obligation_dict, strength_label
+from treatyscope.report.bound import (
+    across_treaties,
+    article_obligation,
+    bound_line,
+    obligation_dict,
+    strength_label,
+)
 from treatyscope.report.console import STYLES, Printer
 from treatyscope.report.explain import (
     CHECK_WORDS,
@@ -297,6 +303,12 @@ def render_text(loc: dict[str, Any], results: Sequence[Result], out: Printer, de
         out.line("  Sources:")
         for s in r.sources:
             out.para(_cite(s.as_dict()), "    ")
+    across = across_treaties(results) if len({r.treaty.id for r in results}) > 1 else []
+    if across:
+        out.line()
+        out.line("Who is bound to act, across the treaties (the duties' words: treatyscope obligations):")
+        for line in across:
+            out.para(line, "  ")
 
 
 class ComparisonRow(NamedTuple):

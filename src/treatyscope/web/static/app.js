@@ -859,10 +859,14 @@
   async function showTimeline(row, cell) {
     const seq = ++timelineSeq;
     const section = cell.querySelector('.timeline');
+    const target = rowTarget(row);
     const to = state.date > meta.today ? state.date : meta.today;
+    // The row's targets answer alike on the date asked, not always before it (NATO covered vessels in the North
+    // Atlantic from 1949, forces there only from 1952): say which one the history is of.
+    if (rowTargets(row).length > 1) section.querySelector('h3').after(el('p', { class: 'help' }, `Shown for ${target}.`));
     setBusy('timeline', 'Loading the history…');
     try {
-      const doc = await askAboutPlace('/api/timeline', { treaty: [row.treaty], target: [rowTarget(row)], to });
+      const doc = await askAboutPlace('/api/timeline', { treaty: [row.treaty], target: [target], to });
       if (seq !== timelineSeq) return;
       const timeline = doc.timelines.find((t) => t.article === row.article) || doc.timelines[0];
       const body = section.querySelector('.timeline-body');
@@ -919,7 +923,7 @@
     show.addEventListener('click', () => showDay(day));
     return el('li', { class: asked ? 'is-asked' : '', 'data-first': i.first_day, 'data-last': i.last_day, 'data-verdict': slug },
       el('span', { class: 'tl-days' }, `${i.first_day} – ${i.last_day}: `), verdictBadge(slug), ` — ${i.explanation}`,
-      asked ? el('span', { class: 'tag' }, 'the date asked') : '',
+      asked ? [' ', el('span', { class: 'tag' }, 'the date asked')] : '',
       i.changes.length ? el('ul', { class: 'tl-changes', 'aria-label': `What changed on ${i.first_day}` },
         i.changes.map((c) => el('li', {}, c.text))) : '',
       el('div', {}, show));
@@ -995,7 +999,7 @@
       box.append(el('h3', {}, 'Suspended'), el('ul', { class: 'suspended' }, doc.suspended.map((s) => el('li', {}, s.text))));
     }
     const binding = doc.articles.filter((a) => a.binding);
-    if (binding.length) box.append(el('h3', {}, 'What each article obliges'), binding.map(articleObliges));
+    if (binding.length) box.append(el('h3', {}, 'What each article obliges'), ...binding.map(articleObliges));
     return box;
   }
 
