@@ -169,6 +169,8 @@ def test_bad_input_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
         ["-l", "Taipei", "-d", "1970-01-01"],
         ["-l", "Berlin", "-d", "1960-01-01"],
         ["-l", "Guam", "-t", "vessel"],
+        ["-l", "Bogota", "--treaty", "rio"],
+        ["-l", "Kyiv", "--assume-member", "nato:UKR"],
     ],
 )
 def test_every_format_reads_without_template_defects(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
@@ -184,6 +186,8 @@ def test_every_format_reads_without_template_defects(capsys: pytest.CaptureFixtu
     _, out, _ = run(capsys, "obligations", *args, "-f", "json")
     doc = json.loads(out)
     texts += [a["explanation"] for a in doc["articles"]] + [s["text"] for s in doc["suspended"]]
+    texts += [doc["question"], doc["summary"], *doc["notes"]]
+    texts += [d["text"] + " " + d.get("why", "") for b in doc["bound"] for d in b["duties"]]
     found = [d for text in texts for d in prose.defects(text, ids)]
     assert not found, found[:10]
 
@@ -333,3 +337,19 @@ def test_an_assumed_membership_can_be_for_one_treaty(capsys: pytest.CaptureFixtu
     assert code == 0 and "Ukraine (UKR)" in out.split("Bound to assist", 1)[1]
     code, _, err = run(capsys, "check", "--location", "Kyiv", "--assume-member", "natox:UKR")
     assert code == 2 and "unknown treaty 'natox'" in err
+
+
+def test_check_details_over_several_treaties_ends_with_who_is_bound_across_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Poland attacked: the 22 states in both NATO and the EU are bound under both articles; Austria, Cyprus,
+    Ireland and Malta under TEU Article 42(7) only; Canada, Norway, Turkey, the United Kingdom and the United States
+    under NATO Article 5 only."""
+    code, out, _ = run(capsys, "check", "--location", "Warsaw", "--date", DAY, "--target", "territory", "--details")
+    assert code == 0
+    across = " ".join(out.split("Who is bound to act, across the treaties", 1)[1].split())
+    assert "under TEU Article 42(7) and NATO Article 5: 22 states" in across
+    assert (
+        "under TEU Article 42(7) only: 4 states, Austria (AUT), Cyprus (CYP), Ireland (IRL) and Malta (MLT)" in across
+    )
+    assert "under NATO Article 5 only: 9 states" in across and "the United States (USA)" in across
