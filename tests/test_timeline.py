@@ -168,6 +168,9 @@ def test_check_on_any_day_inside_an_interval_gives_its_verdict(place: str, targe
         pytest.param("Naha", TODAY, marks=pytest.mark.slow),
         pytest.param("Sevastopol", TODAY, marks=pytest.mark.slow),
         pytest.param("Berlin", TODAY, marks=pytest.mark.slow),
+        # An area of 23 parts held by one state and claimed by another, crossed by the drifting tropic: the timeline
+        # answers most of its days from an earlier day's scope with the same facts (evaluation.timeline._SameFacts).
+        pytest.param("Taiwan", TODAY, marks=pytest.mark.slow),
     ],
 )
 def test_every_day_on_which_check_can_change_agrees_with_the_timeline(place: str, until: dt.date) -> None:
@@ -361,3 +364,18 @@ def test_every_crossing_of_the_drifting_tropic_over_an_area_is_found(tmp_path: P
         for day in (i.first, i.last):
             (r,) = treatyscope.check(geojson=str(f), date=day, nearest=False, **kw)
             assert r.verdict == i.verdict, day
+
+
+@pytest.mark.parametrize("place", ["Taiwan", "Cyprus", "Crimea"])
+def test_scopes_answered_from_an_earlier_day_change_nothing(place: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A timeline answers a day's scope from an earlier day's when every fact it reads is the same; asking every
+    day afresh gives the same intervals, explanations and causes."""
+    from treatyscope.evaluation import timeline as engine
+    from treatyscope.report.timeline import timeline_document
+
+    def shown(found: list[Timeline]) -> dict[str, Any]:
+        return timeline_document({"label": place, "summary": ""}, FIRST, TODAY, found)
+
+    fast = shown(treatyscope.timeline(place, end=TODAY))
+    monkeypatch.setattr(engine._SameFacts, "__call__", lambda self, q, found, compute: compute())
+    assert shown(treatyscope.timeline(place, end=TODAY)) == fast

@@ -6,7 +6,7 @@ before 1972), with no party named, is evaluated as an attack on either; the answ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from treatyscope import cache
@@ -32,10 +32,15 @@ from treatyscope.rules.language import Article, RuleBook, Source, Treaty, Versio
 from treatyscope.rules.reach import fingerprint
 
 _SCOPES = cache.memo(limit=20_000)  # forces, vessels and aircraft often share a condition: once per place
+# A scope answered again for another day with the same facts (a timeline's days: see evaluation.timeline).
+ScopeReuse = Callable[[Question, list[Subject], Callable[[], ScopeCheck]], ScopeCheck]
 
 
-def check(scenario: Scenario, book: RuleBook, treaties: Sequence[str] | None = None) -> list[Result]:
-    """Evaluate every article of the selected treaties (default all) for the scenario's target."""
+def check(
+    scenario: Scenario, book: RuleBook, treaties: Sequence[str] | None = None, reuse: ScopeReuse | None = None
+) -> list[Result]:
+    """Evaluate every article of the selected treaties (default all) for the scenario's target. `reuse` may answer
+    a scope from another day's with the same facts (its facts then carry that day's date)."""
     data = geodata()
     selected = list(dict.fromkeys(treaties or book.treaties))
     if not selected:
@@ -48,16 +53,25 @@ def check(scenario: Scenario, book: RuleBook, treaties: Sequence[str] | None = N
     for tid in selected:
         treaty = book.treaties[tid]
         for article in treaty.articles:
-            result = _article(scenario, book, treaty, article, found, area, data)
+            result = _article(scenario, book, treaty, article, found, area, data, reuse)
             if split:
-                other = _article(replace(scenario, holder="controller"), book, treaty, article, found, area, data)
+                other = _article(
+                    replace(scenario, holder="controller"), book, treaty, article, found, area, data, reuse
+                )
                 result = _either_holder(result, other)
             results.append(result)
     return results
 
 
 def _article(
-    sc: Scenario, book: RuleBook, treaty: Treaty, article: Article, found: list[Subject], area: bool, data: GeoData
+    sc: Scenario,
+    book: RuleBook,
+    treaty: Treaty,
+    article: Article,
+    found: list[Subject],
+    area: bool,
+    data: GeoData,
+    reuse: ScopeReuse | None = None,
 ) -> Result:
     on, target = sc.date, sc.target
     parties, members = attackable(treaty, on, sc.assume_member)
@@ -84,7 +98,11 @@ def _article(
             sc.assume,
             sc.holder,
         )
-        scope = _SCOPES.remember(key, lambda: area_scope(q, found, data) if area else point_scope(q, found[0]))
+
+        def compute() -> ScopeCheck:
+            return area_scope(q, found, data) if area else point_scope(q, found[0])
+
+        scope = reuse(q, found, compute) if reuse is not None else _SCOPES.remember(key, compute)
         if scope.verdict is Verdict.DOES_NOT_APPLY and sc.find_nearest:
             origin = (sc.place.lat, sc.place.lon) if area and sc.place else (found[0].lat, found[0].lon)
             nearest = nearest_covered(origin, cond, book, treaty, members, sc, data)

@@ -22,6 +22,8 @@ from treatyscope.place.subject import Subject
 from treatyscope.place.world import Location, World, world
 
 _STATUS = cache.memo()
+_GROUPS = cache.memo(limit=20_000)  # a land piece's polygons by island flag and seas
+_CUTS = cache.memo(limit=5_000)  # the atoms of an area cut along a rule's lines, as geometries
 _SUBJECTS = cache.memo(limit=2_000)  # a batch visits many places: bounded
 
 
@@ -83,19 +85,39 @@ def area_atoms(pieces: Iterable[int], on: dt.date, data: GeoData, clip: Any = No
     """Land pieces cut into atoms uniform in island flag and adjoining seas (optionally within `clip`)."""
     atoms = []
     for i in pieces:
-        detail = data.piece_detail(i)
-        groups: dict[tuple[bool, tuple[str, ...]], list[Any]] = {}
-        polygons = shapely.get_parts(data.piece_geoms([i])[0])
-        for poly, island, seas in zip(polygons, detail["islands"], detail["island_seas"], strict=False):
-            groups.setdefault((bool(island), tuple(seas)), []).append(poly)
-        for (island, seas), polys in groups.items():
-            g = shapely.union_all(polys) if len(polys) > 1 else polys[0]
+        for island, seas, g, measured in _piece_groups(data, i):
             if clip is not None:
                 g = _within(g, clip)
                 if not _nonempty(g):
                     continue
-            atoms.append(land_subject(data, i, island, seas, g, on, "land"))
+                measured = None
+            atoms.append(land_subject(data, i, island, seas, g, on, "land", measured=measured))
     return atoms
+
+
+Measured = tuple[float, float, float]  # a geometry's area (or length) and a point inside it (lat, lon)
+Group = tuple[bool, tuple[str, ...], Any, Measured | None]
+
+
+def _piece_groups(data: GeoData, piece: int) -> list[Group]:
+    """A land piece's polygons grouped by island flag and adjoining seas, each group one geometry with its area
+    and a point inside it: the same on every day, so worked out once (a timeline asks many days)."""
+
+    def make() -> list[Group]:
+        detail = data.piece_detail(piece)
+        groups: dict[tuple[bool, tuple[str, ...]], list[Any]] = {}
+        polygons = shapely.get_parts(data.piece_geoms([piece])[0])
+        for poly, island, seas in zip(polygons, detail["islands"], detail["island_seas"], strict=False):
+            groups.setdefault((bool(island), tuple(seas)), []).append(poly)
+        out: list[Group] = []
+        for (island, seas), polys in groups.items():
+            g = shapely.union_all(polys) if len(polys) > 1 else polys[0]
+            rp = g.representative_point()
+            out.append((island, seas, g, (measure(g), rp.y, rp.x)))
+        return out
+
+    found: list[Group] = _GROUPS.remember((str(data.root), piece), make)
+    return found
 
 
 def land_subject(
@@ -107,19 +129,23 @@ def land_subject(
     on: dt.date,
     setting: str,
     sea: str | None = None,
+    measured: Measured | None = None,
 ) -> Subject:
     """A part of a land piece (or of its coastal band or territorial sea, which take the facts of their coast; a
-    territorial sea keeps the named sea it lies in) as a subject."""
+    territorial sea keeps the named sea it lies in) as a subject (`measured`: its size and inner point, if known)."""
     detail = data.piece_detail(piece)
     territory = data.piece_territory[piece]
-    rp = geom.representative_point()
+    if measured is None:
+        rp = geom.representative_point()
+        measured = (measure(geom), rp.y, rp.x)
+    size, lat, lon = measured
     return Subject(
         label=data.territories[territory].name,
-        lat=rp.y,
-        lon=rp.x,
+        lat=lat,
+        lon=lon,
         point_like=False,
         geom=geom,
-        area_km2=measure(geom),
+        area_km2=size,
         territory=territory,
         subdivisions=frozenset({detail["iso_3166_2"]}),
         continents=frozenset({data.piece_continent[piece]}),
@@ -234,40 +260,59 @@ def coast_bands(w: World, piece: int) -> dict[tuple[bool | None, tuple[str, ...]
 
 def cut(atoms: list[Subject], lats: Sequence[float], polys: Sequence[Any]) -> list[Subject]:
     """Cut atoms along the parallels and polygons a rule tests, so each atom is on one side of each; the parts are
-    then answered as points (at a point inside each)."""
-    out = atoms
+    then answered as points (at a point inside each). The geometry of the cut is kept for the same atoms' shapes
+    and lines (a timeline cuts the same place on many days); the parts take the facts of the day's atoms."""
+    shapes = tuple(a.geom for a in atoms)
+    key = (tuple(id(g) for g in shapes), tuple(lats), tuple(id(p) for p in polys))
+    kept = _CUTS.get(key)
+    # The entry holds the shapes it was made of, so their ids cannot be reused while it is kept.
+    if (
+        kept is None
+        or any(a is not b for a, b in zip(kept[0], shapes))
+        or any(a is not b for a, b in zip(kept[1], polys))
+    ):
+        kept = _CUTS[key] = (shapes, tuple(polys), _cut_shapes(shapes, lats, polys))
+    out = []
+    for n, g, (size, lat, lon) in kept[2]:
+        a = atoms[n]
+        out.append(replace(a, geom=g, area_km2=a.area_km2 if size is None else size, lat=lat, lon=lon, point_like=True))
+    return out
+
+
+def _inner(g: Any) -> tuple[float, float]:
+    rp = g.representative_point()
+    return rp.y, rp.x
+
+
+def _cut_shapes(
+    shapes: Sequence[Any], lats: Sequence[float], polys: Sequence[Any]
+) -> list[tuple[int, Any, tuple[float | None, float, float]]]:
+    """The parts of each shape (by its index) on one side of every parallel and polygon, with their size (None:
+    the shape was not cut, and keeps its atom's) and a point inside each."""
+    out: list[tuple[int, Any]] = list(enumerate(shapes))
     for lat in lats:
         nxt = []
-        for a in out:
-            _, south, _, north = a.geom.bounds
+        for n, g in out:
+            _, south, _, north = g.bounds
             if south < lat < north:
                 for box in (shapely.box(-180, -90, 180, lat), shapely.box(-180, lat, 180, 90)):
-                    part = shapely.intersection(a.geom, box)
+                    part = shapely.intersection(g, box)
                     if _nonempty(part):
-                        nxt.append(_with_geom(a, part))
+                        nxt.append((n, part))
             else:
-                nxt.append(a)
+                nxt.append((n, g))
         out = nxt
     for poly in polys:
         nxt = []
-        for a in out:
-            if poly.covers(a.geom) or not poly.intersects(a.geom):
-                nxt.append(a)
+        for n, g in out:
+            if poly.covers(g) or not poly.intersects(g):
+                nxt.append((n, g))
                 continue
-            for part in (shapely.intersection(a.geom, poly), shapely.difference(a.geom, poly)):
+            for part in (shapely.intersection(g, poly), shapely.difference(g, poly)):
                 if _nonempty(part):
-                    nxt.append(_with_geom(a, part))
+                    nxt.append((n, part))
         out = nxt
-    final = []
-    for a in out:
-        rp = a.geom.representative_point()
-        final.append(replace(a, lat=rp.y, lon=rp.x, point_like=True))
-    return final
-
-
-def _with_geom(a: Subject, g: Any) -> Subject:
-    rp = g.representative_point()
-    return replace(a, geom=g, area_km2=measure(g), lat=rp.y, lon=rp.x)
+    return [(n, g, (None if g is shapes[n] else measure(g), *_inner(g))) for n, g in out]
 
 
 def where_key(scenario: Scenario) -> tuple[Any, ...]:

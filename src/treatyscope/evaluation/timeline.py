@@ -11,8 +11,9 @@ verdict, the reason and what they rest on) are merged into one interval.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -20,16 +21,17 @@ from treatyscope import cache
 from treatyscope.english import join
 from treatyscope.evaluation.check import check
 from treatyscope.evaluation.parties import assumed_members
-from treatyscope.evaluation.subjects import subjects
+from treatyscope.evaluation.scope import Question
+from treatyscope.evaluation.subjects import subjects, where_key
 from treatyscope.input.scenario import Scenario
 from treatyscope.periods import named_days, nested
 from treatyscope.place.data import GeoData, Status, geodata
 from treatyscope.place.subject import Subject
-from treatyscope.result import Reason, Result, Verdict
-from treatyscope.rules.conditions import DateCondition
+from treatyscope.result import Reason, Result, ScopeCheck, Verdict
+from treatyscope.rules.conditions import AllCondition, DateCondition, PartyIsCondition
 from treatyscope.rules.language import Condition, Interpretation, Parallel, Reading, RuleBook, Treaty
 from treatyscope.rules.parallels import mean_obliquity_deg
-from treatyscope.rules.reach import reachable, terms_used
+from treatyscope.rules.reach import fingerprint, reachable, terms_used
 
 ONE_DAY = dt.timedelta(days=1)
 _RULE_DAYS = cache.memo(limit=64)
@@ -133,12 +135,101 @@ def timelines(
         drifting = _drifting(book, treaty)
         crossings = _crossing_days(found, first, last) if drifting else set()
         days = sorted({first, *named, *crossings})
-        answers = {d: check(replace(scenario, date=d), book, [tid]) for d in days}
+        # Most days change nothing a scope reads (another state's accession, a succession elsewhere): their scopes
+        # are those of an earlier day with the same facts. An interval's first day is shown, so it is asked afresh.
+        reuse = _SameFacts(book, sorted(crossings))
+        answers = {d: check(replace(scenario, date=d), book, [tid], reuse) for d in days}
         context = _Context(book, treaty, scenario, set(named), join(drifting) if drifting else "")
-        for n in range(len(treaty.articles)):
-            # The n-th result of each answer is this article's.
-            out.append(_merge(context, [(d, answers[d][n]) for d in days], last))
+        merged = [_merge(context, [(d, answers[d][n]) for d in days], last) for n in range(len(treaty.articles))]
+        shown = {i.first for timeline in merged for i in timeline.intervals} & reuse.borrowed
+        if shown:
+            answers |= {d: check(replace(scenario, date=d), book, [tid]) for d in shown}
+            merged = [_merge(context, [(d, answers[d][n]) for d in days], last) for n in range(len(treaty.articles))]
+        out += merged  # the n-th result of each answer is the n-th article's
     return out
+
+
+class _SameFacts:
+    """Answers a scope from an earlier day's when nothing it reads differs: who holds each part, the members
+    among the states it can ask about, the dated clauses in force and the readings held, and which side of a
+    drifting tropic the place is on (between two crossing days). Records the days it answered so (`borrowed`)."""
+
+    def __init__(self, book: RuleBook, crossings: list[dt.date]) -> None:
+        self.book = book
+        self.crossings = crossings
+        self.scopes: dict[tuple[object, ...], tuple[ScopeCheck, dt.date]] = {}
+        self.borrowed: set[dt.date] = set()
+
+    def __call__(self, q: Question, found: list[Subject], compute: Callable[[], ScopeCheck]) -> ScopeCheck:
+        sc, on = q.scenario, q.scenario.date
+        statuses = tuple(s.status for s in found)
+        asked = {c for s in statuses if s for c in (s.sovereign, s.administered_by, *s.claimed_by) if c}
+        asked |= {q.party} if q.party else set()
+        dated, terms, named = _dated_parts(self.book, q.cond, frozenset(asked))
+        key = (
+            where_key(replace(sc, date=FIRST_DAY)),  # the place, without the day
+            sc.target,
+            tuple(sorted(sc.interpretations.items())),
+            sc.assume,
+            sc.holder,
+            fingerprint(q.cond, self.book),
+            q.party,
+            q.members & (asked | named),
+            statuses,
+            tuple(on in v.window for v in dated),
+            tuple(tuple(r.id for r in i.held_on(on)) for i in terms),
+            bisect.bisect_right(self.crossings, on),
+        )
+        if key in self.scopes:
+            scope, day = self.scopes[key]
+            if day != on:
+                self.borrowed.add(on)
+            return scope
+        scope = compute()
+        self.scopes[key] = (scope, on)
+        return scope
+
+
+def _dated_parts(
+    book: RuleBook, cond: Condition, asked: frozenset[str]
+) -> tuple[list[DateCondition], list[Interpretation], set[str]]:
+    """What a condition can read of the date and the members, for a place whose holders and attacked party are
+    `asked`: its dated clauses (not those with a `party_is` that none of them can satisfy: Rio's dates of each
+    American State), the vague terms whose readings may be held from a date, and the states whose membership a
+    `party_is` with `when_unnamed` reads."""
+    key = ("dated parts", cond, asked)
+    if key not in book.memo:
+        dated: dict[int, DateCondition] = {}
+        named: set[str] = set()
+        _walk(book, cond, asked, dated, named, set())
+        terms = [n for n in _reached(book, cond) if isinstance(n, Interpretation)]
+        book.memo[key] = (list(dated.values()), terms, named)
+    found: tuple[list[DateCondition], list[Interpretation], set[str]] = book.memo[key]
+    return found
+
+
+def _walk(
+    book: RuleBook,
+    node: Condition,
+    asked: frozenset[str],
+    dated: dict[int, DateCondition],
+    named: set[str],
+    seen: set[int],
+) -> None:
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, DateCondition):
+        dated[id(node)] = node
+    elif isinstance(node, PartyIsCondition) and node.when_unnamed:
+        named.update(node.codes)
+    elif isinstance(node, AllCondition) and any(
+        isinstance(i, PartyIsCondition) and not i.when_unnamed and not set(i.codes) & asked for i in node.items
+    ):
+        return  # false whatever the day: it asks for a state that neither holds the place nor is attacked
+    for child in node.nodes(book):
+        if isinstance(child, Condition):
+            _walk(book, child, asked, dated, named, seen)
 
 
 @dataclass(frozen=True, eq=False)
