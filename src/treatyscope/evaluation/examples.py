@@ -9,8 +9,7 @@ from treatyscope.errors import TreatyscopeError
 from treatyscope.evaluation.check import check
 from treatyscope.input.scenario import build_scenarios
 from treatyscope.result import Result
-from treatyscope.rules.language import Condition, Example, RuleBook
-from treatyscope.rules.reach import reachable
+from treatyscope.rules.language import Condition, Example, RuleBook, reachable
 
 
 @dataclass(frozen=True)

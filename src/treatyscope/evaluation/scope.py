@@ -31,10 +31,10 @@ from treatyscope.result import (
     Verdict,
 )
 from treatyscope.result import Subject as Explained
-from treatyscope.rules.language import Condition, Context, Parallel, RuleBook, Treaty, Truth
+from treatyscope.rules.language import Condition, Context, Parallel, RuleBook, Treaty, Truth, reachable
 from treatyscope.rules.logic import Outcome, outcomes
 from treatyscope.rules.parallels import candidates
-from treatyscope.rules.reach import lines, named, reachable
+from treatyscope.rules.reach import lines, named
 
 
 def verdict_of(results: set[Truth]) -> Verdict:

@@ -273,9 +273,12 @@ def cut(atoms: list[Subject], lats: Sequence[float], polys: Sequence[Any]) -> li
     ):
         kept = _CUTS[key] = (shapes, tuple(polys), _cut_shapes(shapes, lats, polys))
     out = []
-    for n, g, (size, lat, lon) in kept[2]:
+    for n, g, (size, lat, lon), memo in kept[2]:
         a = atoms[n]
-        out.append(replace(a, geom=g, area_km2=a.area_km2 if size is None else size, lat=lat, lon=lon, point_like=True))
+        part = replace(a, geom=g, area_km2=a.area_km2 if size is None else size, lat=lat, lon=lon, point_like=True)
+        # The regions no reading can change answer alike for the same part on every day (rules.regions.contains).
+        part.__dict__["memo"] = memo
+        out.append(part)
     return out
 
 
@@ -286,9 +289,9 @@ def _inner(g: Any) -> tuple[float, float]:
 
 def _cut_shapes(
     shapes: Sequence[Any], lats: Sequence[float], polys: Sequence[Any]
-) -> list[tuple[int, Any, tuple[float | None, float, float]]]:
+) -> list[tuple[int, Any, tuple[float | None, float, float], dict[Any, Any]]]:
     """The parts of each shape (by its index) on one side of every parallel and polygon, with their size (None:
-    the shape was not cut, and keeps its atom's) and a point inside each."""
+    the shape was not cut, and keeps its atom's), a point inside each, and a memo for what regions answer of it."""
     out: list[tuple[int, Any]] = list(enumerate(shapes))
     for lat in lats:
         nxt = []
@@ -312,7 +315,7 @@ def _cut_shapes(
                 if _nonempty(part):
                     nxt.append((n, part))
         out = nxt
-    return [(n, g, (None if g is shapes[n] else measure(g), *_inner(g))) for n, g in out]
+    return [(n, g, (None if g is shapes[n] else measure(g), *_inner(g)), {}) for n, g in out]
 
 
 def where_key(scenario: Scenario) -> tuple[Any, ...]:

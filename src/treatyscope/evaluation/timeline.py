@@ -29,9 +29,9 @@ from treatyscope.place.data import GeoData, Status, geodata
 from treatyscope.place.subject import Subject
 from treatyscope.result import Reason, Result, ScopeCheck, Verdict
 from treatyscope.rules.conditions import AllCondition, DateCondition, PartyIsCondition
-from treatyscope.rules.language import Condition, Interpretation, Parallel, Reading, RuleBook, Treaty
+from treatyscope.rules.language import Condition, Interpretation, Parallel, Reading, RuleBook, Treaty, reachable
 from treatyscope.rules.parallels import mean_obliquity_deg
-from treatyscope.rules.reach import fingerprint, reachable, terms_used
+from treatyscope.rules.reach import fingerprint, terms_used
 
 ONE_DAY = dt.timedelta(days=1)
 _RULE_DAYS = cache.memo(limit=64)
@@ -480,6 +480,27 @@ def _readings(book: RuleBook, before: Result, after: Result) -> list[Change]:
     ]
 
 
+def _dated_in(book: RuleBook, cond: Condition) -> list[tuple[DateCondition, int, str | None]]:
+    """Every dated clause a condition reaches, with the size of the labelled clause (or reading) around it (the
+    innermost is the one to name) and that label; unlabelled, the largest size."""
+    key = ("dated clauses", cond)
+    if key not in book.memo:
+        found = []
+        for node in _reached(book, cond):
+            parts: list[tuple[str | None, object]] = []
+            if isinstance(node, Interpretation):
+                parts = [(r.label, r) for r in node.readings]
+            clause = getattr(node, "clause", None)
+            parts += [(clause, node)] if clause or not parts else []
+            for label, part in parts:
+                inside = list(nested(part))
+                size = len(inside) if label else 1 << 30
+                found += [(v, size, label) for v in inside if isinstance(v, DateCondition)]
+        book.memo[key] = found
+    kept: list[tuple[DateCondition, int, str | None]] = book.memo[key]
+    return kept
+
+
 def _dated_clauses(book: RuleBook, before: Result, after: Result) -> list[Change]:
     """Clauses the article's text reaches (itself, its named conditions, its readings) that name the day, each by
     the label of the innermost labelled clause around the date, or of the reading it is part of."""
@@ -488,19 +509,9 @@ def _dated_clauses(book: RuleBook, before: Result, after: Result) -> list[Change
         return []
     day = after.date
     best: dict[int, tuple[int, str | None]] = {}  # a dated node's id -> (size of the clause around it, its label)
-    for node in _reached(book, version.targets[after.target]):
-        parts: list[tuple[str | None, object]] = []
-        if isinstance(node, Interpretation):
-            parts = [(r.label, r) for r in node.readings]
-        clause = getattr(node, "clause", None)
-        parts += [(clause, node)] if clause or not parts else []
-        for label, part in parts:
-            inside = list(nested(part))
-            for v in inside:
-                if isinstance(v, DateCondition) and day in v.window.bounds:
-                    size = len(inside) if label else 1 << 30
-                    if id(v) not in best or size < best[id(v)][0]:
-                        best[id(v)] = (size, label)
+    for v, size, label in _dated_in(book, version.targets[after.target]):
+        if day in v.window.bounds and (id(v) not in best or size < best[id(v)][0]):
+            best[id(v)] = (size, label)
     labels = list(dict.fromkeys(label for _, label in best.values()))
     named = [label for label in labels if label]
     return [Change(Cause.DATED_CLAUSE, label=label) for label in named or labels[:1]]

@@ -13,11 +13,10 @@ from treatyscope.report.console import Printer
 from treatyscope.report.explain import (
     VERDICT_WORDS,
     article_name,
-    interpretation_document,
     names,
     one_line,
-    terms_document,
 )
+from treatyscope.report.terms import interpretation_document, terms_document
 from treatyscope.report.words import day
 from treatyscope.result import Result, Verdict
 from treatyscope.rules.language import Obligation

@@ -34,10 +34,10 @@ from treatyscope.report.explain import (
     reasons,
     subject_name,
     term_lines,
-    terms_document,
     unverified,
 )
 from treatyscope.report.given import assumption
+from treatyscope.report.terms import terms_document
 from treatyscope.report.words import Names, evidence, trace_tree
 from treatyscope.result import Result, ScopeOutcome
 from treatyscope.rules.language import Interpretation, Node, Reading, Trace

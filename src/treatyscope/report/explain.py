@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from treatyscope.english import capitalised, join, plural, the, the_sea
 from treatyscope.place.data import Lineage, geodata
@@ -22,7 +21,7 @@ from treatyscope.result import (
     Subject,
     Verdict,
 )
-from treatyscope.rules.language import Interpretation, RegionAnswer, RuleBook, Trace
+from treatyscope.rules.language import RegionAnswer, RuleBook, Trace
 from treatyscope.rules.logic import deciding
 from treatyscope.rules.regions import (
     DifferenceRegion,
@@ -555,40 +554,6 @@ def term_lines(r: Result) -> list[str]:
             cited = ", ".join(f"[{s}]" for s in rv.reading.sources)
             out.append(f"“{t.interpretation.term}” read as {rv.reading.label} → {verdict} ({cited})")
     return out
-
-
-def interpretation_document(interp: Interpretation) -> dict[str, Any]:
-    """A vague term's question and readings as JSON (without verdicts: as asked, not as answered)."""
-    return {
-        "term": interp.term,
-        "id": interp.id,
-        "question": interp.question,
-        "readings": [
-            {"id": r.id, "label": r.label, "summary": r.summary, "sources": list(r.sources)} for r in interp.readings
-        ],
-    }
-
-
-def terms_document(r: Result) -> list[dict[str, Any]]:
-    """The contested terms as JSON: each reading with the verdict it gives and its sources' ids."""
-    return [
-        {
-            "term": t.interpretation.term,
-            "id": t.interpretation.id,
-            "question": t.interpretation.question,
-            "readings": [
-                {
-                    "id": rv.reading.id,
-                    "label": rv.reading.label,
-                    "summary": rv.reading.summary,
-                    "verdict": str(rv.verdict) if rv.verdict else "depends on other readings",
-                    "sources": list(rv.reading.sources),
-                }
-                for rv in t.readings
-            ],
-        }
-        for t in (r.scope.terms if r.scope else ())
-    ]
 
 
 def part_lines(r: Result) -> list[str]:

@@ -523,3 +523,22 @@ class Trace:
         yield self
         for c in self.children:
             yield from c.walk()
+
+
+def reachable(root: Node, book: RuleBook) -> Iterator[Node]:
+    """Every node reachable from `root`, each once (found once per rule book: an area's every day asks)."""
+    key = ("reachable", root)
+    if key not in book.memo:
+        found: list[Node] = []
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            found.append(node)
+            stack.extend(node.nodes(book))
+        book.memo[key] = found
+    nodes: list[Node] = book.memo[key]
+    return iter(nodes)

@@ -421,19 +421,6 @@ class Treaty(Model):
     notes: list[str] = []
 
 
-class Party(Dated):
-    code: StateCode
-    name: str | None = None
-    source: Id
-    note: str | None = None
-    unverified: bool = False
-    # The interpretation that asks whether the state is a Party at all over this period (Cuba under Rio after
-    # 1962), from `disputed_from` (default: the whole period): its duties as a Party are then contested, and the
-    # interpretation's readings say why.
-    disputed: Id | None = None
-    disputed_from: dt.date | None = None
-
-
 class Protected(Dated):
     """A state the article protects without being a Party (SEATO's protocol states; Rio's "American States"):
     an attack on it counts as on a Party, but it owes nothing."""
@@ -443,6 +430,14 @@ class Protected(Dated):
     source: Id
     note: str | None = None
     unverified: bool = False
+
+
+class Party(Protected):
+    """A state's membership over a period: the fields of a protection, and whether it is disputed."""
+
+    # The interpretation asking whether it is a Party at all (from disputed_from): its duties are then contested.
+    disputed: Id | None = None
+    disputed_from: dt.date | None = None
 
 
 class Suspension(Dated):

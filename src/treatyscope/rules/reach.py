@@ -5,29 +5,15 @@ about."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from treatyscope.rules.conditions import AssumedCondition
-from treatyscope.rules.language import Node, RuleBook
+from treatyscope.rules.language import Node, RuleBook, reachable
 from treatyscope.rules.parallels import candidates
 from treatyscope.rules.regions import PolygonRegion, SeaRegion, SubdivisionRegion
 
 if TYPE_CHECKING:
     from treatyscope.place.data import GeoData
-
-
-def reachable(root: Node, book: RuleBook) -> Iterator[Node]:
-    """Every node reachable from `root`, each once."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node
-        stack.extend(node.nodes(book))
 
 
 def terms_used(root: Node, book: RuleBook) -> set[str]:

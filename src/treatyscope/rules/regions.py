@@ -27,6 +27,7 @@ from treatyscope.rules.language import (
     RegionAnswer,
     RuleBook,
     Seas,
+    reachable,
 )
 from treatyscope.rules.logic import interpret, kleene_all, kleene_any, set_test
 from treatyscope.rules.parallels import Ref, possible_band, test_band
@@ -51,10 +52,23 @@ def contains(region: Region, s: Subject, ctx: Context) -> RegionAnswer:
     answer is kept with the subject, so that it is not worked out again for every combination of readings."""
     if not pure(region, ctx.book):
         return region.contains(s, ctx)
-    key = (region, ctx.date)
+    key = (region, ctx.date if follows_the_attack(region, ctx.book) else None)
     found: RegionAnswer | None = s.memo.get(key)
     if found is None:
         found = s.memo[key] = region.contains(s, ctx)
+    return found
+
+
+def follows_the_attack(region: Region, book: RuleBook) -> bool:
+    """True when the region moves with the date of the attack (a parallel at the mean obliquity on that day)."""
+    key = ("follows the attack", region)
+    if key not in book.memo:
+        book.memo[key] = any(
+            isinstance(p, Parallel) and p.obliquity_on == "attack"
+            for n in reachable(region, book)
+            for p in n.parallels(book)
+        )
+    found: bool = book.memo[key]
     return found
 
 

@@ -10,21 +10,20 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import functools
 import json
 import os
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable
 from importlib import resources
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, ValidationError, field_validator
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -33,20 +32,14 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from treatyscope import __version__, cache
 from treatyscope.errors import TreatyscopeError, UsageError
 from treatyscope.input.geojson import limit
-
-if TYPE_CHECKING:
-    from treatyscope.input.scenario import Scenario
+from treatyscope.web.questions import CheckQuery, ObligationsQuery, Question, TimelineQuery
 
 T = TypeVar("T")
-Q = TypeVar("Q", bound="Question")
+Q = TypeVar("Q", bound=Question)
 Many = Annotated[list[str] | None, Query()]  # a repeatable query parameter: ?treaty=nato&treaty=rio
 
 ENGINE = threading.Lock()
 MAX_BODY = ("TREATYSCOPE_WEB_MAX_BYTES", 4 * 1024 * 1024)  # a drawn shape; a file's worth goes to the CLI
-# A shape's work grows with the land units (provinces, islands) it reaches, about 50 ms each: 300 is 5-15 s. The
-# server answers one request at a time, so a shape over a continent (minutes) would hold up every reader.
-MAX_PIECES = ("TREATYSCOPE_WEB_MAX_PIECES", 300)
-MAX_VERTICES = ("TREATYSCOPE_WEB_MAX_VERTICES", 10_000)
 # The date control's first day (the issue asks for 1948 onwards): the oldest encoded treaty, Rio, was signed in
 # 1947 and entered into force on 1948-12-03.
 FIRST_DAY = "1948-01-01"
@@ -73,83 +66,6 @@ def engine(work: Callable[..., T], *args: Any, asked_by: Request | None = None) 
         if asked_by is not None and anyio.from_thread.run(asked_by.is_disconnected):
             raise ClientGone
         return work(*args)
-
-
-class Question(BaseModel):
-    """Where, and what, is attacked: the options `check`, `timeline` and `obligations` share, with a drawn GeoJSON
-    shape for --geojson."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    location: str | None = None
-    lat: StrictStr | StrictFloat | StrictInt | None = None
-    lon: StrictStr | StrictFloat | StrictInt | None = None
-    geometry: dict[str, Any] | None = None
-    treaty: list[str] = []
-    target: list[str] = []
-    party: str | None = None
-    assume_member: list[str] = []
-    assume: list[str] = []
-    interpretation: list[str] = []
-    territorial_sea: bool = True
-    format: Literal["json", "markdown"] = "json"
-
-    @field_validator("treaty", "target", "assume_member", "assume", "interpretation", mode="before")
-    @classmethod
-    def one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-    def scenarios(self, date: str | dt.date | None, nearest: bool = False) -> tuple[list[Scenario], dict[str, Any]]:
-        """The scenarios asked about on `date`, and the place's facts; a drawn shape within the page's budget."""
-        from treatyscope.input.scenario import build_scenarios
-
-        if (self.lat is None) != (self.lon is None):
-            raise UsageError("Give both lat and lon.")
-        scenarios, location = build_scenarios(
-            location=self.location,
-            at=f"{self.lat},{self.lon}" if self.lat is not None else None,
-            geojson=self.geometry,
-            targets=self.target,
-            party=self.party or None,
-            date=date or None,
-            assume_member=self.assume_member,
-            assume=self.assume,
-            interpretation=self.interpretation,
-            territorial_sea=self.territorial_sea,
-            nearest=nearest,
-        )
-        if scenarios[0].geometry is not None:
-            _within_budget(scenarios[0].geometry)
-        return scenarios, location
-
-
-class CheckQuery(Question):
-    """What `/api/check` is asked: the options of `treatyscope check`."""
-
-    date: str | None = None
-    nearest: bool = False
-    brief: bool = False
-
-
-class TimelineQuery(Question):
-    """What `/api/timeline` is asked: the options of `treatyscope timeline` (`from` and `to` as there)."""
-
-    start: str | None = Field(None, alias="from")
-    end: str | None = Field(None, alias="to")
-
-
-class ObligationsQuery(Question):
-    """What `/api/obligations` is asked: the options of `treatyscope obligations` (one target kind)."""
-
-    date: str | None = None
-    target: list[str] = ["territory"]
-
-    @field_validator("target")
-    @classmethod
-    def one_target(cls, value: list[str]) -> list[str]:
-        if len(value) != 1:
-            raise ValueError("give one target kind: who is bound depends on what is attacked")
-        return value
 
 
 def create_app(warm: bool = True) -> FastAPI:
@@ -190,6 +106,7 @@ def create_app(warm: bool = True) -> FastAPI:
 
     _errors(app)
     _routes(app)
+    _history_and_duties(app)
     _lookups(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app
@@ -283,6 +200,33 @@ def _routes(app: FastAPI) -> None:
     async def check_post(request: Request) -> Response:
         return await _posted(request, CheckQuery, _check)
 
+    @app.get("/api/area", summary="The area an article covers, as GeoJSON (covered, and contested by reading)")
+    def area(
+        request: Request,
+        treaty: str,
+        article: str | None = None,
+        target: str = "territory",
+        date: str | None = None,
+        party: str | None = None,
+        interpretation: Many = None,
+        assume_member: Many = None,
+        assume: Many = None,
+        territorial_sea: bool = True,
+    ) -> Response:
+        asked = (treaty, article, target, date or dt.date.today().isoformat(), party or None)
+        given = (tuple(interpretation or ()), tuple(assume_member or ()), tuple(assume or ()), territorial_sea)
+        return Response(engine(_area_sent, *asked, *given, asked_by=request), media_type="application/geo+json")
+
+    @app.get("/api/land", summary="The land to draw: level 0 the whole world; 1 and 2 finer, for a box")
+    def land(level: int = 0, bbox: str | None = None) -> Response:
+        from treatyscope.web.basemap import parse_box
+
+        return Response(engine(_land_sent, level, parse_box(bbox)), media_type="application/geo+json")
+
+
+def _history_and_duties(app: FastAPI) -> None:
+    """The questions after "does it apply here today?": since when and until when, and who is bound to act."""
+
     @app.get("/api/timeline", summary="The verdict over time: intervals, each boundary with what changed")
     def timeline_get(
         request: Request,
@@ -329,29 +273,6 @@ def _routes(app: FastAPI) -> None:
     @app.post("/api/obligations", summary="The same for a drawn line or area (GeoJSON in the body's `geometry`)")
     async def obligations_post(request: Request) -> Response:
         return await _posted(request, ObligationsQuery, _obligations)
-
-    @app.get("/api/area", summary="The area an article covers, as GeoJSON (covered, and contested by reading)")
-    def area(
-        request: Request,
-        treaty: str,
-        article: str | None = None,
-        target: str = "territory",
-        date: str | None = None,
-        party: str | None = None,
-        interpretation: Many = None,
-        assume_member: Many = None,
-        assume: Many = None,
-        territorial_sea: bool = True,
-    ) -> Response:
-        asked = (treaty, article, target, date or dt.date.today().isoformat(), party or None)
-        given = (tuple(interpretation or ()), tuple(assume_member or ()), tuple(assume or ()), territorial_sea)
-        return Response(engine(_area_sent, *asked, *given, asked_by=request), media_type="application/geo+json")
-
-    @app.get("/api/land", summary="The land to draw: level 0 the whole world; 1 and 2 finer, for a box")
-    def land(level: int = 0, bbox: str | None = None) -> Response:
-        from treatyscope.web.basemap import parse_box
-
-        return Response(engine(_land_sent, level, parse_box(bbox)), media_type="application/geo+json")
 
 
 def _lookups(app: FastAPI) -> None:
@@ -459,35 +380,6 @@ def _obligations(q: ObligationsQuery) -> Response:
     if q.format == "markdown":
         return PlainTextResponse(render_markdown(location, found), media_type=MARKDOWN)
     return JSONResponse(document(location, found, ask="name the attacked party"))
-
-
-def _within_budget(shape: Any) -> None:
-    import shapely
-
-    vertices, most = int(shapely.get_num_coordinates(shape)), limit(MAX_VERTICES)
-    if vertices > most:
-        raise UsageError(
-            f"The shape has {vertices:,} vertices; the page answers shapes of up to {most:,}.",
-            "Simplify it, or check it with 'treatyscope check --geojson FILE'.",
-        )
-    reached, most = len(_piece_boxes().query(shape, predicate="intersects")), limit(MAX_PIECES)
-    if reached > most:
-        raise UsageError(
-            f"The shape reaches {reached:,} land units (provinces and islands); the page answers shapes reaching "
-            f"up to {most:,}, a few seconds of work, as it answers one request at a time.",
-            "Draw a smaller shape, or check this one with 'treatyscope check --geojson FILE'.",
-        )
-
-
-@functools.cache
-def _piece_boxes() -> Any:
-    """The boxes of the land units, to count those a shape meets (a track across an ocean meets few)."""
-    import shapely
-
-    from treatyscope.place.data import geodata
-
-    b = geodata().piece_bbox
-    return shapely.STRtree(shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3]))
 
 
 def _land_sent(level: int, box: tuple[float, float, float, float] | None) -> bytes:
