@@ -297,8 +297,10 @@ def membership(check: PartyCheck, r: Result, n: Names) -> str:
         note = f": {check.entry.note}" if check.entry.note else ""
         return f"{party} is not a Party but is protected from {day(check.entry.period.start)}{note}"
     if s is Standing.NOT_YET_OR_NO_LONGER:
+        # To the last day it was one (the period's end is the first day it was not), as a timeline's "to".
         spans = join(
-            f"from {day(h.period.start)}" + (f" to {day(h.period.end)}" if h.period.end else "") for h in check.history
+            f"from {day(h.period.start)}" + (f" to {day(h.period.end - dt.timedelta(days=1))}" if h.period.end else "")
+            for h in check.history
         )
         return f"{party} was not a Party on {day(r.date)} (a Party {spans})"
     return f"{party} is not a Party to the {r.treaty.name}"
