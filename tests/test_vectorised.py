@@ -233,7 +233,8 @@ def test_days_split_where_the_data_changes() -> None:
     assert span("1962-07-04") != span("1962-07-05")
     assert span("2024-01-01") != span("2024-07-15"), "Sweden joined NATO on 2024-03-07"
     assert span("2024-10-01") != span("2025-07-15"), "the Russia-DPRK treaty entered into force on 2024-12-04"
-    assert span("2025-07-15") == span("2025-12-31"), "nothing changes between them in the data"
+    assert span("2025-09-16") != span("2025-09-17"), "the Saudi-Pakistani agreement was signed on 2025-09-17"
+    assert span("2025-11-01") == span("2026-01-15"), "nothing changes between them in the data"
 
 
 def test_numpy_coordinates_give_the_same_answer_as_floats() -> None:
