@@ -273,6 +273,7 @@ def test_an_attack_on_saudi_arabia_makes_it_one_on_pakistan_with_no_duty_stated(
     assert treatyscope.obligations("Riyadh", date="2025-09-16").bound == ()  # before signature
     code, out, _ = run(capsys, "obligations", "--location", "Riyadh", "--date", DAY)
     assert code == 0 and "what each must then do is not stated" in out and "not verified" in out
+    assert "bound to treat the attack as an attack on both" in out and "bound to assist" not in out
 
 
 def test_a_party_whose_own_membership_is_disputed_is_bound_only_under_some_readings(
@@ -337,6 +338,8 @@ def test_an_assumed_membership_can_be_for_one_treaty(capsys: pytest.CaptureFixtu
     assert code == 0 and "Ukraine (UKR)" in out.split("Bound to assist", 1)[1]
     code, _, err = run(capsys, "check", "--location", "Kyiv", "--assume-member", "natox:UKR")
     assert code == 2 and "unknown treaty 'natox'" in err
+    code, _, err = run(capsys, "check", "--location", "Kyiv", "--assume-member", "nato:")
+    assert code == 2 and "has no state after the ':'" in err
 
 
 def test_check_details_over_several_treaties_ends_with_who_is_bound_across_them(

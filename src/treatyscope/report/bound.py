@@ -23,6 +23,7 @@ from treatyscope.rules.language import Obligation
 
 SCHEMA = "treatyscope.obligations/1"
 ASK_CLI = "name the attacked state with --party"
+EQUIVALENCE = "attack-on-one-is-attack-on-both"  # the strength that states no duty of assistance
 
 # What each strength of rules.kinds.OBLIGATION_STRENGTHS means, strongest first: (a short label for tables, the
 # obligation in a phrase).
@@ -130,7 +131,10 @@ def bound_line(r: Result) -> str:
         return ""
     n = names(r)
     ob = r.version.obligation if r.version else None
-    how = f", with {STRENGTH_WORDS[ob.strength][1]}" if ob else ""
+    equivalence = ob is not None and ob.strength == EQUIVALENCE
+    how = f", with {STRENGTH_WORDS[ob.strength][1]}" if ob and not equivalence else ""
+    # An article that states no duty of assistance does not bind anyone "to assist": say what it does say.
+    duty = "bound to treat an attack on {} as an attack on itself" if equivalence else "bound to assist {}"
     owed: dict[str, list[str]] = {}
     for b in w.bound:
         for d in b.duties:
@@ -140,7 +144,7 @@ def bound_line(r: Result) -> str:
         states.sort(key=lambda c: n.data.entity_name(c))
         when = f"if the place is the territory of {n.state(beneficiary)}, " if r.holders is not None else ""
         clauses.append(
-            f"{when}bound to assist {n.state(beneficiary)}{how}: {plural(len(states), 'state')}, {n.states(states)}"
+            f"{when}{duty.format(n.state(beneficiary))}{how}: {plural(len(states), 'state')}, {n.states(states)}"
         )
     doubted = sorted({b.state for b in w.bound for d in b.duties if d.disputed}, key=n.data.entity_name)
     if doubted:
@@ -249,7 +253,15 @@ def summary_line(w: WhoIsBound, ask: str) -> str:
     if not w.bound:
         return "No encoded article binds any state to assist it here."
     treaties = {d.result.treaty.id for b in w.bound for d in b.duties}
-    whom = "to assist it " if all(d.beneficiary == w.attacked for b in w.bound for d in b.duties) else "to act "
+    duties = [d for b in w.bound for d in b.duties]
+    if all(d.obligation is not None and d.obligation.strength == EQUIVALENCE for d in duties):
+        whom = "to treat the attack as an attack on both "
+    elif all(d.beneficiary == w.attacked for d in duties) and not any(
+        d.obligation is not None and d.obligation.strength == EQUIVALENCE for d in duties
+    ):
+        whom = "to assist it "
+    else:
+        whom = "to act "
     return (
         f"{capitalised(plural(len(w.bound), 'state'))} bound {whom}under {plural(len(treaties), 'treaty', 'treaties')}:"
     )
