@@ -187,7 +187,7 @@ def test_no_single_attacked_state_asks_for_the_party(web_url: str) -> None:
 @pytest.mark.parametrize(
     ("path", "params", "expected"),
     [
-        ("/api/obligations", {"location": "Warsaw", "target": ["forces", "vessel"]}, r"give one target kind"),
+        ("/api/obligations", {"location": "Warsaw", "target": ["forces", "vessel"]}, r"^target: give one target kind"),
         ("/api/timeline", {"location": "Algiers", "from": "1960-01-01", "to": "1950-01-01"}, r"is after --to"),
         ("/api/timeline", {"location": "Algiers", "form": "1960-01-01"}, r"^Unknown parameter 'form'"),
     ],

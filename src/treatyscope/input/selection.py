@@ -82,7 +82,9 @@ def parse_assumed_members(entries: Iterable[str]) -> frozenset[str]:
         treaty, sep, state = entry.rpartition(":")
         if sep and not (treaty.strip() and state.strip()):
             missing = "treaty before" if not treaty.strip() else "state after"
-            raise UsageError(f"--assume-member '{entry}' has no {missing} the ':'.", "Write TREATY:STATE, e.g. nato:UKR.")
+            raise UsageError(
+                f"--assume-member '{entry}' has no {missing} the ':'.", "Write TREATY:STATE, e.g. nato:UKR."
+            )
         code = resolve_party(state) or ""
         out.add(f"{treaty.strip().lower()}:{code}" if sep else code)
     return frozenset(out)

@@ -163,7 +163,8 @@ def _one_line(errors: Any) -> str:
     first = errors[0] if errors else {}
     where = ".".join(str(x) for x in first.get("loc", ()) if x not in ("query", "body"))
     given = f" (got {json.dumps(first['input'])[:60]})" if "input" in first and first["input"] is not None else ""
-    return f"{where or 'request'}: {first.get('msg', 'invalid')}{given}."
+    message = str(first.get("msg", "invalid")).removeprefix("Value error, ")  # pydantic's prefix for our own checks
+    return f"{where or 'request'}: {message}{given}."
 
 
 def _routes(app: FastAPI) -> None:
