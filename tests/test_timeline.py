@@ -379,3 +379,23 @@ def test_scopes_answered_from_an_earlier_day_change_nothing(place: str, monkeypa
     fast = shown(treatyscope.timeline(place, end=TODAY))
     monkeypatch.setattr(engine._SameFacts, "__call__", lambda self, q, found, compute: compute())
     assert shown(treatyscope.timeline(place, end=TODAY)) == fast
+
+
+def test_an_area_the_drifting_tropic_cuts_is_asked_afresh_on_every_day(tmp_path: Path) -> None:
+    """A box at sea whose top edge is at 23.44° N: the Tropic, read on the date of the attack, passes that edge in
+    the 1990s and the strip north of it then grows every day. Its share of the box passes the threshold months
+    later, so no earlier day's scope can stand for a later one; the timeline must agree with `check` on its
+    intervals' days (it showed 'does not apply' to today when scopes were reused across the crossing)."""
+    f = tmp_path / "box.geojson"
+    f.write_text(
+        json.dumps(
+            {"type": "Polygon", "coordinates": [[[-40, 23.0], [-39, 23.0], [-39, 23.44], [-40, 23.44], [-40, 23.0]]]}
+        )
+    )
+    kw: dict[str, Any] = {"treaty": "nato", "target": "vessel"}
+    (line,) = treatyscope.timeline(geojson=str(f), end=TODAY, **kw)
+    for i in line.intervals:
+        for day in (i.first, i.last):
+            (r,) = treatyscope.check(geojson=str(f), date=day, nearest=False, **kw)
+            assert r.verdict == i.verdict, (day, r.verdict, i.verdict)
+    assert line.on(TODAY).verdict == "contested"

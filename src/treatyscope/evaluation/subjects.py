@@ -24,6 +24,7 @@ from treatyscope.place.world import Location, World, world
 _STATUS = cache.memo()
 _GROUPS = cache.memo(limit=20_000)  # a land piece's polygons by island flag and seas
 _CUTS = cache.memo(limit=5_000)  # the atoms of an area cut along a rule's lines, as geometries
+_SHAPE_MEMOS = cache.memo(limit=50_000)  # what regions answer of a part of an area, by its shape
 _SUBJECTS = cache.memo(limit=2_000)  # a batch visits many places: bounded
 
 
@@ -315,7 +316,17 @@ def _cut_shapes(
                 if _nonempty(part):
                     nxt.append((n, part))
         out = nxt
-    return [(n, g, (None if g is shapes[n] else measure(g), *_inner(g)), {}) for n, g in out]
+    return [(n, g, (None if g is shapes[n] else measure(g), *_inner(g)), _shape_memo(g)) for n, g in out]
+
+
+def _shape_memo(g: Any) -> dict[Any, Any]:
+    """The memo of what regions answer of a part with this shape, shared by every cut that leaves the shape whole
+    (the entry holds the shape, so its id is not reused while it is kept)."""
+    found = _SHAPE_MEMOS.get(id(g))
+    if found is None or found[0] is not g:
+        found = _SHAPE_MEMOS[id(g)] = (g, {})
+    memo: dict[Any, Any] = found[1]
+    return memo
 
 
 def where_key(scenario: Scenario) -> tuple[Any, ...]:

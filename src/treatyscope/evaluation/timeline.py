@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -56,6 +58,7 @@ class Cause(StrEnum):
     READING_DROPPED = "reading-dropped"  # a reading of a vague term is no longer held from the day
     DATED_CLAUSE = "dated-clause"  # a clause of the text names the day
     PARALLEL = "parallel"  # a parallel that follows the obliquity of the ecliptic passes the place
+    SHARE = "share"  # the part of an area beyond such a parallel grew past a share that decides the answer
     OTHER = "other"  # a day named in the rules or the status history, with none of the above (not expected)
 
 
@@ -137,9 +140,12 @@ def timelines(
         days = sorted({first, *named, *crossings})
         # Most days change nothing a scope reads (another state's accession, a succession elsewhere): their scopes
         # are those of an earlier day with the same facts. An interval's first day is shown, so it is asked afresh.
-        reuse = _SameFacts(book, sorted(crossings))
+        reuse = _SameFacts(book, sorted(crossings), _band(first, last) if drifting else None)
         answers = {d: check(replace(scenario, date=d), book, [tid], reuse) for d in days}
-        context = _Context(book, treaty, scenario, set(named), join(drifting) if drifting else "")
+        if drifting and reuse.band is not None and _swept(found, reuse.band):
+            ask = functools.partial(_ask_on, scenario, book, tid, reuse)
+            days = _threshold_days(days, answers, ask)
+        context = _Context(book, treaty, scenario, set(named), join(drifting) if drifting else "", frozenset(crossings))
         merged = [_merge(context, [(d, answers[d][n]) for d in days], last) for n in range(len(treaty.articles))]
         shown = {i.first for timeline in merged for i in timeline.intervals} & reuse.borrowed
         if shown:
@@ -154,9 +160,10 @@ class _SameFacts:
     among the states it can ask about, the dated clauses in force and the readings held, and which side of a
     drifting tropic the place is on (between two crossing days). Records the days it answered so (`borrowed`)."""
 
-    def __init__(self, book: RuleBook, crossings: list[dt.date]) -> None:
+    def __init__(self, book: RuleBook, crossings: list[dt.date], band: tuple[float, float] | None) -> None:
         self.book = book
         self.crossings = crossings
+        self.band = band  # the latitudes a drifting tropic sweeps over the timeline, if the treaty reaches one
         self.scopes: dict[tuple[object, ...], tuple[ScopeCheck, dt.date]] = {}
         self.borrowed: set[dt.date] = set()
 
@@ -179,6 +186,9 @@ class _SameFacts:
             tuple(on in v.window for v in dated),
             tuple(tuple(r.id for r in i.held_on(on)) for i in terms),
             bisect.bisect_right(self.crossings, on),
+            # The share of a part the drifting tropic cuts moves every day, and the verdict with it where the share
+            # passes a threshold (FULL_SHARE): such an area is asked afresh on every day.
+            on if self.band is not None and _swept(found, self.band) else None,
         )
         if key in self.scopes:
             scope, day = self.scopes[key]
@@ -188,6 +198,45 @@ class _SameFacts:
         scope = compute()
         self.scopes[key] = (scope, on)
         return scope
+
+
+def _ask_on(scenario: Scenario, book: RuleBook, tid: str, reuse: _SameFacts, day: dt.date) -> list[Result]:
+    return check(replace(scenario, date=day), book, [tid], reuse)
+
+
+def _threshold_days(
+    days: list[dt.date], answers: dict[dt.date, list[Result]], ask: Callable[[dt.date], list[Result]]
+) -> list[dt.date]:
+    """An area the drifting tropic cuts: the share north of it grows every day, and passes a verdict's threshold on
+    a day no rule or record names. Where the answer changes between two asked days and not on the later one (the
+    day before it already answers so), the first day of the change is found by bisection (the share moves one
+    way: the obliquity decreases over these centuries). The days asked are added to `answers`."""
+
+    def same(a: list[Result], b: list[Result]) -> bool:
+        return [answer_key(r) for r in a] == [answer_key(r) for r in b]
+
+    for before, after in itertools.pairwise(days):
+        if same(answers[before], answers[after]):
+            continue
+        lo, hi = before, after - ONE_DAY
+        if hi <= lo or same(answers.setdefault(hi, ask(hi)), answers[before]):
+            continue  # the change is on the named day itself
+        while (hi - lo).days > 1:
+            mid = lo + (hi - lo) // 2
+            answers[mid] = ask(mid)
+            lo, hi = (lo, mid) if not same(answers[mid], answers[before]) else (mid, hi)
+    return sorted(answers)
+
+
+def _band(first: dt.date, last: dt.date) -> tuple[float, float]:
+    lo, hi = sorted((mean_obliquity_deg(first), mean_obliquity_deg(last)))
+    return lo, hi
+
+
+def _swept(found: list[Subject], band: tuple[float, float]) -> bool:
+    """Whether a part of an area reaches into the band of latitudes the drifting tropic sweeps (a point moves
+    across it only on its crossing days, which are asked)."""
+    return any(not s.point_like and s.bbox[1] <= band[1] and s.bbox[3] >= band[0] for s in found)
 
 
 def _dated_parts(
@@ -241,6 +290,7 @@ class _Context:
     scenario: Scenario
     named: set[dt.date]  # days named in the rules or the data (a boundary on another day is a tropic crossing)
     drifting: str  # the labels of the drifting parallels the treaty reaches
+    crossings: frozenset[dt.date] = frozenset()  # the days such a parallel passes the place or an edge of a part
 
 
 # ------------------------------------------------------------------------------------------------ change days
@@ -374,7 +424,8 @@ def _causes(ctx: _Context, before: Result, after: Result) -> tuple[Change, ...]:
     """Why the answer on `after.date` differs from `before`, the answer of the day before, as facts."""
     day, treaty = after.date, ctx.treaty
     if day not in ctx.named:
-        return (Change(Cause.PARALLEL, label=ctx.drifting or None, lat=mean_obliquity_deg(day)),)
+        cause = Cause.PARALLEL if day in ctx.crossings else Cause.SHARE
+        return (Change(cause, label=ctx.drifting or None, lat=mean_obliquity_deg(day)),)
     out: list[Change] = []
     if treaty.in_force == day:
         out.append(Change(Cause.ENTRY_INTO_FORCE, source=treaty.sources[0] if treaty.sources else None))

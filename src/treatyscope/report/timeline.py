@@ -76,6 +76,12 @@ def _parallel(c: Change, r: Result, n: Names) -> str:
     return f"{line} moved toward the equator past {edge} (the obliquity of the ecliptic decreases){where}"
 
 
+def _share(c: Change, r: Result, n: Names) -> str:
+    line = c.label or "a parallel that follows the obliquity of the ecliptic"
+    where = f" (on this day it lies {dms(c.lat)} from the equator)" if c.lat is not None else ""
+    return f"the part of the place beyond {line}{where} grew past the share that decides the answer"
+
+
 _WORDS: dict[Cause, Callable[[Change, Result, Names], str]] = {
     Cause.ENTRY_INTO_FORCE: lambda c, r, n: "the treaty entered into force",
     Cause.TREATY_ENDED: lambda c, r, n: "the treaty ceased to be in force",
@@ -96,6 +102,7 @@ _WORDS: dict[Cause, Callable[[Change, Result, Names], str]] = {
         f"“{c.label}” names this day" if c.label else "a clause of the text names this day"
     ),
     Cause.PARALLEL: _parallel,
+    Cause.SHARE: _share,
     Cause.OTHER: lambda c, r, n: "a date named in the rule files or the status history changes the answer",
 }
 
