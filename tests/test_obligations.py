@@ -4,6 +4,7 @@ the suspended pairs), and the strength of each obligation quoted from the articl
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -356,3 +357,17 @@ def test_check_details_over_several_treaties_ends_with_who_is_bound_across_them(
         "under TEU Article 42(7) only: 4 states, Austria (AUT), Cyprus (CYP), Ireland (IRL) and Malta (MLT)" in across
     )
     assert "under NATO Article 5 only: 9 states" in across and "the United States (USA)" in across
+
+
+def test_a_pinned_reading_or_an_assumption_settles_a_disputed_membership() -> None:
+    """Pinning the reading that Cuba left in January 1962 leaves it out; pinning the other, or taking Cuba as a
+    Party, makes its duty certain."""
+
+    def cuba(**kw: Any) -> list[bool]:
+        w = treatyscope.obligations("Bogota", date=DAY, treaty="rio", **kw)
+        return [d.certain for b in w.bound if b.state == "CUB" for d in b.duties]
+
+    assert cuba() == [False]
+    assert cuba(interpretations={"rio-cuba-standing": "ended-1962"}) == []
+    assert cuba(interpretations={"rio-cuba-standing": "still-a-party"}) == [True]
+    assert cuba(assume_member=["rio:CUB"]) == [True]

@@ -234,6 +234,7 @@ class Result:
     sources: tuple[Source, ...] = ()
     territorial_sea: bool = True  # territorial seas were their coast's territory (False: counted as sea)
     assumed: frozenset[str] = frozenset()  # the states taken as Parties to this treaty (--assume-member)
+    pinned: tuple[tuple[str, str], ...] = ()  # the readings pinned (--interpretation TERM=READING)
 
     @property
     def notes(self) -> tuple[str, ...]:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from treatyscope.place.subject import Subject
 from treatyscope.result import Result, Verdict
-from treatyscope.rules.language import Interpretation, Obligation, Suspension
+from treatyscope.rules.language import Context, Interpretation, Obligation, Suspension
 
 BINDING = (Verdict.APPLIES, Verdict.PARTIAL, Verdict.CONTESTED)
 
@@ -97,18 +98,32 @@ def who_is_bound(results: Sequence[Result]) -> WhoIsBound:
                 if state in paused:
                     suspended.append(Suspended(branch, paused[state]))
                 else:
-                    disputed = _disputed(r, state)
-                    duties.setdefault(state, []).append(Duty(branch, beneficiary, split, disputed))
+                    party, disputed = _membership(r, state)
+                    if party:
+                        duties.setdefault(state, []).append(Duty(branch, beneficiary, split, disputed))
     bound = [BoundState(s, tuple(sorted(ds, key=lambda d: (not d.certain, d.rank)))) for s, ds in duties.items()]
     bound.sort(key=lambda b: (not b.certain, b.duties[0].rank, b.state))
     return WhoIsBound(attacked, tuple(bound), tuple(suspended), tuple(results), assumed)
 
 
-def _disputed(r: Result, state: str) -> Interpretation | None:
-    """The question whether the state is a Party at all on the day, where its membership is disputed."""
+def _membership(r: Result, state: str) -> tuple[bool, Interpretation | None]:
+    """Whether the state is a Party on the day, and the question that disputes it, if one does and no reading was
+    pinned for it (--interpretation), nor the state taken as a Party (--assume-member)."""
     entry = r.treaty.member_on(state, r.date)
-    question = entry.disputed_on(r.date) if entry is not None else None
-    return r.book.interpretations[question] if question else None
+    question = entry.disputed_on(r.date) if entry is not None and state not in r.assumed else None
+    if not question:
+        return True, None
+    interp = r.book.interpretations[question]
+    pinned = dict(r.pinned).get(question)
+    if pinned is None:
+        return True, interp
+    reading = interp.reading(pinned)
+    if reading.condition is None:
+        return True, interp
+    # The readings of a membership question are dated or constant: they read the day, not the place.
+    ctx = Context(r.book, r.treaty, r.date, frozenset())
+    held = reading.condition.evaluate(Subject(label="", lat=0.0, lon=0.0), ctx).result
+    return (True, interp) if held is None else (bool(held), None)
 
 
 def _attacked(results: Sequence[Result]) -> str | None:

@@ -128,6 +128,7 @@ def _article(
         sources=_sources(book, article, version, membership, owed, scope),
         territorial_sea=sc.territorial_sea,
         assumed=assumed_members(treaty, sc.assume_member),
+        pinned=tuple(sorted(sc.interpretations.items())),
     )
 
 
