@@ -310,4 +310,4 @@ def test_a_disputed_membership_names_a_defined_question(tmp_path: Path, capsys: 
     code, out, _ = run(capsys, "validate", str(f))
     assert code == 3
     assert "unknown interpretation 'tiny-membership'" in out
-    assert "disputed_from is before the membership starts" in out
+    assert "disputed_from is outside the membership's period" in out

@@ -85,7 +85,10 @@ def parse_assumed_members(entries: Iterable[str]) -> frozenset[str]:
             raise UsageError(
                 f"--assume-member '{entry}' has no {missing} the ':'.", "Write TREATY:STATE, e.g. nato:UKR."
             )
-        code = resolve_party(state) or ""
+        try:
+            code = resolve_party(state) or ""
+        except UsageError as e:
+            raise UsageError(f"--assume-member '{entry}': {e.message}", e.hint) from None
         out.add(f"{treaty.strip().lower()}:{code}" if sep else code)
     return frozenset(out)
 

@@ -172,11 +172,11 @@ def across_treaties(results: Sequence[Result]) -> list[str]:
             groups.setdefault(articles, []).append(b.state)
         several = len(groups) > 1
         clauses = [
-            f"under {join(list(articles))}{' only' if several and len(articles) == 1 else ''}: "
-            f"{plural(len(states), 'state')}, {n.states(sorted(states, key=n.data.entity_name))}"
+            f"under {join(list(articles))}{' only' if several and len(articles) == 1 else ''}, "
+            f"{plural(len(states), 'state')}: {n.states(sorted(states, key=n.data.entity_name))}"
             for articles, states in sorted(groups.items(), key=lambda g: (-len(g[0]), -len(g[1])))
         ]
-        out.append(f"{_attack(w, list(w.results))} Bound to act: {'; '.join(clauses)}.")
+        out.append(f"{_attack(w, list(w.results))} {capitalised(summary_line(w, ASK_CLI))} {'; '.join(clauses)}.")
     return out
 
 
@@ -207,7 +207,8 @@ def _assumed_line(w: WhoIsBound) -> str:
     clauses = []
     for code in sorted(w.assumed, key=n.data.entity_name):
         to = {r.treaty.id: r.treaty.name for r in w.results if code in r.assumed}
-        where = "" if set(to) == every else f" to {join([f'the {name}' for name in to.values()])}"
+        everywhere = " to every treaty asked about" if len(every) > 1 else ""
+        where = everywhere if set(to) == every else f" to {join([f'the {name}' for name in to.values()])}"
         clauses.append(f"{n.state(code)} taken as a Party{where}")
     return f"Given: {'; '.join(clauses)} (--assume-member)."
 

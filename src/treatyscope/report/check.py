@@ -306,7 +306,7 @@ def render_text(loc: dict[str, Any], results: Sequence[Result], out: Printer, de
     across = across_treaties(results) if len({r.treaty.id for r in results}) > 1 else []
     if across:
         out.line()
-        out.line("Who is bound to act, across the treaties (the duties' words: treatyscope obligations):")
+        out.line("Who is bound to act, across the treaties (for what each duty says: treatyscope obligations):")
         for line in across:
             out.para(line, "  ")
 

@@ -293,8 +293,10 @@ def _memberships(doc: dict[str, Any], check: _Checker, in_force: Any, ended: Any
         _before_end(check, ("parties", i), party, ended, "membership")
         if party.get("disputed"):
             check.interpretation(party["disputed"], ("parties", i, "disputed"), "condition")
-        if party.get("disputed_from") and not day(party["from"]) <= day(party["disputed_from"]):
-            check.error(("parties", i, "disputed_from"), "disputed_from is before the membership starts")
+        since = party.get("disputed_from")
+        ends = day(party["to"]) if party.get("to") else None
+        if since and not (day(party["from"]) <= day(since) and (ends is None or day(since) < ends)):
+            check.error(("parties", i, "disputed_from"), "disputed_from is outside the membership's period")
         elif party.get("disputed_from") and not party.get("disputed"):
             check.error(("parties", i, "disputed_from"), "disputed_from without disputed (the question)")
     for i, prot in enumerate(doc.get("protected", [])):
