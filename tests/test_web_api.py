@@ -309,6 +309,23 @@ def test_a_shape_too_large_for_the_page_is_refused_before_any_work(web_url: str)
     assert post(web_url, "/api/check", {"geometry": ocean, "treaty": "nato", "brief": True})[0] == 200
 
 
+def test_a_drawn_shapes_history_has_a_smaller_budget(web_url: str) -> None:
+    """Each of the hundreds of days a timeline asks is a full answer for the shape."""
+    square = {"type": "Polygon", "coordinates": [[[0, 40], [10, 40], [10, 50], [0, 50], [0, 40]]]}
+    assert post(web_url, "/api/check", {"geometry": square, "treaty": "nato", "brief": True})[0] == 200
+    status, doc, _ = post(web_url, "/api/timeline", {"geometry": square, "treaty": "nato"})
+    assert status == 400 and "draws the history of shapes" in doc["error"]
+    assert "treatyscope timeline --geojson FILE" in doc["error"]
+
+
+def test_a_parameter_given_twice_where_one_is_taken_is_refused(web_url: str) -> None:
+    status, doc, _ = get(web_url, "/api/obligations", location="Warsaw", date=["2020-01-01", "2021-01-01"])
+    assert status == 400 and doc["error"].startswith("date is given 2 times")
+    status, doc, _ = get(web_url, "/api/timeline", location=["Warsaw", "Kyiv"])
+    assert status == 400 and "Give location once" in doc["error"]
+    assert get(web_url, "/api/check", location="Warsaw", treaty=["nato", "eu"], target="territory")[0] == 200
+
+
 def test_other_host_names_are_refused(web_url: str) -> None:
     """A page elsewhere whose name resolves to 127.0.0.1 (DNS rebinding) cannot read the API."""
     request = urllib.request.Request(f"{web_url}/api/meta", headers={"Host": "attacker.example"})

@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import threading
+import typing
 from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from typing import Annotated, Any, Literal, TypeVar
@@ -124,6 +125,16 @@ def _known_parameters(request: Request) -> None:
     if unknown:
         takes = ", ".join(sorted(known)) or "none"
         raise UsageError(f"Unknown parameter {unknown[0]!r} for {request.url.path}.", f"It takes: {takes}.")
+    # One value where the endpoint takes one: the last of several would be answered silently.
+    for p in dependant.query_params:
+        given = request.query_params.getlist(p.alias)
+        if len(given) > 1 and not _repeatable(p.field_info.annotation):
+            raise UsageError(f"{p.alias} is given {len(given)} times ({', '.join(given)}).", f"Give {p.alias} once.")
+
+
+def _repeatable(annotation: Any) -> bool:
+    """A `Many` parameter (`list[str] | None`): `?treaty=nato&treaty=rio`."""
+    return typing.get_origin(annotation) is list or any(_repeatable(a) for a in typing.get_args(annotation))
 
 
 def _errors(app: FastAPI) -> None:

@@ -4,7 +4,7 @@ budget a drawn shape must keep (the server answers one request at a time)."""
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, field_validator
 
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 # A shape's work grows with the land units (provinces, islands) it reaches, about 50 ms each: 300 is 5-15 s. The
 # server answers one request at a time, so a shape over a continent (minutes) would hold up every reader.
 MAX_PIECES = ("TREATYSCOPE_WEB_MAX_PIECES", 300)
+# A timeline asks hundreds of days, each a full answer for the shape (about 0.8 s per land unit in all): 15 units is
+# about ten seconds.
+MAX_TIMELINE_PIECES = ("TREATYSCOPE_WEB_MAX_TIMELINE_PIECES", 15)
 MAX_VERTICES = ("TREATYSCOPE_WEB_MAX_VERTICES", 10_000)
 
 
@@ -40,6 +43,8 @@ class Question(BaseModel):
     interpretation: list[str] = []
     territorial_sea: bool = True
     format: Literal["json", "markdown"] = "json"
+    # A drawn shape's budget: the most land units it may reach, what the page does with it, the command to use instead
+    budget: ClassVar[tuple[tuple[str, int], str, str]] = (MAX_PIECES, "answers shapes", "check")
 
     @field_validator("treaty", "target", "assume_member", "assume", "interpretation", mode="before")
     @classmethod
@@ -66,7 +71,7 @@ class Question(BaseModel):
             nearest=nearest,
         )
         if scenarios[0].geometry is not None:
-            within_budget(scenarios[0].geometry)
+            within_budget(scenarios[0].geometry, *self.budget)
         return scenarios, location
 
 
@@ -83,6 +88,11 @@ class TimelineQuery(Question):
 
     start: str | None = Field(None, alias="from")
     end: str | None = Field(None, alias="to")
+    budget: ClassVar[tuple[tuple[str, int], str, str]] = (
+        MAX_TIMELINE_PIECES,
+        "draws the history of shapes",
+        "timeline",
+    )
 
 
 class ObligationsQuery(Question):
@@ -99,21 +109,24 @@ class ObligationsQuery(Question):
         return value
 
 
-def within_budget(shape: Any) -> None:
+def within_budget(
+    shape: Any, pieces: tuple[str, int] = MAX_PIECES, does: str = "answers shapes", command: str = "check"
+) -> None:
+    """A drawn shape the server answers in seconds: so many vertices, and so many land units reached."""
     import shapely
 
     vertices, most = int(shapely.get_num_coordinates(shape)), limit(MAX_VERTICES)
     if vertices > most:
         raise UsageError(
-            f"The shape has {vertices:,} vertices; the page answers shapes of up to {most:,}.",
-            "Simplify it, or check it with 'treatyscope check --geojson FILE'.",
+            f"The shape has {vertices:,} vertices; the page {does} of up to {most:,}.",
+            f"Simplify it, or run 'treatyscope {command} --geojson FILE'.",
         )
-    reached, most = len(_piece_boxes().query(shape, predicate="intersects")), limit(MAX_PIECES)
+    reached, most = len(_piece_boxes().query(shape, predicate="intersects")), limit(pieces)
     if reached > most:
         raise UsageError(
-            f"The shape reaches {reached:,} land units (provinces and islands); the page answers shapes reaching "
-            f"up to {most:,}, a few seconds of work, as it answers one request at a time.",
-            "Draw a smaller shape, or check this one with 'treatyscope check --geojson FILE'.",
+            f"The shape reaches {reached:,} land units (provinces and islands); the page {does} reaching up to "
+            f"{most:,}, a few seconds of work, as it answers one request at a time.",
+            f"Draw a smaller shape, or run 'treatyscope {command} --geojson FILE'.",
         )
 
 

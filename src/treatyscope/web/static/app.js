@@ -697,7 +697,10 @@
       cell.append(rowDetail(row, rowResults(state.doc, row)));
       state.open = tr.dataset.key;
       showDetail(row, cell);
-      showTimeline(row, cell);
+      // A drawn shape's history is every day's full answer for it (seconds to tens of seconds, while the server
+      // answers no one else): asked for with a button, not on opening the row.
+      if (state.place.kind === 'geometry') offerTimeline(row, cell);
+      else showTimeline(row, cell);
     } else {
       if (state.open === tr.dataset.key) state.open = '';
       layers.nearest.clearLayers();
@@ -856,6 +859,17 @@
 
   // The opened row's article from 1945 to today (or to the date asked, were it later): the server's intervals, each
   // with what changed on its first day.
+  function offerTimeline(row, cell) {
+    const body = cell.querySelector('.timeline-body');
+    const ask = el('button', { type: 'button', class: 'small load-history' }, 'Load the history of this shape');
+    ask.addEventListener('click', () => {
+      body.textContent = 'Loading the history…';
+      showTimeline(row, cell);
+    });
+    body.textContent = '';
+    body.append('A drawn shape’s history takes a while to work out. ', ask);
+  }
+
   async function showTimeline(row, cell) {
     const seq = ++timelineSeq;
     const section = cell.querySelector('.timeline');
@@ -917,10 +931,13 @@
   function intervalItem(i) {
     const slug = verdictSlug(i.verdict);
     const asked = state.date >= i.first_day && state.date <= i.last_day;
-    // The date control starts later than the history (the first interval begins in 1945): show its first day.
+    // The date control starts later than the history (the first interval begins in 1945): ask on its first day
+    // where the interval reaches that far, and not at all where it ends before.
     const day = i.first_day < ui.date.min ? ui.date.min : i.first_day;
-    const show = el('button', { type: 'button', class: 'small show-day', 'data-day': day }, `Show on ${day}`);
-    show.addEventListener('click', () => showDay(day));
+    const show = i.last_day < ui.date.min
+      ? el('span', { class: 'help' }, `(before ${ui.date.min}, the first day the page asks about)`)
+      : el('button', { type: 'button', class: 'small show-day', 'data-day': day }, `Show on ${day}`);
+    if (i.last_day >= ui.date.min) show.addEventListener('click', () => showDay(day));
     return el('li', { class: asked ? 'is-asked' : '', 'data-first': i.first_day, 'data-last': i.last_day, 'data-verdict': slug },
       el('span', { class: 'tl-days' }, `${i.first_day} – ${i.last_day}: `), verdictBadge(slug), ` — ${i.explanation}`,
       asked ? [' ', el('span', { class: 'tag' }, 'the date asked')] : '',
