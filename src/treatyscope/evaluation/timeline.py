@@ -175,7 +175,7 @@ class _SameFacts:
         dated, terms, named = _dated_parts(self.book, q.cond, frozenset(asked))
         key = (
             where_key(replace(sc, date=FIRST_DAY)),  # the place, without the day
-            sc.target,
+            sc.target == "territory",  # forces, vessels and aircraft written alike answer alike
             tuple(sorted(sc.interpretations.items())),
             sc.assume,
             sc.holder,
