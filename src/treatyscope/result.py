@@ -182,6 +182,9 @@ class ScopeCheck:
     parts: tuple[Part, ...] = ()  # an area's parts, largest first
     measure: Literal["area", "length", "points"] | None = None  # None: a point
     crossings: tuple[Crossing, ...] = ()  # an area: the named parallels of the rule that run across it
+    # An area: every part's pieces (cut along the rule's lines) answer alike under each combination of readings, so
+    # moving a line within a part (a drifting tropic) cannot change its share.
+    uniform: bool = True
 
     @property
     def shown(self) -> tuple[ScopeOutcome, ...]:

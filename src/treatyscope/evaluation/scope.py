@@ -162,10 +162,12 @@ def area_scope(q: Question, subjects: list[Subject], data: GeoData) -> ScopeChec
     atoms, combos, results = atom_results(q, subjects, data)
     total = sum(a.area_km2 for a in atoms) or 1.0
     per_combo: list[tuple[ScopeOutcome, dict[str, list[float]]]] = []
-    for combo, row in zip(combos, results, strict=True):
+    answered: dict[tuple[int, str], set[Truth]] = {}  # what each part's pieces answer, under each combination
+    for n, (combo, row) in enumerate(zip(combos, results, strict=True)):
         covered = unknown = 0.0
         by_part: dict[str, list[float]] = {}
         for a, result in zip(atoms, row, strict=True):
+            answered.setdefault((n, _part_key(a)), set()).add(result)
             acc = by_part.setdefault(_part_key(a), [0.0, 0.0])
             acc[0] += a.area_km2
             if result is True:
@@ -193,7 +195,10 @@ def area_scope(q: Question, subjects: list[Subject], data: GeoData) -> ScopeChec
     outcomes_ = tuple(o for o, _ in per_combo)
     crossings = _crossings(q, atoms, results)
     measure = q.scenario.measure
-    return ScopeCheck(verdict, _explained(q, biggest), outcomes_, traces, terms, tuple(parts), measure, crossings)
+    uniform = all(len(found) == 1 for found in answered.values())
+    return ScopeCheck(
+        verdict, _explained(q, biggest), outcomes_, traces, terms, tuple(parts), measure, crossings, uniform
+    )
 
 
 def _crossings(q: Question, atoms: list[Subject], results: list[list[Truth]]) -> tuple[Crossing, ...]:

@@ -186,15 +186,16 @@ class _SameFacts:
             tuple(on in v.window for v in dated),
             tuple(tuple(r.id for r in i.held_on(on)) for i in terms),
             bisect.bisect_right(self.crossings, on),
-            # The share of a part the drifting tropic cuts moves every day, and the verdict with it where the share
-            # passes a threshold (FULL_SHARE): such an area is asked afresh on every day.
-            on if self.band is not None and _swept(found, self.band) else None,
         )
         if key in self.scopes:
             scope, day = self.scopes[key]
-            if day != on:
-                self.borrowed.add(on)
-            return scope
+            # The share of a part the drifting tropic cuts moves every day, and the verdict with it where the share
+            # passes a threshold (FULL_SHARE), unless the part's pieces on either side of it answer alike.
+            moving = self.band is not None and not scope.uniform and _swept(found, self.band)
+            if not moving:
+                if day != on:
+                    self.borrowed.add(on)
+                return scope
         scope = compute()
         self.scopes[key] = (scope, on)
         return scope
