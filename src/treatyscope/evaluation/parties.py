@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from treatyscope.evaluation.subjects import default_party
+from treatyscope.input.selection import assumed_member
 from treatyscope.place.data import geodata
 from treatyscope.place.subject import Subject
 from treatyscope.result import Holder, ObligationsCheck, PartyCheck, Standing
@@ -16,12 +17,7 @@ from treatyscope.rules.language import Membership, Treaty
 
 def assumed_members(treaty: Treaty, assume_member: Iterable[str]) -> frozenset[str]:
     """The states taken as Parties to this treaty (`--assume-member STATE`, or `TREATY:STATE` for this one)."""
-    out = set()
-    for entry in assume_member:
-        named, _, code = entry.rpartition(":")
-        if not named or named == treaty.id:
-            out.add(code)
-    return frozenset(out)
+    return frozenset(code for named, code in map(assumed_member, assume_member) if named in (None, treaty.id))
 
 
 def attackable(treaty: Treaty, on: dt.date, assume_member: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:

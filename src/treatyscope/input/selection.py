@@ -74,14 +74,20 @@ def check_assumptions(facts: Iterable[str], book: RuleBook) -> None:
             )
 
 
+def assumed_member(entry: str) -> tuple[str | None, str]:
+    """An `--assume-member` value as (the treaty it is for, None: every treaty; the state)."""
+    treaty, sep, state = entry.rpartition(":")
+    return (treaty.strip() if sep else None), state.strip()
+
+
 def parse_assumed_members(entries: Iterable[str]) -> frozenset[str]:
     """`--assume-member [TREATY:]STATE` values as 'CODE' (a Party to every treaty asked about) or 'treaty:CODE' (to
     that treaty only), the state resolved from a code or a name."""
     out = set()
     for entry in entries:
-        treaty, sep, state = entry.rpartition(":")
-        if sep and not (treaty.strip() and state.strip()):
-            missing = "treaty before" if not treaty.strip() else "state after"
+        treaty, state = assumed_member(entry)
+        if treaty == "" or not state:
+            missing = "treaty before" if treaty == "" else "state after"
             raise UsageError(
                 f"--assume-member '{entry}' has no {missing} the ':'.", "Write TREATY:STATE, e.g. nato:UKR."
             )
@@ -89,17 +95,17 @@ def parse_assumed_members(entries: Iterable[str]) -> frozenset[str]:
             code = resolve_party(state) or ""
         except UsageError as e:
             raise UsageError(f"--assume-member '{entry}': {e.message}", e.hint) from None
-        out.add(f"{treaty.strip().lower()}:{code}" if sep else code)
+        out.add(f"{treaty.lower()}:{code}" if treaty else code)
     return frozenset(out)
 
 
 def check_assumed_members(entries: Iterable[str], book: RuleBook) -> None:
     """Every treaty named in `--assume-member TREATY:STATE` is encoded."""
     for entry in entries:
-        treaty, sep, state = entry.rpartition(":")
-        if sep and treaty not in book.treaties:
+        treaty, _ = assumed_member(entry)
+        if treaty is not None and treaty not in book.treaties:
             raise UsageError(
-                f"--assume-member {treaty}:{state}: unknown treaty '{treaty}'.",
+                f"--assume-member '{entry}': unknown treaty '{treaty}'.",
                 f"Encoded treaties: {', '.join(book.treaties)}.",
             )
 
