@@ -5,9 +5,9 @@ lines — the side of every parallel and inline polygon)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import shapely
@@ -21,6 +21,7 @@ from treatyscope.place.sphere import area_km2, length_km
 from treatyscope.place.subject import Subject
 from treatyscope.place.world import Location, World, world
 
+T = TypeVar("T")
 _STATUS = cache.memo()
 _GROUPS = cache.memo(limit=20_000)  # a land piece's polygons by island flag and seas
 _CUTS = cache.memo(limit=5_000)  # the atoms of an area cut along a rule's lines, as geometries
@@ -113,8 +114,7 @@ def _piece_groups(data: GeoData, piece: int) -> list[Group]:
         out: list[Group] = []
         for (island, seas), polys in groups.items():
             g = shapely.union_all(polys) if len(polys) > 1 else polys[0]
-            rp = g.representative_point()
-            out.append((island, seas, g, (measure(g), rp.y, rp.x)))
+            out.append((island, seas, g, _measured(g)))
         return out
 
     found: list[Group] = _GROUPS.remember((str(data.root), piece), make)
@@ -136,10 +136,7 @@ def land_subject(
     territorial sea keeps the named sea it lies in) as a subject (`measured`: its size and inner point, if known)."""
     detail = data.piece_detail(piece)
     territory = data.piece_territory[piece]
-    if measured is None:
-        rp = geom.representative_point()
-        measured = (measure(geom), rp.y, rp.x)
-    size, lat, lon = measured
+    size, lat, lon = measured or _measured(geom)
     return Subject(
         label=data.territories[territory].name,
         lat=lat,
@@ -264,17 +261,9 @@ def cut(atoms: list[Subject], lats: Sequence[float], polys: Sequence[Any]) -> li
     then answered as points (at a point inside each). The geometry of the cut is kept for the same atoms' shapes
     and lines (a timeline cuts the same place on many days); the parts take the facts of the day's atoms."""
     shapes = tuple(a.geom for a in atoms)
-    key = (tuple(id(g) for g in shapes), tuple(lats), tuple(id(p) for p in polys))
-    kept = _CUTS.get(key)
-    # The entry holds the shapes it was made of, so their ids cannot be reused while it is kept.
-    if (
-        kept is None
-        or any(a is not b for a, b in zip(kept[0], shapes))
-        or any(a is not b for a, b in zip(kept[1], polys))
-    ):
-        kept = _CUTS[key] = (shapes, tuple(polys), _cut_shapes(shapes, lats, polys))
+    pieces = _by_identity(_CUTS, (*shapes, *polys), tuple(lats), lambda: _cut_shapes(shapes, lats, polys))
     out = []
-    for n, g, (size, lat, lon), memo in kept[2]:
+    for n, g, (size, lat, lon), memo in pieces:
         a = atoms[n]
         part = replace(a, geom=g, area_km2=a.area_km2 if size is None else size, lat=lat, lon=lon, point_like=True)
         # The regions no reading can change answer alike for the same part on every day (rules.regions.contains).
@@ -286,6 +275,21 @@ def cut(atoms: list[Subject], lats: Sequence[float], polys: Sequence[Any]) -> li
 def _inner(g: Any) -> tuple[float, float]:
     rp = g.representative_point()
     return rp.y, rp.x
+
+
+def _measured(g: Any) -> Measured:
+    return (measure(g), *_inner(g))
+
+
+def _by_identity(memo: cache.Memo[Any, Any], objects: tuple[Any, ...], extra: Any, make: Callable[[], T]) -> T:
+    """`make()`, kept for these very objects (geometries have no cheap equality): keyed by their ids, the entry
+    holds the objects themselves, so that an id cannot be reused by another object while it is kept."""
+    key = (tuple(id(o) for o in objects), extra)
+    kept = memo.get(key)
+    if kept is None or any(a is not b for a, b in zip(kept[0], objects, strict=True)):
+        kept = memo[key] = (objects, make())
+    found: T = kept[1]
+    return found
 
 
 def _cut_shapes(
@@ -320,13 +324,8 @@ def _cut_shapes(
 
 
 def _shape_memo(g: Any) -> dict[Any, Any]:
-    """The memo of what regions answer of a part with this shape, shared by every cut that leaves the shape whole
-    (the entry holds the shape, so its id is not reused while it is kept)."""
-    found = _SHAPE_MEMOS.get(id(g))
-    if found is None or found[0] is not g:
-        found = _SHAPE_MEMOS[id(g)] = (g, {})
-    memo: dict[Any, Any] = found[1]
-    return memo
+    """The memo of what regions answer of a part with this shape, shared by every cut that leaves the shape whole."""
+    return _by_identity(_SHAPE_MEMOS, (g,), None, dict)
 
 
 def where_key(scenario: Scenario) -> tuple[Any, ...]:

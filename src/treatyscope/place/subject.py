@@ -36,7 +36,8 @@ class Subject:
     @cached_property
     def memo(self) -> dict[Any, Any]:
         """Answers about regions that no reading can change (see rules.regions), kept with the subject; a copy made
-        by `dataclasses.replace` (a part cut from it) starts with none."""
+        by `dataclasses.replace` starts with none, and a part cut from an area is given its shape's
+        (evaluation.subjects.cut: the same part on another day answers alike)."""
         return {}
 
     @cached_property
