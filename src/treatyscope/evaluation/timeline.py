@@ -140,19 +140,26 @@ def timelines(
         days = sorted({first, *named, *crossings})
         # Most days change nothing a scope reads (another state's accession, a succession elsewhere): their scopes
         # are those of an earlier day with the same facts. An interval's first day is shown, so it is asked afresh.
-        reuse = _SameFacts(book, sorted(crossings), _band(first, last) if drifting else None)
-        answers = {d: check(replace(scenario, date=d), book, [tid], reuse) for d in days}
-        if drifting and reuse.band is not None and _swept(found, reuse.band):
-            ask = functools.partial(_ask_on, scenario, book, tid, reuse)
+        reuse = _SameFacts(book, sorted(crossings), bool(drifting) and _swept(found, _band(first, last)))
+        ask = functools.partial(_ask_on, scenario, book, tid, reuse)
+        answers = {d: ask(d) for d in days}
+        if reuse.swept:
             days = _threshold_days(days, answers, ask)
         context = _Context(book, treaty, scenario, set(named), join(drifting) if drifting else "", frozenset(crossings))
-        merged = [_merge(context, [(d, answers[d][n]) for d in days], last) for n in range(len(treaty.articles))]
-        shown = {i.first for timeline in merged for i in timeline.intervals} & reuse.borrowed
+        found_now = _articles(context, answers, days, last)
+        shown = {i.first for timeline in found_now for i in timeline.intervals} & reuse.borrowed
         if shown:
-            answers |= {d: check(replace(scenario, date=d), book, [tid]) for d in shown}
-            merged = [_merge(context, [(d, answers[d][n]) for d in days], last) for n in range(len(treaty.articles))]
-        out += merged  # the n-th result of each answer is the n-th article's
+            answers |= {d: _ask_on(scenario, book, tid, None, d) for d in shown}
+            found_now = _articles(context, answers, days, last)
+        out += found_now
     return out
+
+
+def _articles(
+    ctx: _Context, answers: dict[dt.date, list[Result]], days: list[dt.date], last: dt.date
+) -> list[Timeline]:
+    """A timeline per article of the treaty: the n-th result of each day's answer is the n-th article's."""
+    return [_merge(ctx, [(d, answers[d][n]) for d in days], last) for n in range(len(ctx.treaty.articles))]
 
 
 class _SameFacts:
@@ -160,10 +167,10 @@ class _SameFacts:
     among the states it can ask about, the dated clauses in force and the readings held, and which side of a
     drifting tropic the place is on (between two crossing days). Records the days it answered so (`borrowed`)."""
 
-    def __init__(self, book: RuleBook, crossings: list[dt.date], band: tuple[float, float] | None) -> None:
+    def __init__(self, book: RuleBook, crossings: list[dt.date], swept: bool) -> None:
         self.book = book
         self.crossings = crossings
-        self.band = band  # the latitudes a drifting tropic sweeps over the timeline, if the treaty reaches one
+        self.swept = swept  # the treaty reaches a drifting tropic, and the place has parts in the band it sweeps
         self.scopes: dict[tuple[object, ...], tuple[ScopeCheck, dt.date]] = {}
         self.borrowed: set[dt.date] = set()
 
@@ -191,8 +198,7 @@ class _SameFacts:
             scope, day = self.scopes[key]
             # The share of a part the drifting tropic cuts moves every day, and the verdict with it where the share
             # passes a threshold (FULL_SHARE), unless the part's pieces on either side of it answer alike.
-            moving = self.band is not None and not scope.uniform and _swept(found, self.band)
-            if not moving:
+            if not (self.swept and not scope.uniform):
                 if day != on:
                     self.borrowed.add(on)
                 return scope
@@ -201,7 +207,7 @@ class _SameFacts:
         return scope
 
 
-def _ask_on(scenario: Scenario, book: RuleBook, tid: str, reuse: _SameFacts, day: dt.date) -> list[Result]:
+def _ask_on(scenario: Scenario, book: RuleBook, tid: str, reuse: _SameFacts | None, day: dt.date) -> list[Result]:
     return check(replace(scenario, date=day), book, [tid], reuse)
 
 
@@ -220,7 +226,11 @@ def _threshold_days(
         if same(answers[before], answers[after]):
             continue
         lo, hi = before, after - ONE_DAY
-        if hi <= lo or same(answers.setdefault(hi, ask(hi)), answers[before]):
+        if hi <= lo:
+            continue
+        if hi not in answers:
+            answers[hi] = ask(hi)
+        if same(answers[hi], answers[before]):
             continue  # the change is on the named day itself
         while (hi - lo).days > 1:
             mid = lo + (hi - lo) // 2
