@@ -10,12 +10,7 @@ from typing import Any
 from treatyscope.english import capitalised, join, plural, sentence
 from treatyscope.evaluation.bound import BoundState, Duty, WhoIsBound, attacked_state, who_is_bound
 from treatyscope.report.console import Printer
-from treatyscope.report.explain import (
-    VERDICT_WORDS,
-    article_name,
-    names,
-    one_line,
-)
+from treatyscope.report.explain import VERDICT_WORDS, article_name, names, one_line
 from treatyscope.report.terms import interpretation_document, terms_document
 from treatyscope.report.words import day
 from treatyscope.result import Result, Verdict
@@ -60,6 +55,11 @@ TARGET_WORDS = {
     "vessel": "a vessel",
     "aircraft": "an aircraft",
 }
+
+
+def states_no_duty(ob: Obligation | None) -> bool:
+    """The article gives only the equivalence (an attack on one is one on both): it binds no one "to assist"."""
+    return ob is not None and ob.strength == EQUIVALENCE
 
 
 def strength_label(ob: Obligation | None) -> str:
@@ -131,10 +131,9 @@ def bound_line(r: Result) -> str:
         return ""
     n = names(r)
     ob = r.version.obligation if r.version else None
-    equivalence = ob is not None and ob.strength == EQUIVALENCE
-    how = f", with {STRENGTH_WORDS[ob.strength][1]}" if ob and not equivalence else ""
+    how = f", with {STRENGTH_WORDS[ob.strength][1]}" if ob and not states_no_duty(ob) else ""
     # An article that states no duty of assistance does not bind anyone "to assist": say what it does say.
-    duty = "bound to treat an attack on {} as an attack on itself" if equivalence else "bound to assist {}"
+    duty = "bound to treat an attack on {} as an attack on itself" if states_no_duty(ob) else "bound to assist {}"
     owed: dict[str, list[str]] = {}
     for b in w.bound:
         for d in b.duties:
@@ -158,8 +157,8 @@ def bound_line(r: Result) -> str:
 
 def across_treaties(results: Sequence[Result]) -> list[str]:
     """For `check --details` over several treaties: for each kind of target with one attacked state, who is bound
-    to act across the treaties, grouped by the articles that bind them ('Under NATO Article 5 and TEU Article
-    42(7): 22 states, …; under TEU Article 42(7) only: 4 states, …')."""
+    to act across the treaties, grouped by the articles that bind them ('… under TEU Article 42(7) and NATO Article
+    5, 22 states: …; under TEU Article 42(7) only, 4 states: …')."""
     out = []
     for target in dict.fromkeys(r.target for r in results):
         w = who_is_bound([r for r in results if r.target == target])
@@ -197,6 +196,18 @@ UNCERTAIN = (
     "Only under some readings, for part of the place, if the place is one state's territory, or if the state is a "
     "Party at all."
 )
+
+
+def _marks(w: WhoIsBound) -> list[tuple[str, str]]:
+    """What the rows' marks mean: '?' a duty that is not certain, '*' a state taken as a Party."""
+    marks = [("?", UNCERTAIN)] if any(not d.certain for b in w.bound for d in b.duties) else []
+    return marks + ([("*", _assumed_line(w))] if any(b.state in w.assumed for b in w.bound) else [])
+
+
+def _notes(w: WhoIsBound) -> list[str]:
+    """The marks' meanings as sentences, and the assumption the answer rests on when the attacked state is assumed."""
+    notes = [note for _, note in _marks(w)]
+    return notes + ([_assumed_line(w)] if w.attacked in w.assumed and _assumed_line(w) not in notes else [])
 
 
 def _assumed_line(w: WhoIsBound) -> str:
@@ -253,16 +264,15 @@ def summary_line(w: WhoIsBound, ask: str) -> str:
         return f"Forces, vessels or aircraft of any Party: {ask} to see who is bound to assist it."
     if not w.bound:
         return "No encoded article binds any state to assist it here."
-    treaties = {d.result.treaty.id for b in w.bound for d in b.duties}
     duties = [d for b in w.bound for d in b.duties]
-    if all(d.obligation is not None and d.obligation.strength == EQUIVALENCE for d in duties):
+    treaties = {d.result.treaty.id for d in duties}
+    no_duty = [states_no_duty(d.obligation) for d in duties]
+    if all(no_duty):
         whom = "to treat the attack as an attack on both "
-    elif all(d.beneficiary == w.attacked for d in duties) and not any(
-        d.obligation is not None and d.obligation.strength == EQUIVALENCE for d in duties
-    ):
-        whom = "to assist it "
-    else:
+    elif any(no_duty) or any(d.beneficiary != w.attacked for d in duties):
         whom = "to act "
+    else:
+        whom = "to assist it "
     return (
         f"{capitalised(plural(len(w.bound), 'state'))} bound {whom}under {plural(len(treaties), 'treaty', 'treaties')}:"
     )
@@ -286,10 +296,8 @@ def render_text(loc: dict[str, Any], w: WhoIsBound, out: Printer) -> None:
                 out.line("  " + (name if k == 0 else "").ljust(width) + wrapped[0])
                 for more in wrapped[1:]:
                     out.line("  " + " " * width + "  " + more)
-        if any(not d.certain for b in w.bound for d in b.duties):
-            out.para(f"? {UNCERTAIN}")
-        if any(b.state in w.assumed for b in w.bound):
-            out.para(f"* {_assumed_line(w)}")
+        for mark, note in _marks(w):
+            out.para(f"{mark} {note}")
 
     if w.binding:
         out.line()
@@ -337,8 +345,7 @@ def document(loc: dict[str, Any], w: WhoIsBound, ask: str = ASK_CLI) -> dict[str
             }
             for s, line in zip(w.suspended, _suspended_line(w), strict=True)
         ],
-        "notes": ([UNCERTAIN] if any(not d.certain for b in w.bound for d in b.duties) else [])
-        + ([_assumed_line(w)] if w.attacked in w.assumed or any(b.state in w.assumed for b in w.bound) else []),
+        "notes": _notes(w),
         "articles": [_article_dict(r, r in w.binding) for r in w.results],
     }
 
