@@ -311,3 +311,28 @@ def test_a_disputed_membership_names_a_defined_question(tmp_path: Path, capsys: 
     assert code == 3
     assert "unknown interpretation 'tiny-membership'" in out
     assert "disputed_from is outside the membership's period" in out
+
+
+def test_a_membership_question_reads_the_day_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Who is bound reads a disputed membership's readings without a place: a reading that asks where the attack
+    is cannot answer whether a state is a Party."""
+    f = tmp_path / "disputed.yaml"
+    f.write_text(
+        TINY.read_text().replace(
+            "{code: DEU, from: 2000-01-01, source: tiny-text}",
+            "{code: DEU, from: 2000-01-01, source: tiny-text, disputed: tiny-membership}",
+        )
+        + """interpretations:
+  - id: tiny-membership
+    term: Germany as a Party
+    question: Is Germany a Party?
+    readings:
+      - {id: always, label: a Party, summary: Always., condition: {const: true}, sources: [tiny-text]}
+      - {id: where, label: in the area, summary: Where attacked., condition: {in_region: tiny-area},
+         sources: [tiny-text]}
+"""
+    )
+    code, out, _ = run(capsys, "validate", str(f))
+    assert code == 3
+    assert "reading 'where' of 'tiny-membership' asks about more than the day (in_region)" in out
+    assert "reading 'always'" not in out

@@ -21,12 +21,20 @@ from typing import Any
 
 from treatyscope.english import join
 from treatyscope.errors import RuleFileError
-from treatyscope.periods import day, day_or_none
+from treatyscope.periods import Period, day, day_or_none
 from treatyscope.rules.compiled import FORMAT, read_book
 from treatyscope.rules.compiled import article as read_article
-from treatyscope.rules.conditions import InterpretationCondition, UseCondition
+from treatyscope.rules.conditions import (
+    AllCondition,
+    AnyCondition,
+    ConstCondition,
+    DateCondition,
+    InterpretationCondition,
+    NotCondition,
+    UseCondition,
+)
 from treatyscope.rules.hygiene import hygiene, inline
-from treatyscope.rules.language import Node, RuleBook
+from treatyscope.rules.language import Node, RuleBook, reachable
 from treatyscope.rules.language import Path as At
 from treatyscope.rules.regions import InterpretationRegion, RefRegion
 from treatyscope.rules.schema_errors import position, schema_errors
@@ -275,6 +283,24 @@ class _Linker:
                         check.error((*eat, "interpretations", term), f"'{term}' has no reading '{reading}'")
 
 
+DAY_ONLY = (DateCondition, ConstCondition, AllCondition, AnyCondition, NotCondition)  # conditions of the day alone
+
+
+def _membership_question(check: _Checker, iid: str, at: At) -> None:
+    """A disputed membership's question: an interpretation whose readings say, by the day alone, whether the state
+    is a Party (who is bound reads them without a place: evaluation.bound)."""
+    check.interpretation(iid, at, "condition")
+    interp = check.book.interpretations.get(iid)
+    for r in interp.readings if interp else ():
+        other = [n for n in reachable(r.condition, check.book) if not isinstance(n, DAY_ONLY)] if r.condition else []
+        if other:
+            check.error(
+                at,
+                f"reading '{r.id}' of '{iid}' asks about more than the day ({other[0].kind})",
+                "A membership question's readings may use only date, const, all, any and not.",
+            )
+
+
 def _memberships(doc: dict[str, Any], check: _Checker, in_force: Any, ended: Any) -> None:
     for i, party in enumerate(doc.get("parties", [])):
         check.source(party["source"], ("parties", i, "source"))
@@ -292,12 +318,11 @@ def _memberships(doc: dict[str, Any], check: _Checker, in_force: Any, ended: Any
             )
         _before_end(check, ("parties", i), party, ended, "membership")
         if party.get("disputed"):
-            check.interpretation(party["disputed"], ("parties", i, "disputed"), "condition")
+            _membership_question(check, party["disputed"], ("parties", i, "disputed"))
         since = party.get("disputed_from")
-        ends = day(party["to"]) if party.get("to") else None
-        if since and not (day(party["from"]) <= day(since) and (ends is None or day(since) < ends)):
+        if since and day(since) not in Period.of(party["from"], party.get("to")):
             check.error(("parties", i, "disputed_from"), "disputed_from is outside the membership's period")
-        elif party.get("disputed_from") and not party.get("disputed"):
+        elif since and not party.get("disputed"):
             check.error(("parties", i, "disputed_from"), "disputed_from without disputed (the question)")
     for i, prot in enumerate(doc.get("protected", [])):
         check.source(prot["source"], ("protected", i, "source"))
