@@ -304,38 +304,10 @@ def test_an_assumed_membership_can_be_for_one_treaty(capsys: pytest.CaptureFixtu
     w = treatyscope.obligations("Warsaw", date=DAY, assume_member=["nato:UKR"])
     assert treaties_binding(w, "UKR") == {"nato"}
     assert treaties_binding(treatyscope.obligations("Warsaw", date=DAY, assume_member=["UKR"]), "UKR") == {"nato", "eu"}
-    code, out, _ = run(
-        capsys,
-        "check",
-        "--location",
-        "Warsaw",
-        "--date",
-        DAY,
-        "--treaty",
-        "eu",
-        "--target",
-        "territory",
-        "--assume-member",
-        "nato:UKR",
-        "-f",
-        "json",
-    )
+    warsaw = ["check", "--location", "Warsaw", "--date", DAY, "--target", "territory", "--assume-member", "nato:UKR"]
+    code, out, _ = run(capsys, *warsaw, "--treaty", "eu", "-f", "json")
     assert code == 0 and "UKR" not in json.loads(out)["results"][0]["bound_to_act"]
-    code, out, _ = run(
-        capsys,
-        "check",
-        "--location",
-        "Warsaw",
-        "--date",
-        DAY,
-        "--treaty",
-        "nato",
-        "--target",
-        "territory",
-        "--assume-member",
-        "nato:UKR",
-        "--details",
-    )
+    code, out, _ = run(capsys, *warsaw, "--treaty", "nato", "--details")
     assert code == 0 and "Ukraine (UKR)" in out.split("Bound to assist", 1)[1]
     code, _, err = run(capsys, "check", "--location", "Kyiv", "--assume-member", "natox:UKR")
     assert code == 2 and "unknown treaty 'natox'" in err

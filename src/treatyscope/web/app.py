@@ -347,12 +347,12 @@ async def _posted(request: Request, model: type[Q], answer: Callable[[Q], Respon
     """A POST's JSON body, read within the cap and validated as `model`, answered on the engine."""
     raw = await _body(request)
     try:
-        q = model.model_validate(json.loads(raw))
+        body = json.loads(raw)
     except RecursionError:
         raise UsageError("the body is nested deeper than the JSON reader allows.") from None
     except ValueError as e:
-        message = _one_line(e.errors()) if isinstance(e, ValidationError) else f"the body is not JSON ({e})."
-        raise UsageError(message) from None
+        raise UsageError(f"the body is not JSON ({e}).") from None
+    q = model.model_validate(body)  # refused: a 400 from the ValidationError handler
     return await run_in_threadpool(lambda: engine(answer, q, asked_by=request))
 
 
