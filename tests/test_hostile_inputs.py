@@ -345,3 +345,52 @@ def test_an_undecodable_byte_in_a_name_is_an_unknown_name(args: list[str], capsy
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("treatyscope: error: Unknown") and err.count("\n") == 1
+
+
+def _blocked_reading_stdin(pid: int) -> bool:
+    """Whether the process waits in read(2) on its standard input (Linux's /proc/PID/syscall: number, then fd)."""
+    import platform
+
+    read_syscall = {"x86_64": "0", "aarch64": "63"}.get(platform.machine())
+    try:
+        fields = Path(f"/proc/{pid}/syscall").read_text().split()
+    except OSError:
+        pytest.skip("this system does not show what a process waits in (/proc/PID/syscall)")
+    if read_syscall is None:
+        pytest.skip(f"read(2)'s number on {platform.machine()} is not known here")
+    return fields[:2] == [read_syscall, "0x0"]
+
+
+@pytest.mark.parametrize(
+    ("stop", "status", "said"),
+    [("SIGTERM", 143, "terminated (SIGTERM)"), ("SIGHUP", 129, "terminated (SIGHUP)"), ("SIGINT", 130, "interrupted")],
+)
+def test_a_signal_stops_a_batch_without_damage(tmp_path: Path, stop: str, status: int, said: str) -> None:
+    """`kill`, a closed terminal or Ctrl-C while a batch is running: the earlier output is kept, no temporary file
+    is left, one line says so, and the exit status is 128 + the signal's number, as a shell reports."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out.csv"
+    out.write_text("the earlier output\n")
+    code = "from treatyscope.cli import run; run()"
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, "batch", "-", "-o", str(out), "--treaty", "nato"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdin is not None
+    child.stdin.write(b"lat,lon\n25.03,121.56\n48.85,2.35\n")
+    child.stdin.flush()
+    deadline = time.monotonic() + 120
+    while not _blocked_reading_stdin(child.pid):  # the batch has started and waits for more rows
+        assert child.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    child.send_signal(getattr(signal, stop))
+    _, err = child.communicate(timeout=60)
+    message = err.decode()
+    assert child.returncode == status, message
+    assert message == f"treatyscope: error: {said}: {out} was not written (the earlier file there is untouched).\n"
+    assert out.read_text() == "the earlier output\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

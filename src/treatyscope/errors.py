@@ -6,10 +6,13 @@
     │   └── AmbiguousPlaceError a name that fits several places (carries the candidates)
     ├── RuleFileError           exit 3: a rule file is malformed (carries file, line, column)
     ├── DataError               exit 1: vendored data missing or corrupt (a broken install)
-    └── Interrupted             exit 130: stopped by the user (Ctrl-C) while writing a file
+    └── Interrupted             exit 130 (Ctrl-C), 129 (SIGHUP) or 143 (SIGTERM): stopped while writing a file
+
+    Terminated (a KeyboardInterrupt) SIGTERM or SIGHUP, raised where the program is, so it unwinds as Ctrl-C does
 
 Exit codes: 0 an answer was produced, whatever the verdict; 1 internal error; 2 bad input; 3 invalid rule files;
-4 rule examples failed (`treatyscope test`); 130 interrupted.
+4 rule examples failed (`treatyscope test`); 128 + the signal's number when stopped by a signal: 130 Ctrl-C
+(SIGINT), 143 SIGTERM, 129 SIGHUP.
 """
 
 from __future__ import annotations
@@ -100,6 +103,31 @@ class DataError(TreatyscopeError):
 
 class Interrupted(TreatyscopeError):
     exit_code = EXIT_INTERRUPTED
+
+    def __init__(self, message: str, stop: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.exit_code = stopped_status(stop)
+
+
+class Terminated(KeyboardInterrupt):
+    """A stop asked by SIGTERM or SIGHUP (the command line turns them into this): it unwinds like Ctrl-C, so
+    the temporary files of a write are removed and an earlier file at its path is kept."""
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(name)
+        self.signum = signum
+        self.name = name
+
+
+def stopped_status(stop: BaseException | None) -> int:
+    """The exit status of a run stopped by `stop`: 128 + the signal's number, as a shell reports a process that
+    the signal ended (Ctrl-C, SIGINT, is 130)."""
+    return 128 + stop.signum if isinstance(stop, Terminated) else EXIT_INTERRUPTED
+
+
+def stopped_word(stop: BaseException | None) -> str:
+    """How a run stopped by `stop` says so: "interrupted" for Ctrl-C, "terminated (SIGTERM)" for a signal."""
+    return f"terminated ({stop.name})" if isinstance(stop, Terminated) else "interrupted"
 
 
 def install_hint(extra: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from treatyscope.errors import Interrupted, TreatyscopeError, UsageError
+from treatyscope.errors import Interrupted, TreatyscopeError, UsageError, stopped_word
 from treatyscope.paths import check_writable
 
 STDIO = "-"
@@ -33,8 +33,8 @@ def refuse_same_file(input_path: str, output_path: str) -> None:
 
 @contextmanager
 def replacing(path: str) -> Iterator[str]:
-    """A temporary path beside `path` to write to; on success it replaces `path`, on failure or Ctrl-C it is
-    removed and `path` is left as it was."""
+    """A temporary path beside `path` to write to; on success it replaces `path`, on failure, Ctrl-C, SIGTERM or
+    SIGHUP it is removed and `path` is left as it was."""
     if path == STDIO:
         yield path
         return
@@ -44,9 +44,9 @@ def replacing(path: str) -> Iterator[str]:
     earlier = " (the earlier file there is untouched)" if target.exists() else ""
     try:
         yield str(temporary)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM and SIGHUP (errors.Terminated)
         _remove(temporary)
-        raise Interrupted(f"interrupted: {path} was not written{earlier}.") from None
+        raise Interrupted(f"{stopped_word(stop)}: {path} was not written{earlier}.", stop) from None
     except TreatyscopeError as e:
         _remove(temporary)
         e.message = f"{e.message.rstrip('.')}. {path} was not written{earlier}."

@@ -3,7 +3,7 @@ that returns its exit code; heavy imports happen inside the commands.
 
 Exit codes: 0 an answer was produced (whatever the verdict), or the rule files are valid and their examples pass;
 1 internal error; 2 bad input (unknown or ambiguous place, bad coordinate, date, option); 3 invalid rule files;
-4 rule examples failed (`test`).
+4 rule examples failed (`test`); 128 + the signal's number when stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import sys
 from typing import Any
 
@@ -33,7 +34,16 @@ from treatyscope.cli import (  # noqa: F401
     where,
 )
 from treatyscope.cli.app import app
-from treatyscope.errors import EXIT_INTERNAL, EXIT_USAGE, TreatyscopeError, UsageError, echo
+from treatyscope.errors import (
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    Terminated,
+    TreatyscopeError,
+    UsageError,
+    echo,
+    stopped_status,
+    stopped_word,
+)
 
 
 def _version(value: bool) -> None:
@@ -64,9 +74,13 @@ def main(argv: list[str] | None = None) -> int:
     except TreatyscopeError as e:
         _error(str(e))
         return e.exit_code
-    except typer.Abort:
-        _error("aborted.")
-        return 130
+    except typer.Abort as e:  # click's word for a KeyboardInterrupt (Ctrl-C, or a Terminated) in a command
+        stop = e.__cause__ or e.__context__
+        _error(f"{stopped_word(stop)}.")
+        return stopped_status(stop)
+    except KeyboardInterrupt as stop:  # before or after click ran the command
+        _error(f"{stopped_word(stop)}.")
+        return stopped_status(stop)
     except typer.Exit as e:
         return int(getattr(e, "exit_code", 0) or 0)
     except SystemExit as e:
@@ -142,5 +156,15 @@ def refuse_repeated_options(group: Any, args: list[str]) -> None:
             raise UsageError(f"{option} is given {times} ({shown}); it takes one value.", "Give it once.")
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum, signal.Signals(signum).name)
+
+
 def run() -> None:
+    # SIGTERM (`kill`, a scheduler's time limit) and SIGHUP (a closed terminal) would end the process where it
+    # stands, leaving a batch's half-written temporary file beside its output; raised as an exception instead,
+    # they unwind like Ctrl-C: temporary files removed, one line said, 128 + the signal's number returned.
+    for stop in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if stop is not None:
+            signal.signal(stop, _terminate)
     sys.exit(main())
