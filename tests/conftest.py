@@ -32,10 +32,14 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep the rulebook and nearest-area caches out of the user's home: one fresh directory per run."""
+    """Keep the rulebook and nearest-area caches out of the user's home: one fresh directory per run, shared by
+    the run's workers (pytest-xdist starts them with this process's environment), so what one worker builds (the
+    places grid, the world's drawing) the others read."""
     import os
     import tempfile
 
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("TREATYSCOPE_TEST_CACHE_DIR"):
+        return
     os.environ["TREATYSCOPE_CACHE_DIR"] = os.environ["TREATYSCOPE_TEST_CACHE_DIR"] = tempfile.mkdtemp(
         prefix="treatyscope-test-cache-"
     )

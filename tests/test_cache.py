@@ -31,6 +31,31 @@ def test_a_truncated_json_entry_is_a_miss(store_dir: Path) -> None:
     assert store.load_json("k1") == {"answer": 4}
 
 
+def _build_slowly(log: str) -> bytes:
+    with open(log, "a") as f:
+        f.write(f"{os.getpid()}\n")
+    import time
+
+    time.sleep(1.5)  # long enough for the other process to ask meanwhile
+    return b"the grid"
+
+
+def _ask(log: str) -> bytes:
+    return cache.Store("demo", ".bin").kept("k1", bytes, lambda: _build_slowly(log), bytes)
+
+
+def test_two_processes_that_miss_an_entry_together_build_it_once(store_dir: Path) -> None:
+    """Two batches started together, or a test run's two workers, both find no places grid: one builds it, the
+    other waits and reads it."""
+    import multiprocessing
+
+    log = str(store_dir / "builds.log")
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        got = pool.map(_ask, [log, log])
+    assert got == [b"the grid", b"the grid"]
+    assert len(Path(log).read_text().split()) == 1
+
+
 def test_an_entry_copied_over_another_is_a_miss(store_dir: Path) -> None:
     store = cache.Store("demo")
     store.save_json("k1", 1)

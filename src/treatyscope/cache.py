@@ -6,7 +6,8 @@ $XDG_CACHE_HOME/treatyscope or ~/.cache/treatyscope, one subdirectory per kind (
 code that decides its content, so an upgrade or an edit never reuses a stale entry. Entries are written to a
 temporary file beside their place and renamed into it; an entry that cannot be read or decoded (truncated, damaged,
 written by another version) is a miss: it is computed again and rewritten, never an error. A read-only or missing
-home directory only turns caching off.
+home directory only turns caching off. An entry that takes long to build (`Store.kept`) is built by one process at
+a time: another that needs it meanwhile waits for it and reads it, rather than building it too.
 
 In-process memos are `Memo` dictionaries made by `memo()`; `clear_memos()` empties them all (tests use it to
 start fresh, a long-lived process to free memory).
@@ -14,10 +15,11 @@ start fresh, a long-lived process to free memory).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -110,6 +112,40 @@ class Store:
             os.replace(tmp, path)
         except OSError:
             pass  # caching is an optimisation: a read-only home still works
+
+    def kept(self, entry: str, decode: Callable[[bytes], T], build: Callable[[], T], encode: Callable[[T], bytes]) -> T:
+        """The entry, built and saved if there is none. The build holds a lock on the entry, so two processes
+        that both miss it (two batches started together, a test run's workers) build it once: the second waits,
+        then reads what the first saved."""
+        found = self.load(entry, decode)
+        if found is not None:
+            return found
+        with self._lock(entry):
+            found = self.load(entry, decode)  # built by another process while this one waited
+            if found is None:
+                found = build()
+                self.save(entry, encode(found))
+        return found
+
+    @contextlib.contextmanager
+    def _lock(self, entry: str) -> Iterator[None]:
+        """An exclusive lock on the entry for as long as the block runs (none where there is no cache directory
+        to hold the lock file, or no flock: the entry may then be built twice, which is only slower)."""
+        path = self.path(entry)
+        try:
+            import fcntl
+
+            assert path is not None
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        except (ImportError, AssertionError, OSError):
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the handle closes, also if this process dies
+            yield
+        finally:
+            os.close(handle)
 
     def load_json(self, entry: str) -> Any:
         """The value saved under the entry (None for a miss). The entry names itself, so a file that was renamed

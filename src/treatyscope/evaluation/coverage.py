@@ -103,12 +103,12 @@ def covered_area(
     key = cache.key(book.digest, treaty_id, article.id, target, date, party, pinned, assume_member, assume)
     if not territorial_sea:
         key = cache.key(key, "without territorial seas")
-    cached = _STORE.load(key, _decode)
-    if cached is None:
+
+    def compute() -> tuple[BaseGeometry, list[tuple[CoveredIf, BaseGeometry]], list[str]]:
         where = world_subjects(date, geodata(), territorial_sea)
-        cached = _compute(book, treaty, version, target, date, party, pinned, assume_member, assume, where)
-        _STORE.save(key, _encode(*cached))
-    every, contested, terms = cached
+        return _compute(book, treaty, version, target, date, party, pinned, assume_member, assume, where)
+
+    every, contested, terms = _STORE.kept(key, _decode, compute, lambda found: _encode(*found))
     lats, _ = lines(version.targets[target], book, date)
     return CoveredArea(book, treaty, article, version, target, date, party, pinned, every, contested, lats, terms)
 

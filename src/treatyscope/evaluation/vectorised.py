@@ -168,11 +168,7 @@ def _polygon_grid(polygon: Any) -> LayeredGrid:
 
 def _kept_grid(key: str, polygons: Any) -> LayeredGrid:
     """The grid kept under `key`, or, with none (or a damaged one), a grid built over `polygons()` and kept."""
-    grid = _GRIDS.load(key, LayeredGrid.from_bytes)
-    if grid is None:
-        grid = LayeredGrid(polygons())
-        _GRIDS.save(key, grid.to_bytes())
-    return grid
+    return _GRIDS.kept(key, LayeredGrid.from_bytes, lambda: LayeredGrid(polygons()), LayeredGrid.to_bytes)
 
 
 # ------------------------------------------------------------------------------------------------ days

@@ -64,20 +64,16 @@ class Drawing:
     @cached_property
     def regions(self) -> list[Region]:
         key = cache.key("regions", self.world.territorial_sea, code=("place/world.py", "place/drawing.py"))
-        found = _STORE.load(key, _decode)
-        if found is None:
-            found = self._build()
-            _STORE.save(key, _encode(found))
-        return found
+        return _STORE.kept(key, _decode, self._build, _encode)
 
     @cached_property
     def land(self) -> BaseGeometry:
         """All land as one geometry (what maps draw as land)."""
         key = cache.key("land", code=("place/drawing.py",))
-        found = _STORE.load(key, shapely.from_wkb)
-        if found is None:
-            found = shapely.union_all(self.data.piece_geoms(list(range(len(self.data.piece_ids)))))
-            _STORE.save(key, shapely.to_wkb(found))
+        pieces = range(len(self.data.piece_ids))
+        found = _STORE.kept(
+            key, shapely.from_wkb, lambda: shapely.union_all(self.data.piece_geoms(list(pieces))), shapely.to_wkb
+        )
         shapely.prepare(found)
         return found
 
