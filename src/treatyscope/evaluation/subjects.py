@@ -230,11 +230,13 @@ def _within(g: Any, clip: Any) -> Any:
     region = clip.near(g) if isinstance(clip, Track) else clip
     cut = shapely.intersection(g, region)
     dimension = int(shapely.get_dimensions(region))
+    if cut.geom_type != "GeometryCollection":  # one kind of part: the clip's, or lower (then measured as nothing)
+        return cut if int(shapely.get_dimensions(cut)) == dimension else shapely.GeometryCollection()
     parts = shapely.get_parts(cut)
-    if all(int(shapely.get_dimensions(p)) == dimension for p in parts):
+    same = shapely.get_dimensions(parts) == dimension
+    if same.all():
         return cut
-    kept = [p for p in parts if int(shapely.get_dimensions(p)) == dimension]
-    return shapely.union_all(kept) if kept else shapely.GeometryCollection()
+    return shapely.union_all(parts[same]) if same.any() else shapely.GeometryCollection()
 
 
 # A piece's coastal bands depend on the data only: merged once per process.
@@ -425,6 +427,9 @@ def _less(geom: Any, taken: Sequence[Subject]) -> Any:
     return shapely.difference(geom, shapely.union_all([a.geom for a in taken])) if taken else geom
 
 
+_ON_TRACK = 1e-9  # degrees: a piece cut from a segment lies on it to within rounding, far less than this
+
+
 class Track:
     """A line as its segments, indexed, so that each land part is cut from the few segments near it and the sea
     is what each segment keeps after its own land pieces: the work grows with the segments and the places they
@@ -442,8 +447,8 @@ class Track:
         return len(self.tree.query(shapely.box(*box))) > 0
 
     def near(self, area: Any) -> Any:
-        """The segments whose boxes meet the area's box."""
-        return shapely.multilinestrings(self.segments[self.tree.query(area)])
+        """The segments that meet the area (found by their boxes, then tested against the area prepared)."""
+        return shapely.multilinestrings(self.segments[np.sort(self.tree.query(area, predicate="intersects"))])
 
     def rest(self, pieces: Sequence[Any]) -> Any:
         """The track less the pieces (which lie on it), measured along each segment: every stretch of a piece is
@@ -472,15 +477,31 @@ class Track:
         kept.append(self.segments[~covered & (np.abs(step).sum(axis=1) > 0)])
         return shapely.multilinestrings(np.concatenate(kept))
 
+    def _nearest(self, points: Any) -> Any:
+        """The segment nearest each point (where several are as near, the first one listed). The points lie on
+        the track: the segments within a hair of each are found by their boxes and measured, and only a point with
+        none there is searched for (GEOS's nearest search is several times slower than a box query on a long
+        track)."""
+        near, found = self.tree.query(points, predicate="dwithin", distance=_ON_TRACK)
+        distance = shapely.distance(points[near], self.segments[found])
+        order = np.lexsort((found, distance, near))  # per point: the nearest first, then by the order listed
+        near, found = near[order], found[order]
+        first = np.r_[True, near[1:] != near[:-1]] if len(near) else np.zeros(0, dtype=bool)
+        seg = np.full(len(points), -1, dtype=np.int64)
+        seg[near[first]] = found[first]
+        alone = np.flatnonzero(seg < 0)
+        if len(alone):
+            inputs, nearest = self.tree.query_nearest(points[alone])
+            seg[alone[inputs[::-1]]] = nearest[::-1]  # where two segments are as near, the first one listed
+        return seg
+
     def _intervals(self, pieces: Sequence[Any], start: Any, step: Any) -> Any:
         """(segment, from, to) in the segment's own measure (0 at its start, 1 at its end) of every stretch of the
         pieces, sorted by segment and start."""
         xy, which = shapely.get_coordinates(shapely.get_parts(np.array(pieces, dtype=object)), return_index=True)
         same = which[1:] == which[:-1]
         q0, q1 = xy[:-1][same], xy[1:][same]
-        inputs, found = self.tree.query_nearest(shapely.points((q0 + q1) / 2))
-        seg = np.empty(len(q0), dtype=np.int64)
-        seg[inputs[::-1]] = found[::-1]  # where two segments are as near, the first one listed
+        seg = self._nearest(shapely.points((q0 + q1) / 2))
         d = step[seg]
         norm = np.einsum("ij,ij->i", d, d)
         ok = norm > 0
