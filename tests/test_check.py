@@ -381,3 +381,14 @@ def test_dated_holders_of_former_trust_territories_and_former_states(
 
     status, _ = status_at(locate(lat, lon), dt.date.fromisoformat(day))
     assert (status.sovereign, status.administered_by) == (sovereign, administered_by)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_an_article_without_a_known_number_is_named_by_what_it_is(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    """The Saudi-Pakistani Agreement is known only from a joint statement: answers name its clause as the rule file
+    says (`cited_as`), never "Article (number unknown)"."""
+    code = main(["check", "--location", "Riyadh", "--treaty", "saudi-pakistan", "--format", fmt])
+    out = capsys.readouterr().out
+    assert code == 0 and "Saudi-Pakistan defence clause" in out and "number unknown" not in out
+    main(["articles", "--treaty", "saudi-pakistan"])
+    assert "saudi-pakistan-smda: The defence clause —" in capsys.readouterr().out

@@ -246,6 +246,8 @@ def _day(value: str | dt.date | None, what: str, default: dt.date) -> dt.date:
 
 def article_listing(treaty: str | None = None, rules: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Every encoded article (of one treaty), with its versions and their dates."""
+    from treatyscope.report.words import article_called
+
     book = rulebook(rules)
     if treaty:
         check_treaties([treaty], book)
@@ -264,6 +266,7 @@ def article_listing(treaty: str | None = None, rules: Sequence[str] | None = Non
                 {
                     "id": a.id,
                     "number": a.number,
+                    "called": article_called(a, start=True),
                     "title": a.title,
                     "verified": a.verified,
                     "versions": [

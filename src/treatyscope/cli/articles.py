@@ -29,7 +29,7 @@ def articles(
         out.para(f"{t['name']} [{t['id']}] — signed {t['signed']}, in force {t['in_force']}{end}; {parties} today")
         for a in t["articles"]:
             flag = "" if a["verified"] else " (text unverified)"
-            out.para(f"{a['id']}: Article {a['number']} — {a['title']}; {plural(a['examples'], 'example')}{flag}", "  ")
+            out.para(f"{a['id']}: {a['called']} — {a['title']}; {plural(a['examples'], 'example')}{flag}", "  ")
             for v in a["versions"]:
                 span = f"{v['from']} to {v['to']} (exclusive)" if v["to"] else f"from {v['from']}"
                 flag = "" if v["verified"] else " — wording unverified"

@@ -11,6 +11,7 @@ from shapely.geometry.base import BaseGeometry
 from treatyscope.english import join
 from treatyscope.evaluation.coverage import WHOSE, CoveredArea, CoveredIf, polygons
 from treatyscope.evaluation.subjects import measure
+from treatyscope.report.words import article_called
 
 DRAWING_NOTE = (
     "Drawn from the vendored land and sea data. Within 2 km of a coast, and in gaps between the named seas and the "
@@ -21,7 +22,7 @@ WHOSE_WORDS = {"sovereign": "its sovereign's territory", "controller": "the cont
 
 
 def label(area: CoveredArea) -> str:
-    return f"{area.treaty.short_name} Article {area.article.number}"
+    return article_called(area.article, area.treaty.short_name)
 
 
 def note(area: CoveredArea) -> str:

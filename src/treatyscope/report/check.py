@@ -38,7 +38,7 @@ from treatyscope.report.explain import (
 )
 from treatyscope.report.given import assumption
 from treatyscope.report.terms import terms_document
-from treatyscope.report.words import Names, evidence, trace_tree
+from treatyscope.report.words import Names, article_called, evidence, trace_tree
 from treatyscope.result import Result, ScopeOutcome
 from treatyscope.rules.language import Interpretation, Node, Reading, Trace
 
@@ -392,13 +392,14 @@ def render_markdown(loc: dict[str, Any], results: Sequence[Result]) -> str:
         why = one_line(r).replace("|", "\\|")
         verdict = f"**{VERDICT_WORDS[r.verdict].lower()}**" + ("\\*" if assumption(r) else "")
         owed = strength_label(article_obligation(r))
-        lines.append(f"| {r.treaty.short_name} | {r.article.number} | {r.target} | {verdict} | {owed} | {why} |")
+        article = r.article.cited_as or r.article.number
+        lines.append(f"| {r.treaty.short_name} | {article} | {r.target} | {verdict} | {owed} | {why} |")
     notes = _assumptions(results)
     lines += ["", *(f"\\* Given: {note}." for note in notes)] if notes else []
     for r in results:
         lines += [
             "",
-            f"## {r.treaty.short_name} Article {r.article.number} — {r.target}: {VERDICT_WORDS[r.verdict].lower()}",
+            f"## {article_called(r.article, r.treaty.short_name)} — {r.target}: {VERDICT_WORDS[r.verdict].lower()}",
             "",
             headline(r),
             "",

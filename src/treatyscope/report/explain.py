@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from treatyscope.english import capitalised, join, plural, the, the_sea
 from treatyscope.place.data import Lineage, geodata
-from treatyscope.report.words import Names, Template, covered_by, day, evidence, first_evidence
+from treatyscope.report.words import Names, Template, article_called, covered_by, day, evidence, first_evidence
 from treatyscope.result import (
     Nearest,
     Part,
@@ -87,7 +87,7 @@ def names(r: Result) -> Names:
 
 
 def article_name(r: Result) -> str:
-    return f"{r.treaty.short_name} Article {r.article.number}"
+    return article_called(r.article, r.treaty.short_name)
 
 
 def _what(r: Result) -> str:
@@ -408,7 +408,7 @@ def nearest(r: Result, n: Names) -> list[str]:
     if near is None or r.verdict is Verdict.APPLIES or near.km <= 0.5:
         return []
     what = {"territory": "a Party's territory", "forces": "forces", "vessel": "vessels", "aircraft": "aircraft"}
-    text = r.version.label if r.version else f"Article {r.article.number}"
+    text = r.version.label if r.version else article_called(r.article)
     out = [
         NEAREST(
             text=text,
@@ -475,7 +475,7 @@ def checks(r: Result) -> list[CheckLine]:
     if not r.in_force:
         out.append(CheckLine("in-force", "no", reasons(r)[0]))
     if r.version is None:
-        out.append(CheckLine("version", "no", f"no text of Article {r.article.number} in force on {day(r.date)}"))
+        out.append(CheckLine("version", "no", f"no text of {article_called(r.article)} in force on {day(r.date)}"))
     else:
         span = f"in force from {day(r.version.period.start)}"
         if r.version.period.end:
@@ -568,7 +568,7 @@ def part_lines(r: Result) -> list[str]:
 def unverified(r: Result) -> list[str]:
     out = []
     if not r.article.verified:
-        out.append(f"Article {r.article.number}: {r.article.unverified_note}")
+        out.append(f"{article_called(r.article, start=True)}: {r.article.unverified_note}")
     if r.version is not None and not r.version.verified:
         out.append(f"{r.version.label}: {r.version.unverified_note}")
     return out

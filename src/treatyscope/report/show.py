@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from treatyscope.place.data import geodata
 from treatyscope.report.console import Printer
-from treatyscope.report.words import Names, describe
+from treatyscope.report.words import Names, article_called, describe
 from treatyscope.rules.language import Article, RuleBook, Treaty
 from treatyscope.rules.reach import terms_used
 
@@ -16,7 +16,7 @@ def _span(start: object, end: object) -> str:
 
 def render_article(book: RuleBook, treaty: Treaty, art: Article, out: Printer) -> None:
     names = Names(book, geodata())
-    out.para(f"{treaty.name} — Article {art.number}: {art.title}  [{art.id}]")
+    out.para(f"{treaty.name} — {article_called(art, start=True)}: {art.title}  [{art.id}]")
     ended = f", ended {treaty.ended}" if treaty.ended else ""
     out.para(f"  signed {treaty.signed}, in force {treaty.in_force}{ended}")
     out.line()

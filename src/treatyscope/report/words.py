@@ -19,6 +19,7 @@ from treatyscope.english import join, plural, the, the_sea
 from treatyscope.place.data import GeoData, Status
 from treatyscope.rules.conditions import AssumedCondition, DateCondition, condition_label
 from treatyscope.rules.language import (
+    Article,
     Assumed,
     Condition,
     Continent,
@@ -457,3 +458,14 @@ def covered_by(clauses: str) -> str:
     """'covered by Article 6(i), …', but 'covered in Europe (on land, …)': a clause labelled by where it reaches."""
     first = clauses.split(" ", 1)[0].lower()
     return f"covered {clauses}" if first in {"in", "on", "at", "within", "over", "inside"} else f"covered by {clauses}"
+
+
+def article_called(article: Article, name: str = "", start: bool = False) -> str:
+    """How an answer names an article: "NATO Article 5" (after the treaty's short name), "Article 5"; one whose
+    number is not known by its `cited_as`: "Saudi-Pakistan defence clause", "the defence clause" ("The ..." to
+    start a sentence)."""
+    if article.cited_as is None:
+        return f"{name} Article {article.number}".lstrip()
+    if name:
+        return f"{name} {article.cited_as}"
+    return f"{'The' if start else 'the'} {article.cited_as}"

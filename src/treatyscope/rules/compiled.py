@@ -106,6 +106,7 @@ def article(a: Mapping[str, Any]) -> Article:
     return Article(
         id=a["id"],
         number=str(a["number"]),
+        cited_as=a.get("cited_as"),
         title=a["title"],
         text=a["text"],
         source=a["source"],

@@ -136,6 +136,7 @@ class Article:
     text: str
     source: str
     versions: tuple[Version, ...]
+    cited_as: str | None = None  # what answers call an article with no known number
     verified: bool = True
     unverified_note: str | None = None
     scope_from: str | None = None

@@ -509,6 +509,10 @@ class Example(Model):
 class Article(Model):
     id: Id
     number: str
+    # How answers name an article whose number is not known (a text known only from a statement describing it):
+    # a noun phrase without "the", e.g. "defence clause", read as "Saudi-Pakistan defence clause", "the defence
+    # clause". Without it, answers say "Article NUMBER".
+    cited_as: str | None = Field(default=None, min_length=3)
     title: str
     text: str = Field(min_length=10)
     source: Id

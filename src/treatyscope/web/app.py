@@ -465,6 +465,7 @@ def _schema(name: str) -> bytes:
 
 def _meta() -> dict[str, Any]:
     from treatyscope.report.explain import VERDICT_WORDS
+    from treatyscope.report.words import article_called
     from treatyscope.rules.kinds import TARGETS
     from treatyscope.rules.load import rulebook
     from treatyscope.rules.reach import assumable_facts
@@ -483,7 +484,10 @@ def _meta() -> dict[str, Any]:
                 "name": t.name,
                 "in_force": str(t.in_force),
                 "ended": str(t.ended) if t.ended else None,
-                "articles": [{"id": a.id, "number": a.number, "title": a.title} for a in t.articles],
+                "articles": [
+                    {"id": a.id, "number": a.number, "title": a.title, "label": article_called(a, t.short_name)}
+                    for a in t.articles
+                ],
             }
             for t in book.treaties.values()
         ],

@@ -485,7 +485,7 @@
       return;
     }
     const props = (what.fc && what.fc.properties) || {};
-    const label = props.article_label || `${treaty.short_name} Article ${articleNumber(state.article)}`;
+    const label = props.article_label || articleLabel(state.article);
     ui.legend.append(el('h2', {}, `${label}: ${state.target}, ${props.date || state.date}`));
     if (state.assume.length) {
       // The what-if changes the drawing as much as the answer: said on both.
@@ -525,10 +525,10 @@
     if (props.note) ui.legend.append(el('p', { class: 'help' }, props.note));
   }
 
-  function articleNumber(articleId) {
+  function articleLabel(articleId) {
     const treaty = treatyOf(articleId);
     const article = treaty && treaty.articles.find((a) => a.id === articleId);
-    return article ? article.number : articleId;
+    return article ? article.label : articleId;
   }
 
   // ---------------------------------------------------------------- the answer
@@ -1198,7 +1198,7 @@
     for (const t of meta.treaties) {
       for (const a of t.articles) {
         const years = `${t.in_force.slice(0, 4)}–${t.ended ? t.ended.slice(0, 4) : ''}`;
-        ui.treaty.append(el('option', { value: a.id }, `${t.short_name} Art. ${a.number} (${years})`));
+        ui.treaty.append(el('option', { value: a.id }, `${a.label} (${years})`));
       }
     }
     ui.target.textContent = '';
