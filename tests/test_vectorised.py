@@ -244,3 +244,26 @@ def test_numpy_coordinates_give_the_same_answer_as_floats() -> None:
     for point in ((lat, lon), (float(lat), float(lon))):
         s = Scenario(label="x", target="vessel", date=dt.date(2024, 1, 1), point=point, find_nearest=False)
         assert check(s, book, ["nato"])[0].verdict == "does-not-apply"
+
+
+def test_only_a_few_tables_are_held_dense_and_the_answers_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows dated across 70 years touch hundreds of spans: their tables are set aside as the answers they hold, and
+    made dense again when a span comes up again, with the answers they had."""
+    import treatyscope.evaluation.vectorised as vectorised
+    from treatyscope.evaluation.vectorised import Engine
+
+    rng = np.random.default_rng(11)
+    lats, lons = world_points(rng, 3_000)
+    days = np.datetime64("1950-01-01") + rng.integers(0, 75 * 365, len(lats)).astype("timedelta64[D]")
+    book = rulebook(None)
+    q = Question("nato", "vessel", None)
+    found = engine_for(book).places.find(lats, lons)  # the places grid's path, which tables serve
+    (roomy,) = Engine(book).classify_all([q], lats, lons, days, found)
+    monkeypatch.setattr(vectorised, "DENSE_TABLES", 2)
+    monkeypatch.setattr(vectorised, "CHUNK", 1_000)  # each span comes up again in the next chunk
+    tight = Engine(book)
+    held = []
+    table = tight._table
+    monkeypatch.setattr(tight, "_table", lambda *a: (held.append(len(tight._tables)), table(*a))[1])
+    np.testing.assert_array_equal(tight.classify_all([q], lats, lons, days, found)[0], roomy)
+    assert max(held) <= 2 and len(held) > 100

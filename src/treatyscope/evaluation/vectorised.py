@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,9 @@ REASONS = tuple(str(r) for r in Reason)
 NOT_NEAR = -3  # a point near no curated feature
 FEW = 5_000  # fewer points than this, and no places grid built yet: each is located instead
 CHUNK = 1 << 20  # points per step: bounds the temporary arrays (a step costs ~40 bytes a point)
+# Tables held dense at once (each ~1.4 MB for 21,000 places and 3 parallels): the rest are kept as the answers they
+# hold. Rows with dates spread over 1950-2025 touch some 700 spans, whose dense tables took about 1 GB.
+DENSE_TABLES = 32
 
 
 # ------------------------------------------------------------------------------------------------ places
@@ -271,8 +275,22 @@ class Engine:
         found: NDArray[np.int32],
         answers: NDArray[np.int8],
     ) -> None:
-        """The answers of a chunk, into `answers`: from the tables, and by asking `check` once per new key."""
-        for row, span, key, feature, sides in self._chunk(q, lats, lons, days, found, answers):
+        """The answers of a chunk, into `answers`: from the tables, and by asking `check` once per new key. Span
+        by span, so that a span's table is at hand (dense) while its rows are answered."""
+        for todo in self._chunk(q, lats, lons, days, found, answers):
+            self._ask_rest(q, lats, lons, days, answers, todo)
+
+    def _ask_rest(
+        self,
+        q: Question,
+        lats: NDArray[np.float64],
+        lons: NDArray[np.float64],
+        days: NDArray[np.datetime64],
+        answers: NDArray[np.int8],
+        todo: list[tuple[int, int, int, int, int]],
+    ) -> None:
+        """Ask `check` for the rows of one span the table could not answer, once per new key, in row order."""
+        for row, span, key, feature, sides in todo:
             day = days[row]
             if feature != NOT_NEAR:  # near a curated feature: key is the atom
                 answers[row] = self._answer_feature(
@@ -302,17 +320,17 @@ class Engine:
         days: NDArray[np.datetime64],
         found: NDArray[np.int32],
         out: NDArray[np.int8],
-    ) -> list[tuple[int, int, int, int, int]]:
-        """Answers from the tables into `out`; the rest as (row, span, table index or atom, feature, sides), for
-        the caller to fill in (asking once per new key, in row order)."""
+    ) -> Iterator[list[tuple[int, int, int, int, int]]]:
+        """Answers from the tables into `out`; per span, the rest as (row, span, table index or atom, feature,
+        sides), for the caller to fill in (asking once per new key, in row order) before the next span."""
         places = self.places
         if _one_day(days):
             groups: list[tuple[int, Any]] = [(int(np.searchsorted(self.breaks, days[0], side="right")), None)]
         else:
             spans = np.searchsorted(self.breaks, days, side="right")
             groups = [(int(sp), np.flatnonzero(spans == sp)) for sp in np.unique(spans)]
-        todo: list[tuple[int, int, int, int, int]] = []
         for span, rows in groups:
+            todo: list[tuple[int, int, int, int, int]] = []
             sel: Any = slice(None) if rows is None else rows
             per_day, _ = self._day_lines(q, days[sel] if rows is not None else days[:1])
             bits = 2 * len(per_day[0][0]) + len(per_day[0][1])
@@ -350,8 +368,8 @@ class Engine:
             todo += [
                 (r, span, k, NOT_NEAR, 0) for r, k in zip(where[missing].tolist(), index[missing].tolist(), strict=True)
             ]
-        todo.sort()  # in row order
-        return todo
+            todo.sort()  # in row order
+            yield todo
 
     def _table_key(self, q: Question, span: int) -> tuple[Any, ...]:
         return (q.treaty, q.target, q.party, tuple(sorted(q.pins.items())), span)
@@ -359,6 +377,8 @@ class Engine:
     def _table(self, q: Question, span: int, n_atoms: int, bits: int) -> NDArray[np.int8]:
         key = self._table_key(q, span)
         if key not in self._tables:
+            while len(self._tables) >= DENSE_TABLES:  # the oldest is kept as its answers only
+                self._set_aside(next(iter(self._tables)))
             table = self._tables[key] = np.full(n_atoms << bits, -1, dtype=np.int8)
             self._bits[key] = bits
             if key in self._saved:
@@ -368,6 +388,12 @@ class Engine:
                     ok = (index >= 0) & (index < table.size) & np.isin(values, _ANSWER_CODES)
                     table[index[ok]] = values[ok]
         return self._tables[key]
+
+    def _set_aside(self, key: tuple[Any, ...]) -> None:
+        """Keep a table as the answers it holds (made dense again when its span comes up again)."""
+        table = self._tables.pop(key)
+        index = np.flatnonzero(table >= 0)
+        self._saved[key] = (index.tolist(), table[index].tolist())
 
     # Answers depend on the rule files (book.digest covers their contents), the vendored data, the choice of
     # territorial seas and the code that decides them (the whole package): the entry's key holds all four.
