@@ -17,6 +17,7 @@ from treatyscope.errors import UsageError
 from treatyscope.evaluation.bound import WhoIsBound, who_is_bound
 from treatyscope.evaluation.check import check as check_scenario
 from treatyscope.evaluation.timeline import FIRST_DAY, Timeline, timelines
+from treatyscope.evaluation.would_take import WouldTake, what_it_would_take
 from treatyscope.input.scenario import Scenario, build_scenarios
 from treatyscope.input.selection import (
     check_assumed_members,
@@ -77,6 +78,15 @@ def run_check(
     results = [_explained(r) for sc in scenarios for r in check_scenario(sc, book, selected)]
     results.sort(key=_in_order(selected or list(book.treaties)))
     return results
+
+
+def would_take(
+    results: Sequence[facts.Result], scenarios: Sequence[Scenario], rules: Sequence[str] | None = None
+) -> list[WouldTake | None]:
+    """For each result, what it would take for its article to apply (None: it applies, or a reading decides)."""
+    book = rulebook(rules)
+    by_target = {sc.target: sc for sc in scenarios}
+    return [what_it_would_take(r, by_target[r.target], book) for r in results]
 
 
 def _in_order(treaties: Sequence[str]) -> Callable[[facts.Result | Timeline], tuple[int, str, int]]:

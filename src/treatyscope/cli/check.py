@@ -52,6 +52,12 @@ def check(
     map_file: str = typer.Option(
         None, "--map", help="Also draw the map (.png or .svg) for one --treaty and one --target (needs the map extra)."
     ),
+    what_it_would_take: bool = typer.Option(
+        False,
+        "--what-it-would-take",
+        help="For each answer that does not apply: whether the attacked state's membership stands in the way, who "
+        "may accede under the treaty, and the answer were it a Party.",
+    ),
     output: CheckFormat = typer.Option("text", "--format", "-f", help="Output format."),  # type: ignore[valid-type]
 ) -> int:
     """Would the encoded collective-defence articles cover an armed attack here, on this date?"""
@@ -85,5 +91,13 @@ def check(
 
         save(result_map(results[0], scenarios[0], rules or None), map_file)
         sys.stderr.write(f"Wrote {map_file}\n")
-    FORMATS[str(output)](location_facts, scenarios[0].date.isoformat(), results, printer(), details, brief)
+    day = scenarios[0].date.isoformat()
+    if what_it_would_take:
+        from treatyscope.api import would_take
+        from treatyscope.report.would_take import render
+
+        found = would_take(results, scenarios, rules or None)
+        render(str(output), location_facts, day, results, found, printer(), details, brief)
+        return 0
+    FORMATS[str(output)](location_facts, day, results, printer(), details, brief)
     return 0

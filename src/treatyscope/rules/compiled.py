@@ -14,6 +14,7 @@ from typing import Any
 from treatyscope.periods import Period, day, day_or_none
 from treatyscope.rules.conditions import parse_condition
 from treatyscope.rules.language import (
+    Accession,
     Article,
     Example,
     Interpretation,
@@ -84,6 +85,7 @@ def treaty(t: Mapping[str, Any]) -> Treaty:
         aliases=tuple(t.get("aliases", ())),
         end_note=t.get("end_note"),
         notes=tuple(t.get("notes", ())),
+        accession=Accession(**t["accession"]) if t.get("accession") else None,
     )
 
 

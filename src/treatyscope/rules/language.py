@@ -148,6 +148,14 @@ class Article:
         return next((v for v in self.versions if on in v.period), None)
 
 
+@dataclass(frozen=True)
+class Accession:
+    article: str
+    text: str
+    source: str
+    verified: bool = True
+
+
 @dataclass(frozen=True, eq=False)
 class Treaty:
     id: str
@@ -165,6 +173,7 @@ class Treaty:
     aliases: tuple[str, ...] = ()
     end_note: str | None = None
     notes: tuple[str, ...] = ()
+    accession: Accession | None = None  # who may become a Party, in the treaty's words
 
     @property
     def life(self) -> Period:

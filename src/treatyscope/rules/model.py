@@ -408,6 +408,16 @@ class Interpretation(Model):
 # ------------------------------------------------------------------------------------------ treaties, articles
 
 
+class Accession(Model):
+    """Who may become a Party, in the treaty's words: what `check --what-it-would-take` quotes for a state that
+    is not one (NATO's Article 10: "any other European state")."""
+
+    article: str  # its number, as the treaty gives it
+    text: str = Field(min_length=10)
+    source: Id
+    verified: bool = True
+
+
 class Treaty(Model):
     id: Id
     name: str
@@ -418,6 +428,7 @@ class Treaty(Model):
     ended: dt.date | None = None  # first day the treaty no longer applies
     end_note: str | None = None
     sources: list[Id] = Field(min_length=1)
+    accession: Accession | None = None
     notes: list[str] = []
 
 

@@ -245,6 +245,8 @@ class _Linker:
         treaty = doc["treaty"]
         for sid in treaty["sources"]:
             check.source(sid, ("treaty", "sources"))
+        if treaty.get("accession"):
+            check.source(treaty["accession"]["source"], ("treaty", "accession", "source"))
         in_force, ended = day(treaty["in_force"]), day_or_none(treaty.get("ended"))
         if day(treaty["signed"]) > in_force:
             check.error(("treaty", "in_force"), "entry into force is before signature")
