@@ -84,6 +84,55 @@ def test_encoding_option_reads_latin1(capsys: pytest.CaptureFixture[str], tmp_pa
     assert code == 2 and one_line(err) and "not a text encoding" in err
 
 
+@pytest.mark.parametrize(
+    ("encoding", "said"),
+    [("utf-16", "line ends and commas are not single ASCII bytes"), ("rot13", "a transform, not a text encoding")],
+)
+def test_an_encoding_the_readers_cannot_split_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, encoding: str, said: str
+) -> None:
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text("lat,lon\n50,10\n")
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--encoding", encoding)
+    assert code == 2 and one_line(err) and said in err and not dst.exists()
+
+
+def test_json_nested_too_deep_is_a_bad_row_or_a_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An NDJSON line nested deeper than the JSON reader goes keeps its place as an error row; a whole GeoJSON
+    file so nested is refused, and an earlier output is kept."""
+    deep = "[" * 100_000 + "]" * 100_000
+    src, dst = tmp_path / "in.ndjson", tmp_path / "out.ndjson"
+    point = '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [10, 50]}, "properties": {}}'
+    src.write_text(f"{deep}\n{point}\n")
+    code, _, _ = run(capsys, "batch", str(src), "-o", str(dst), "--treaty", "nato", "-q")
+    rows = dst.read_text().splitlines()
+    assert code == 0 and len(rows) == 2 and "nested deeper than the JSON reader allows" in rows[0]
+    src, dst = tmp_path / "in.geojson", tmp_path / "out.geojson"
+    src.write_text(deep)
+    dst.write_text("earlier")
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--treaty", "nato", "-q")
+    assert code == 2 and one_line(err) and "nested deeper" in err and dst.read_text() == "earlier"
+
+
+def test_a_closed_standard_input_is_a_usage_error() -> None:
+    """`treatyscope batch - -o - <&-`: Python starts with no sys.stdin at all."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import sys; from treatyscope.cli import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "batch", "-", "-o", "-", "--treaty", "nato"],
+        preexec_fn=lambda: os.close(0),
+        capture_output=True,
+        timeout=120,
+    )
+    assert (
+        done.returncode == 2
+        and done.stderr == b"treatyscope: error: Standard input is closed. Give an input file, or pipe one in.\n"
+    )
+
+
 def test_two_latitude_columns_are_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     src, dst = tmp_path / "two.csv", tmp_path / "out.csv"
     src.write_text("lat,Latitude,lon\n1,2,3\n")

@@ -86,6 +86,8 @@ def open_in(path: str, encoding: str = "utf-8") -> TextIO:
     standard input too."""
     encoding = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
     if path == "-":
+        if sys.stdin is None:  # started with standard input closed (`<&-`)
+            raise UsageError("Standard input is closed.", "Give an input file, or pipe one in.")
         raw = getattr(sys.stdin, "buffer", None)  # a test's stand-in may be text only
         if raw is None:
             return sys.stdin
@@ -403,6 +405,8 @@ def _run_ndjson(
                 parsed.append(json.loads(line.lstrip("\x1e")))  # RFC 8142 record separators are allowed
             except json.JSONDecodeError as e:
                 parsed.append(_NotJson(number, line, e.msg))
+            except RecursionError:
+                parsed.append(_NotJson(number, line, "nested deeper than the JSON reader allows"))
         features = [p for p in parsed if not isinstance(p, _NotJson)]
         done = iter(_annotate_features(features, given, clf, summary, path))
         for p in parsed:
@@ -429,6 +433,9 @@ def _run_geojson(
         doc = json.load(src)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: not valid JSON ({e}).") from None
+    except RecursionError:
+        deep = "nested deeper than the JSON reader allows"
+        raise UsageError(f"{path}: {deep}.", "GeoJSON needs no such depth.") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise UsageError(f"{path}: not a GeoJSON FeatureCollection.", "Give one, or one feature a line (.ndjson).")
     features = []

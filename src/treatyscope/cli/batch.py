@@ -44,8 +44,6 @@ def batch(
     """Classify every row of a file of incidents: per treaty a verdict column and a reason code; a row that
     cannot be classified keeps its place with the verdict 'error' and a message. Exit 0 whatever the rows say;
     2 if the input cannot be read."""
-    import codecs
-
     from treatyscope.batch.rows import Settings
     from treatyscope.input.selection import check_treaties, parse_pins, resolve_party
     from treatyscope.periods import parse_date
@@ -55,12 +53,7 @@ def batch(
         raise UsageError(f"--engine {engine}: use local or dask.")
     if scheduler and engine != "dask":
         raise UsageError("--scheduler is for --engine dask.")
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise UsageError(
-            f"--encoding {encoding}: not a text encoding Python knows.", "E.g. utf-8, latin-1, cp1252."
-        ) from None
+    check_encoding(encoding)
     book = rulebook(rules or None)
     settings = Settings(
         treaties=check_treaties(treaty or book.treaties, book),
@@ -150,3 +143,30 @@ def _summary(summary: Any, output_path: str) -> str:
     if summary.errors:
         lines.append("  rows with errors: " + ", ".join(f"{k} {n:,}" for k, n in sorted(summary.errors.items())))
     return "\n".join(lines) + "\n"
+
+
+def check_encoding(encoding: str) -> None:
+    """A text encoding in which the characters CSV and NDJSON are split on (line ends, commas, quotes, braces) are
+    the ASCII bytes: the readers split the bytes on them."""
+    import codecs
+
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(
+            f"--encoding {encoding}: not a text encoding Python knows.", "E.g. utf-8, latin-1, cp1252."
+        ) from None
+    if not getattr(info, "_is_text_encoding", True):  # rot13, base64, zlib: transforms, not text encodings
+        raise UsageError(f"--encoding {encoding}: a transform, not a text encoding.", "E.g. utf-8, latin-1, cp1252.")
+    marks = '\r\n,"{}[]:'
+    try:
+        encoder = info.incrementalencoder()
+        encoder.encode("x")  # a byte-order mark, if the encoding writes one, comes first
+        ascii_compatible = encoder.encode(marks) == marks.encode("ascii")
+    except (UnicodeError, TypeError):
+        ascii_compatible = False
+    if not ascii_compatible:
+        raise UsageError(
+            f"--encoding {encoding}: not read here, as its line ends and commas are not single ASCII bytes.",
+            f"Convert the file to UTF-8 first, e.g. iconv -f {encoding} -t UTF-8 FILE.",
+        )
