@@ -57,12 +57,16 @@ def test_a_track_stepping_across_180_degrees_is_refused_and_the_split_one_is_rea
         ([[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]], -180, 180),  # the whole world
     ],
 )
-def test_areas_are_read_as_written(tmp_path: Path, ring: list[list[float]], west: float, east: float) -> None:
+def test_areas_are_read_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ring: list[list[float]], west: float, east: float
+) -> None:
+    monkeypatch.setenv("TREATYSCOPE_GEOJSON_MAX_LAND_UNITS", "100000")  # read only, not answered
     geom, _ = read_geojson(write(tmp_path / "area.geojson", {"type": "Polygon", "coordinates": [ring]}))
     assert geom.bounds[0] == west and geom.bounds[2] == east
 
 
-def test_a_box_almost_round_the_world_is_checked_as_that_box(tmp_path: Path) -> None:
+def test_a_box_almost_round_the_world_is_checked_as_that_box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TREATYSCOPE_GEOJSON_MAX_LAND_UNITS", "100000")  # read only, not answered
     box = write(
         tmp_path / "box.geojson",
         {"type": "Polygon", "coordinates": [[[-179, 40], [179, 40], [179, 50], [-179, 50], [-179, 40]]]},
@@ -85,6 +89,28 @@ def test_the_vertex_cap_names_itself_and_how_to_raise_it(
     assert code == 2 and one_line_error(err) and "not a positive whole number" in err
     monkeypatch.setenv("TREATYSCOPE_GEOJSON_MAX_VERTICES", "50")
     code, _, _ = run(capsys, "check", "--geojson", track, "--treaty", "nato", "-t", "vessel")
+    assert code == 0
+
+
+def test_an_area_reaching_too_many_land_units_is_refused_at_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole world as a polygon would take many minutes: refused before any work, naming the cap, what to do
+    instead and how to raise it. A line over the same land is not capped by it (its work grows with its vertices)."""
+    world = write(
+        tmp_path / "world.geojson",
+        {"type": "Polygon", "coordinates": [[[-180, -90], [180, -90], [180, 90], [-180, 90], [-180, -90]]]},
+    )
+    code, _, err = run(capsys, "check", "--geojson", world, "--treaty", "nato")
+    assert code == 2 and one_line_error(err) and "more than the limit of 1,000" in err
+    assert "treatyscope area --treaty ID" in err and "TREATYSCOPE_GEOJSON_MAX_LAND_UNITS=N" in err
+    monkeypatch.setenv("TREATYSCOPE_GEOJSON_MAX_LAND_UNITS", "3")
+    benelux = [[3, 50], [7, 50], [7, 53], [3, 53], [3, 50]]
+    area = write(tmp_path / "area.geojson", {"type": "Polygon", "coordinates": [benelux]})
+    code, _, err = run(capsys, "check", "--geojson", area, "--treaty", "nato")
+    assert code == 2 and "limit of 3" in err
+    line = write(tmp_path / "line.geojson", {"type": "LineString", "coordinates": benelux})
+    code, _, _ = run(capsys, "check", "--geojson", line, "--treaty", "nato", "-t", "vessel")
     assert code == 0
 
 

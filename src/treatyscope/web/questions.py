@@ -3,13 +3,12 @@ budget a drawn shape must keep (the server answers one request at a time)."""
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, field_validator
 
 from treatyscope.errors import UsageError
-from treatyscope.input.geojson import limit
+from treatyscope.input.geojson import land_units_reached, limit
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -121,7 +120,7 @@ def within_budget(
             f"The shape has {vertices:,} vertices; the page {does} of up to {most:,}.",
             f"Simplify it, or run 'treatyscope {command} --geojson FILE'.",
         )
-    reached, most = len(_piece_boxes().query(shape, predicate="intersects")), limit(pieces)
+    reached, most = land_units_reached(shape), limit(pieces)
     if reached > most:
         raise UsageError(
             f"The shape reaches {reached:,} land units (provinces and islands); the page {does} reaching up to "
@@ -130,12 +129,3 @@ def within_budget(
         )
 
 
-@functools.cache
-def _piece_boxes() -> Any:
-    """The boxes of the land units, to count those a shape meets (a track across an ocean meets few)."""
-    import shapely
-
-    from treatyscope.place.data import geodata
-
-    b = geodata().piece_bbox
-    return shapely.STRtree(shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3]))
