@@ -75,7 +75,9 @@ def run_dask(
         )
     )
     try:
-        with Client(scheduler or cluster) as client:  # type: ignore[no-untyped-call]
+        # A scheduler that does not answer is an error after 10 s (dask's own default waits 30 s).
+        connect = {"timeout": "10s"} if scheduler else {}
+        with Client(scheduler or cluster, **connect) as client:  # type: ignore[no-untyped-call]
             done = frame.map_partitions(_classify_partition, settings, columns, meta=meta).persist()
             # The summary from each partition's own counts (no shuffle between workers).
             counted = [c for t in settings.treaties for c in (f"{t}_verdict", f"{t}_reason")]
