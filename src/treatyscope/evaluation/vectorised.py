@@ -219,7 +219,7 @@ class Engine:
         self._named: dict[tuple[Any, ...], tuple[frozenset[str], frozenset[str]]] = {}
         # Answers from earlier runs, kept on disk (save): a table is filled from them when first made.
         self._asked = 0  # answers found since the last save
-        self._saved: dict[tuple[Any, ...], tuple[list[int], list[int]]] = {}
+        self._saved: dict[tuple[Any, ...], tuple[Any, Any]] = {}  # (indices, answers): lists, or arrays
         self._load()
 
     @property
@@ -393,7 +393,7 @@ class Engine:
         """Keep a table as the answers it holds (made dense again when its span comes up again)."""
         table = self._tables.pop(key)
         index = np.flatnonzero(table >= 0)
-        self._saved[key] = (index.tolist(), table[index].tolist())
+        self._saved[key] = (index.astype(np.int32), table[index])  # 5 bytes an answer (a list of ints: ~70)
 
     # Answers depend on the rule files (book.digest covers their contents), the vendored data, the choice of
     # territorial seas and the code that decides them (the whole package): the entry's key holds all four.
@@ -406,7 +406,10 @@ class Engine:
         entry = self._answers_entry()
         if not self._asked or entry is None:
             return
-        tables = [[*self._saved_key(key), list(index), list(values)] for key, (index, values) in self._saved.items()]
+        tables = [
+            [*self._saved_key(key), np.asarray(index).tolist(), np.asarray(values).tolist()]
+            for key, (index, values) in self._saved.items()
+        ]
         for key, table in self._tables.items():
             index = np.flatnonzero(table >= 0)
             tables.append([*self._saved_key(key), index.tolist(), table[index].tolist()])
@@ -424,7 +427,7 @@ class Engine:
             return
         try:
             for *key, index, values in saved["tables"]:
-                self._saved[self._table_key_of(key)] = (index, values)
+                self._saved[self._table_key_of(key)] = (np.asarray(index, np.int64), np.asarray(values, np.int64))
             if saved.get("features_on") == dt.date.today().isoformat():
                 for *key, answer in saved["features"]:
                     if type(answer) is int and answer in _ANSWER_CODES:
