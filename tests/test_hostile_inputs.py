@@ -398,6 +398,7 @@ def test_an_undecodable_byte_in_a_name_is_an_unknown_name(args: list[str], capsy
 
 def _blocked_reading_stdin(pid: int) -> bool:
     """Whether the process waits in read(2) on its standard input (Linux's /proc/PID/syscall: number, then fd)."""
+    import os
     import platform
 
     read_syscall = {"x86_64": "0", "aarch64": "63"}.get(platform.machine())
@@ -407,7 +408,13 @@ def _blocked_reading_stdin(pid: int) -> bool:
         pytest.skip("this system does not show what a process waits in (/proc/PID/syscall)")
     if read_syscall is None:
         pytest.skip(f"read(2)'s number on {platform.machine()} is not known here")
-    return fields[:2] == [read_syscall, "0x0"]
+    if fields[:1] != [read_syscall]:
+        return False
+    try:  # fd 0 itself, or the same pipe opened again (/dev/stdin)
+        fd = int(fields[1], 16)
+        return os.readlink(f"/proc/{pid}/fd/{fd}") == os.readlink(f"/proc/{pid}/fd/0")
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 @pytest.mark.parametrize(
@@ -443,3 +450,43 @@ def test_a_signal_stops_a_batch_without_damage(tmp_path: Path, stop: str, status
     assert child.returncode == status, message
     assert message == f"treatyscope: error: {said}: {out} was not written (the earlier file there is untouched).\n"
     assert out.read_text() == "the earlier output\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["batch", "-", "-o", "-", "--lat-col", "lat", "--lon-col", "lat"], "both name the column 'lat'"),
+        (["timeline", "--location", "Paris", "--from", ""], "--from is empty"),
+        (["check", "--location", "Paris", "--rules", ""], "--rules is given an empty path"),
+        (["validate", ""], "An empty path was given"),
+    ],
+)
+def test_an_empty_or_doubled_name_is_not_read_as_another_question(
+    capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    """An empty --from is not the default day, an empty rules path not the current directory searched to its
+    depths, and one column is not both coordinates."""
+    code, out, err = run(capsys, *args)
+    assert code == 2 and one_line(err) and said in err and out == ""
+
+
+def test_a_signal_stops_a_check_with_its_own_status() -> None:
+    """typer ends a command stopped by Ctrl-C with status 130 and no word; a SIGTERM is 143, and said."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = "from treatyscope.cli import run; run()"
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, "check", "--geojson", "/dev/stdin", "--treaty", "nato"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    while not _blocked_reading_stdin(child.pid):  # the check has started and reads the GeoJSON
+        assert child.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    child.send_signal(signal.SIGTERM)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 143 and err == b"treatyscope: error: terminated (SIGTERM).\n"

@@ -251,6 +251,8 @@ def timeline_span(start: str | dt.date | None, end: str | dt.date | None) -> tup
 def _day(value: str | dt.date | None, what: str, default: dt.date) -> dt.date:
     if isinstance(value, dt.date):
         return value
+    if value is not None and not value.strip():  # an empty --from is not the default's 1945-01-01
+        raise UsageError(f"{what} is empty.", f"Give a day, YYYY-MM-DD, or leave {what} out for {default}.")
     return default if value is None else parse_date(value, what)
 
 

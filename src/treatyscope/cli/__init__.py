@@ -71,13 +71,15 @@ def main(argv: list[str] | None = None) -> int:
         command = typer.main.get_command(app)
         refuse_repeated_options(command, sys.argv[1:] if argv is None else argv)
         result = command.main(args=argv, prog_name="treatyscope", standalone_mode=False)
+        if _STOPS and result == 130:  # typer ends a command a signal stopped with 130, whichever, and no word
+            _error(f"{stopped_word(_STOPS[-1])}.")
+            return stopped_status(_STOPS[-1])
     except TreatyscopeError as e:
         _error(str(e))
         return e.exit_code
     except typer.Abort as e:  # click's word for a KeyboardInterrupt (Ctrl-C, or a Terminated) in a command
-        stop = e.__cause__ or e.__context__
-        _error(f"{stopped_word(stop)}.")
-        return stopped_status(stop)
+        _error(f"{stopped_word(e.__cause__ or e.__context__)}.")
+        return stopped_status(e.__cause__ or e.__context__)
     except KeyboardInterrupt as stop:  # before or after click ran the command
         _error(f"{stopped_word(stop)}.")
         return stopped_status(stop)
@@ -156,15 +158,20 @@ def refuse_repeated_options(group: Any, args: list[str]) -> None:
             raise UsageError(f"{option} is given {times} ({shown}); it takes one value.", "Give it once.")
 
 
+_STOPS: list[KeyboardInterrupt] = []  # the signals that stopped this run (the CLI's handlers record them)
+
+
 def _terminate(signum: int, frame: object) -> None:
-    raise Terminated(signum, signal.Signals(signum).name)
+    stop = Terminated(signum, signal.Signals(signum).name) if signum != signal.SIGINT else KeyboardInterrupt()
+    _STOPS.append(stop)
+    raise stop
 
 
 def run() -> None:
     # SIGTERM (`kill`, a scheduler's time limit) and SIGHUP (a closed terminal) would end the process where it
     # stands, leaving a batch's half-written temporary file beside its output; raised as an exception instead,
     # they unwind like Ctrl-C: temporary files removed, one line said, 128 + the signal's number returned.
-    for stop in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+    for stop in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if stop is not None:
             signal.signal(stop, _terminate)
     sys.exit(main())

@@ -54,6 +54,8 @@ def batch(
     if scheduler and engine != "dask":
         raise UsageError("--scheduler is for --engine dask.")
     check_encoding(encoding)
+    if lat_col and lat_col == lon_col:
+        raise UsageError(f"--lat-col and --lon-col both name the column '{lat_col}'.", "Name two columns.")
     book = rulebook(rules or None)
     settings = Settings(
         treaties=check_treaties(treaty or book.treaties, book),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from treatyscope.cli.app import RULE_PATHS_HELP, app, choices
+from treatyscope.errors import UsageError
 
 ValidateFormat = choices("ValidateFormat", ("text", "json", "github"))
 
@@ -27,6 +28,8 @@ def validate(
     from treatyscope.rules.load import rule_files
     from treatyscope.rules.validate import Inspection, inspect_files
 
+    if paths and any(not p.strip() for p in paths):  # Path("") is the current directory, searched to its depths
+        raise UsageError("An empty path was given.", "Give a rule file or a directory of them.")
     try:
         files = rule_files([Path(p) for p in paths] if paths else None)
         found = inspect_files(files)

@@ -87,4 +87,6 @@ def load_rulebook(paths: Sequence[Path] | None = None) -> RuleBook:
 
 def rulebook(rules: Sequence[str] | None = None) -> RuleBook:
     """The book of the rule files or directories given (as strings; default: the shipped rules)."""
+    if rules and any(not r.strip() for r in rules):  # Path("") is the current directory, searched to its depths
+        raise UsageError("--rules is given an empty path.", "Give a rule file or a directory of them.")
     return load_rulebook([Path(r) for r in rules] if rules else None)
