@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from treatyscope.cli.app import RULE_PATHS_HELP, app, choices
-from treatyscope.errors import UsageError
 
 ValidateFormat = choices("ValidateFormat", ("text", "json", "github"))
 
@@ -25,13 +24,11 @@ def validate(
     from treatyscope.errors import EXIT_RULES, RuleFileError
     from treatyscope.report.console import printer
     from treatyscope.report.rulecheck import FORMATS
-    from treatyscope.rules.load import rule_files
+    from treatyscope.rules.load import rule_files, rule_paths
     from treatyscope.rules.validate import Inspection, inspect_files
 
-    if paths and any(not p.strip() for p in paths):  # Path("") is the current directory, searched to its depths
-        raise UsageError("An empty path was given.", "Give a rule file or a directory of them.")
     try:
-        files = rule_files([Path(p) for p in paths] if paths else None)
+        files = rule_files(rule_paths(paths, "An empty path was given."))
         found = inspect_files(files)
     except RuleFileError as e:  # a file that cannot even be listed (a link out of the directory)
         found = Inspection([Path(e.path)] if e.path else [], None, [e])

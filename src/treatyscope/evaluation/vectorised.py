@@ -277,20 +277,8 @@ class Engine:
     ) -> None:
         """The answers of a chunk, into `answers`: from the tables, and by asking `check` once per new key. Span
         by span, so that a span's table is at hand (dense) while its rows are answered."""
-        for todo in self._chunk(q, lats, lons, days, found, answers):
-            self._ask_rest(q, lats, lons, days, answers, todo)
-
-    def _ask_rest(
-        self,
-        q: Question,
-        lats: NDArray[np.float64],
-        lons: NDArray[np.float64],
-        days: NDArray[np.datetime64],
-        answers: NDArray[np.int8],
-        todo: list[tuple[int, int, int, int, int]],
-    ) -> None:
-        """Ask `check` for the rows of one span the table could not answer, once per new key, in row order."""
-        for row, span, key, feature, sides in todo:
+        todos = self._chunk(q, lats, lons, days, found, answers)
+        for row, span, key, feature, sides in (entry for todo in todos for entry in todo):
             day = days[row]
             if feature != NOT_NEAR:  # near a curated feature: key is the atom
                 answers[row] = self._answer_feature(

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from treatyscope.evaluation.check import check
+from treatyscope.evaluation.subjects import default_party, subjects
 from treatyscope.input.scenario import Scenario
+from treatyscope.place.data import geodata
 from treatyscope.result import Reason, Result, Verdict
 from treatyscope.rules.language import Accession, RuleBook
 
@@ -24,6 +26,7 @@ class WouldTake:
     outsiders: tuple[str, ...] = ()
     accession: Accession | None = None
     as_party: Result | None = None
+    holds_place: bool = False  # the outsider is not the attacked state but the one holding the place (forces there)
 
 
 def what_it_would_take(result: Result, scenario: Scenario, book: RuleBook) -> WouldTake | None:
@@ -32,9 +35,19 @@ def what_it_would_take(result: Result, scenario: Scenario, book: RuleBook) -> Wo
         return None
     held = result.membership.holders
     outsiders = (result.party,) if result.party else tuple(h.code for h in held if not h.member)
-    if result.reason is not Reason.NOT_A_PARTY or not outsiders:
+    holds_place = False
+    if result.reason is Reason.OUTSIDE_SCOPE:
+        # Forces at a place outside the scope: its holders joining may bring it in (Article 6(ii)'s "these
+        # territories"), so the holders that are not Parties are taken as Parties and the article asked again.
+        found, _ = subjects(scenario, geodata())
+        members = result.treaty.members_on(result.date) | result.assumed
+        outsiders = tuple(sorted({h for h in map(default_party, found) if h and h not in members}))
+        holds_place = bool(outsiders)
+    elif result.reason is not Reason.NOT_A_PARTY:
+        outsiders = ()
+    if not outsiders:
         return WouldTake(result)
     treaty = result.treaty.id
     joined = replace(scenario, assume_member=scenario.assume_member | {f"{treaty}:{c}" for c in outsiders})
     again = [r for r in check(joined, book, [treaty]) if r.article.id == result.article.id]
-    return WouldTake(result, outsiders, result.treaty.accession, again[0] if again else None)
+    return WouldTake(result, outsiders, result.treaty.accession, again[0] if again else None, holds_place)

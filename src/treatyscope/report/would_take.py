@@ -22,15 +22,24 @@ AS_A_PARTY = {
     Verdict.CONTESTED: "As {a_party}, whether {state} would be covered is contested",
     Verdict.DOES_NOT_APPLY: "Even as {a_party}, {state} would not be covered",
 }
+# The same, where the state is not the one attacked but the one holding the place (forces, vessels there).
+HOLDER_AS_A_PARTY = {
+    Verdict.APPLIES: "Were {state}, which {hold} the place, {a_party}, the attack would be covered",
+    Verdict.PARTIAL: "Were {state}, which {hold} the place, {a_party}, the attack would be covered in part",
+    Verdict.CONTESTED: "Were {state}, which {hold} the place, {a_party}, whether the attack would be covered is "
+    "contested",
+    Verdict.DOES_NOT_APPLY: "Even were {state}, which {hold} the place, {a_party}, the attack would not be covered",
+}
+NOTHING = "No answer here turns on the attacked state's membership or on the article's scope."
 
 
 def would_take_lines(w: WouldTake) -> list[str]:
     """The sentences, in order; none where the answer turns on neither membership nor scope."""
     r = w.result
     if not w.outsiders:
-        if r.reason is Reason.OUTSIDE_SCOPE:
-            return [f"No state's accession changes this: the place lies outside the scope of {article_name(r)}."]
-        return []
+        if r.reason is not Reason.OUTSIDE_SCOPE:
+            return []
+        return [f"No state's accession changes this: the place lies outside the scope of {article_name(r)}."]
     n = names(r)
     state = join([n.state(c) for c in w.outsiders])
     are = "is not a Party" if len(w.outsiders) == 1 else "are not Parties"
@@ -44,7 +53,9 @@ def would_take_lines(w: WouldTake) -> list[str]:
     if w.as_party is not None:
         why = one_line(w.as_party)
         a_party = "a Party" if len(w.outsiders) == 1 else "Parties"
-        opening = AS_A_PARTY[w.as_party.verdict].format(a_party=a_party, state=state)
+        templates = HOLDER_AS_A_PARTY if w.holds_place else AS_A_PARTY
+        hold = "holds" if len(w.outsiders) == 1 else "hold"
+        opening = templates[w.as_party.verdict].format(a_party=a_party, state=state, hold=hold)
         lines.append(f"{opening}: {why}." if why else f"{opening}.")
     return lines
 
@@ -54,6 +65,7 @@ def would_take_dict(w: WouldTake) -> dict[str, Any]:
     acc = w.accession
     return {
         "not_parties": list(w.outsiders),
+        "holds_place": w.holds_place,
         "accession": None
         if acc is None
         else {"article": acc.article, "text": acc.text, "source": acc.source, "verified": acc.verified},
@@ -90,7 +102,7 @@ def render(
         for w, lines in shown:
             section += [f"**{article_name(w.result)}, {w.result.target}.** " + " ".join(lines), ""]
         if not shown:
-            section += ["No answer here turns on the attacked state's membership or on the article's scope.", ""]
+            section += [NOTHING, ""]
         out.raw("\n".join(section))
         return
     out.line()
@@ -98,4 +110,4 @@ def render(
     for w, lines in shown:
         out.para(f"{article_name(w.result)}, {w.result.target}: " + " ".join(lines), "  ")
     if not shown:
-        out.para("No answer here turns on the attacked state's membership or on the article's scope.", "  ")
+        out.para(NOTHING, "  ")

@@ -87,6 +87,12 @@ def load_rulebook(paths: Sequence[Path] | None = None) -> RuleBook:
 
 def rulebook(rules: Sequence[str] | None = None) -> RuleBook:
     """The book of the rule files or directories given (as strings; default: the shipped rules)."""
-    if rules and any(not r.strip() for r in rules):  # Path("") is the current directory, searched to its depths
-        raise UsageError("--rules is given an empty path.", "Give a rule file or a directory of them.")
-    return load_rulebook([Path(r) for r in rules] if rules else None)
+    return load_rulebook(rule_paths(rules))
+
+
+def rule_paths(given: Sequence[str] | None, empty: str = "--rules is given an empty path.") -> list[Path] | None:
+    """Rule paths as given on the command line (None: the shipped rules); an empty one is refused (with the
+    message `empty`), as Path("") would be the current directory, searched to its depths."""
+    if given and any(not p.strip() for p in given):
+        raise UsageError(empty, "Give a rule file or a directory of them.")
+    return [Path(p) for p in given] if given else None
